@@ -1,0 +1,81 @@
+"""The answer: what the composer returns, built from documents' own sentences and citations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited sentence (or passage) of a document; ``n`` is the marker [n] in the answer."""
+
+    n: int
+    doc_id: str
+    title: str
+    kind: str
+    number: str
+    date: str
+    heading: str
+    text: str  # the cited sentence(s), verbatim
+    start: int  # offsets of ``text`` in the document
+    end: int
+    passage: str = ""  # the whole retrieved passage the sentence came from
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A key fact for subsidy and eligibility questions, e.g. 金额: 每户最高2万元 [2]."""
+
+    label: str  # 金额 / 年龄 / 户籍 / 对象 / 申请方式 / 时间
+    value: str  # as written in the document
+    citation: int  # the n of the citation holding it
+
+
+@dataclass(frozen=True)
+class ConflictValue:
+    value: str
+    date: str
+    title: str
+    citation: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Documents of different dates state different figures for the same thing."""
+
+    topic: str
+    values: tuple[ConflictValue, ...]  # newest first
+    note: str
+
+
+@dataclass(frozen=True)
+class Related:
+    """A nearby passage shown when the answer is refused or as further reading."""
+
+    doc_id: str
+    title: str
+    kind: str
+    date: str
+    heading: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    related: tuple[Related, ...] = ()
+    reason: str = ""  # why it was refused, for maintainers
+    confidence: float = 0.0
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data.pop("timings_ms")
+        return data

@@ -1,0 +1,308 @@
+"""Command line: ``python -m assistant ingest|build|search|ask|eval|bench|serve|feedback``.
+
+Settings are read here (arguments over ``MINZHENG_*`` environment variables) and passed down.
+Library errors become one line on stderr and a non-zero exit code; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .answer import Answer
+from .documents import KINDS, write_documents
+from .errors import AssistantError, InputError
+from .ingest import MAX_FILE_BYTES, ingest_paths
+from .pipeline import Pipeline, build
+from .retriever import MODES, MAX_K, SearchResult, validate_question
+from .settings import Settings
+
+EXIT_USAGE = 2
+
+
+class UsageError(InputError):
+    """Arguments that argparse accepted but that do not make sense together."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--documents", help="documents folder (default: documents, or $MINZHENG_DOCUMENTS)")
+    parser.add_argument("--index", help="index folder (default: index, or $MINZHENG_INDEX)")
+    parser.add_argument("--model", help="sentence-transformers model: hub name or local path "
+                        "(default: the bundled multilingual-e5-small, or $MINZHENG_MODEL)")
+
+
+def _add_query(parser: argparse.ArgumentParser, default_k: int) -> None:
+    parser.add_argument("question", nargs="?", help="the question, in quotes")
+    parser.add_argument("--file", type=Path, help="batch mode: one question per line; writes one JSON line each")
+    parser.add_argument("--k", type=int, default=default_k, help=f"passages to retrieve (1–{MAX_K})")
+    parser.add_argument("--year", type=int, help="only documents of this year")
+    parser.add_argument("--kind", choices=KINDS, help="only documents of this kind")
+    parser.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval mode")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m assistant", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = commands.add_parser("ingest", help="turn raw pages or .txt/.md files into documents/")
+    p.add_argument("paths", nargs="+", type=Path, help="files or folders")
+    p.add_argument("--max-bytes", type=int, default=MAX_FILE_BYTES, help="skip files larger than this")
+    _add_settings(p)
+
+    p = commands.add_parser("build", help="build or update the index from documents/")
+    _add_settings(p)
+
+    p = commands.add_parser("search", help="find passages for a question")
+    _add_query(p, default_k=10)
+    _add_settings(p)
+
+    p = commands.add_parser("ask", help="answer a question from the documents, with citations")
+    _add_query(p, default_k=8)
+    _add_settings(p)
+
+    p = commands.add_parser("eval", help="score retrieval and answers on the evaluation set")
+    p.add_argument("--questions", type=Path, default=Path("eval/questions"), help="evaluation set (file or folder)")
+    p.add_argument("--out", type=Path, default=Path("eval/reports"), help="report folder")
+    p.add_argument("--export-beir", type=Path, metavar="DIR", help="write corpus/queries/qrels in BEIR format and stop")
+    p.add_argument("--worst", type=int, default=15, help="worst questions to list")
+    _add_settings(p)
+
+    p = commands.add_parser("bench", help="measure build time, throughput, latency and memory")
+    p.add_argument("--out", type=Path, default=Path("eval/reports"), help="report folder")
+    p.add_argument("--scale", action="store_true", help="also run the synthetic 100k/1M scale benchmark")
+    p.add_argument("--scale-sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    p.add_argument("--queries", type=int, default=200, help="timed queries per mode")
+    _add_settings(p)
+
+    p = commands.add_parser("serve", help="run the web service (citizen chat, staff view, JSON API)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--feedback-db", help="SQLite file for feedback (default: feedback.sqlite3)")
+    _add_settings(p)
+
+    p = commands.add_parser("feedback", help="feedback collected by the web service")
+    p.add_argument("action", choices=["export"])
+    p.add_argument("--feedback-db", help="SQLite file (default: feedback.sqlite3)")
+    p.add_argument("--out", type=Path, help="JSON lines file (default: standard output)")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        documents=getattr(args, "documents", None),
+        index=getattr(args, "index", None),
+        model=getattr(args, "model", None),
+        feedback_db=getattr(args, "feedback_db", None),
+    )
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _questions(args: argparse.Namespace) -> list[str]:
+    """The question, or every question of the batch file; all are checked before any is answered."""
+    if args.file is not None and args.question is not None:
+        raise UsageError("give either a question or --file, not both")
+    if args.file is None:
+        if args.question is None:
+            raise UsageError("give a question in quotes, or --file QUESTIONS.txt")
+        return [validate_question(args.question)]
+    try:
+        lines = args.file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read questions file {str(args.file)!r}: {exc}") from exc
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(validate_question(line))
+        except InputError as exc:
+            raise InputError(f"{args.file}, line {number}: {exc}") from exc
+    if not questions:
+        raise InputError(f"questions file {str(args.file)!r} holds no questions")
+    return questions
+
+
+def _print_hits(result: SearchResult, out: TextIO) -> None:
+    if not result.hits:
+        print("没有找到相关段落。(no passages matched)", file=out)
+    for rank, hit in enumerate(result.hits, start=1):
+        number = f" 第{hit.number}号" if hit.number else ""
+        print(f"[{rank}] 《{hit.title}》{hit.kind}{number} {hit.date}  score={hit.score:.3f}", file=out)
+        if hit.heading:
+            print(f"    {hit.heading}", file=out)
+        print("    " + hit.text.replace("\n", "\n    "), file=out)
+        print(file=out)
+
+
+def _print_answer(answer: Answer, out: TextIO) -> None:
+    print(answer.answer, file=out)
+    if answer.facts:
+        print("\n要点:", file=out)
+        for fact in answer.facts:
+            print(f"  {fact.label}: {fact.value} [{fact.citation}]", file=out)
+    if answer.conflicts:
+        print(file=out)
+        for conflict in answer.conflicts:
+            print(conflict.note, file=out)
+    if answer.citations:
+        print("\n出处:", file=out)
+        for c in answer.citations:
+            number = f" 第{c.number}号" if c.number else ""
+            print(f"  [{c.n}] 《{c.title}》{c.kind}{number} {c.date}  {c.heading}", file=out)
+    if answer.related:
+        print("\n相关文件:", file=out)
+        for r in answer.related:
+            print(f"  《{r.title}》{r.kind} {r.date}", file=out)
+
+
+def _run_queries(args: argparse.Namespace, handle: Callable[[Pipeline, str], object]) -> int:
+    questions = _questions(args)
+    pipeline = Pipeline.load(_settings(args), progress=_progress)
+    results = [handle(pipeline, q) for q in questions]  # all answered before anything is written
+    out = sys.stdout
+    for question, result in zip(questions, results, strict=True):
+        if isinstance(result, SearchResult):
+            if args.json or args.file:
+                row = {"question": question, "hits": [h.to_json() for h in result.hits]}
+                print(json.dumps(row, ensure_ascii=False), file=out)
+            else:
+                _print_hits(result, out)
+        elif isinstance(result, Answer):
+            if args.json or args.file:
+                print(json.dumps(result.to_json(), ensure_ascii=False), file=out)
+            else:
+                _print_answer(result, out)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    result = ingest_paths(list(args.paths), max_bytes=args.max_bytes)
+    for skipped in result.skipped:
+        print(f"skipped: {skipped.reason}", file=sys.stderr)
+    if result.documents:
+        write_documents(result.documents, settings.documents)
+    print(f"{len(result.documents)} documents written to {settings.documents}, {len(result.skipped)} files skipped")
+    if not result.documents:
+        return 1
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    index = build(_settings(args), progress=_progress)
+    m = index.manifest
+    print(f"index {index.folder}: {m.documents} documents, {m.chunks} chunks, model {m.model}, "
+          f"{m.embedded} embedded, {m.reused} reused, {m.build_seconds:.1f} s")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    return _run_queries(
+        args, lambda p, q: p.search(q, args.k, year=args.year, kind=args.kind, mode=args.mode)
+    )
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    return _run_queries(
+        args, lambda p, q: p.ask(q, k=args.k, year=args.year, kind=args.kind, mode=args.mode)
+    )
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import export_beir, load_eval_set, run_evaluation, write_report
+
+    settings = _settings(args)
+    cases = load_eval_set(args.questions)
+    pipeline = Pipeline.load(settings, progress=_progress)
+    if args.export_beir:
+        export_beir(pipeline, cases, args.export_beir)
+        print(f"BEIR files written to {args.export_beir}")
+        return 0
+    report = run_evaluation(pipeline, cases, worst=args.worst, progress=_progress)
+    paths = write_report(report, args.out)
+    print(report.summary_table())
+    print("report: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .benchmark import run_benchmark
+
+    paths = run_benchmark(
+        _settings(args), args.out, queries=args.queries,
+        scale_sizes=args.scale_sizes if args.scale else (), progress=_progress,
+    )
+    print("report: " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api import create_app
+
+    app = create_app(_settings(args))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .feedback import FeedbackStore
+
+    store = FeedbackStore(_settings(args).feedback_db)
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as handle:
+            count = store.export(handle)
+        print(f"{count} feedback records written to {args.out}")
+    else:
+        store.export(sys.stdout)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "ingest": cmd_ingest,
+    "build": cmd_build,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "eval": cmd_eval,
+    "bench": cmd_bench,
+    "serve": cmd_serve,
+    "feedback": cmd_feedback,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code."""
+    try:
+        args = make_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if os.environ.get("MINZHENG_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set MINZHENG_DEBUG=1 for details)", file=sys.stderr)
+        return 1

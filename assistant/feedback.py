@@ -1,0 +1,154 @@
+"""Feedback on answers: a SQLite file of 👍/👎 ratings that exports as evaluation-case drafts.
+
+The store opens a short-lived connection per call, so the web app's worker threads can share
+one ``FeedbackStore``; WAL mode lets the export read while the app writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from .documents import is_valid_doc_id
+from .errors import InputError
+
+MAX_TEXT_CHARS = 10_000  # question or answer
+MAX_COMMENT_CHARS = 2_000
+MAX_CITATIONS = 50
+RATINGS = (1, -1)
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    rating INTEGER NOT NULL CHECK (rating IN (1, -1)),
+    comment TEXT NOT NULL DEFAULT '',
+    citations TEXT NOT NULL DEFAULT '[]',
+    client_hash TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS feedback_created_at ON feedback (created_at);
+"""
+
+
+def hash_client(address: str, salt: str) -> str:
+    """A short salted hash of a client address: enough to spot one client flooding, not to find them."""
+    return hashlib.sha256(f"{salt}\0{address}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    """One rating of one answer; ``citations`` are the ids of the documents the answer cited."""
+
+    question: str
+    answer: str
+    rating: int  # +1 helpful, -1 not helpful
+    comment: str = ""
+    citations: tuple[str, ...] = field(default_factory=tuple)
+    client_hash: str = ""
+    created_at: str = ""  # ISO 8601 UTC; the store fills it in when empty
+
+    def __post_init__(self) -> None:
+        if self.rating not in RATINGS or isinstance(self.rating, bool):
+            raise InputError(f"rating={self.rating!r} is not allowed; use 1 (helpful) or -1 (not helpful)")
+        if not self.question.strip():
+            raise InputError("feedback needs the question that was asked")
+        for name, value, limit in (
+            ("question", self.question, MAX_TEXT_CHARS),
+            ("answer", self.answer, MAX_TEXT_CHARS),
+            ("comment", self.comment, MAX_COMMENT_CHARS),
+        ):
+            if len(value) > limit:
+                raise InputError(f"the {name} is {len(value)} characters long; keep it under {limit}")
+        if len(self.citations) > MAX_CITATIONS:
+            raise InputError(f"{len(self.citations)} citations given; at most {MAX_CITATIONS} are kept")
+        bad = [doc_id for doc_id in self.citations if not is_valid_doc_id(doc_id)]
+        if bad:
+            raise InputError(f"citation {bad[0]!r} is not a document id")
+
+    def to_case(self) -> dict[str, object]:
+        """The record as an evaluation-case draft (one JSON line of an export)."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "rating": self.rating,
+            "comment": self.comment,
+            "cited_doc_ids": list(self.citations),
+            "created_at": self.created_at,
+        }
+
+
+class FeedbackStore:
+    """Feedback records in a SQLite file, created with its folder on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._ready = False
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        if not self._ready:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(self.path, timeout=10.0)) as connection:
+            if not self._ready:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.executescript(_SCHEMA)
+                connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self._ready = True
+            with connection:  # commits, or rolls back on an exception
+                yield connection
+
+    def add(self, record: FeedbackRecord) -> int:
+        """Store a record and return its id."""
+        created_at = record.created_at or datetime.now(UTC).isoformat(timespec="seconds")
+        with self._connect() as connection:
+            cursor = connection.execute(
+                "INSERT INTO feedback (created_at, question, answer, rating, comment, citations, client_hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    created_at,
+                    record.question,
+                    record.answer,
+                    record.rating,
+                    record.comment,
+                    json.dumps(list(record.citations), ensure_ascii=False),
+                    record.client_hash,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def records(self) -> list[FeedbackRecord]:
+        """Every record, oldest first."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT question, answer, rating, comment, citations, client_hash, created_at"
+                " FROM feedback ORDER BY id"
+            ).fetchall()
+        return [
+            FeedbackRecord(
+                question=question,
+                answer=answer,
+                rating=rating,
+                comment=comment,
+                citations=tuple(json.loads(citations)),
+                client_hash=client_hash,
+                created_at=created_at,
+            )
+            for question, answer, rating, comment, citations, client_hash, created_at in rows
+        ]
+
+    def export(self, stream: TextIO) -> int:
+        """Write every record as a JSON line (an evaluation-case draft); return how many."""
+        records = self.records()
+        for record in records:
+            stream.write(json.dumps(record.to_case(), ensure_ascii=False) + "\n")
+        return len(records)

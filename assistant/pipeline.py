@@ -1,0 +1,89 @@
+"""The loaded assistant: documents, index, retriever and composer, loaded once per process.
+
+The CLI and the web app both go through this; it is the only place that turns settings into
+components.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from .answer import Answer
+from .composer import Composer
+from .documents import Document, load_documents
+from .embedding import SentenceTransformerEmbedder
+from .errors import IndexMissingError
+from .index import Index, Progress, build_index, current_build, load_index
+from .retriever import Mode, Retriever, SearchResult
+from .settings import Settings
+from .tokenizer import Tokenizer
+from .vocabulary import load_vocabulary
+
+
+def build(settings: Settings, progress: Progress | None = None) -> Index:
+    """Build (or rebuild) the index from the documents folder and load it."""
+    documents = load_documents(settings.documents)
+    vocabulary = load_vocabulary()
+    embedder = SentenceTransformerEmbedder(settings.model)
+    build_index(documents, settings.index, embedder, Tokenizer(vocabulary), progress=progress)
+    return load_index(settings.index, model=settings.model, documents=documents)
+
+
+@dataclass
+class Pipeline:
+    settings: Settings
+    index: Index
+    retriever: Retriever
+    composer: Composer
+    load_seconds: float = 0.0
+
+    @classmethod
+    def load(cls, settings: Settings, *, build_if_missing: bool = True, progress: Progress | None = None) -> Pipeline:
+        """Load the index (building it first when there is none) and warm the models."""
+        started = time.perf_counter()
+        documents = load_documents(settings.documents)
+        vocabulary = load_vocabulary()
+        tokenizer = Tokenizer(vocabulary)
+        embedder = SentenceTransformerEmbedder(settings.model)
+        if current_build(settings.index) is None:
+            if not build_if_missing:
+                raise IndexMissingError(
+                    f"no index in {str(settings.index)!r}; build it with `python -m assistant build`"
+                )
+            if progress:
+                progress(f"no index in {settings.index}; building it now")
+            build_index(documents, settings.index, embedder, tokenizer, progress=progress)
+        index = load_index(settings.index, model=settings.model, documents=documents)
+        retriever = Retriever(index, embedder, tokenizer, vocabulary)
+        retriever.search("高龄老人津贴", k=1)  # loads jieba and the model now, not on the first question
+        return cls(
+            settings=settings,
+            index=index,
+            retriever=retriever,
+            composer=Composer(),
+            load_seconds=time.perf_counter() - started,
+        )
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.index.documents
+
+    def search(
+        self, question: str, k: int = 10, *, year: int | None = None, kind: str | None = None, mode: Mode = "hybrid"
+    ) -> SearchResult:
+        return self.retriever.search(question, k, year=year, kind=kind, mode=mode)
+
+    def ask(
+        self, question: str, *, k: int = 8, year: int | None = None, kind: str | None = None, mode: Mode = "hybrid"
+    ) -> Answer:
+        """Retrieve passages and compose a cited answer (or an honest refusal)."""
+        started = time.perf_counter()
+        result = self.retriever.search(question, k, year=year, kind=kind, mode=mode)
+        retrieved = time.perf_counter()
+        answer = self.composer.compose(result)
+        done = time.perf_counter()
+        answer.timings_ms.update(
+            retrieve=round((retrieved - started) * 1000, 2), compose=round((done - retrieved) * 1000, 2)
+        )
+        return answer

@@ -1,0 +1,232 @@
+"""Hybrid retrieval: dense (FAISS) and BM25 scores, z-normalised and fused.
+
+The question is checked, typos are corrected and callers' words are mapped to the documents'
+terms (see vocabulary); BM25 sees the expanded question, the embedder the corrected one.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from .documents import KINDS
+from .embedding import Embedder
+from .errors import InputError
+from .index import Index
+from .tokenizer import Tokenizer
+from .vocabulary import RewrittenQuery, Vocabulary
+
+Mode = Literal["hybrid", "dense", "lexical"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
+MAX_QUESTION_CHARS = 1000
+MAX_K = 100
+DEFAULT_DENSE_WEIGHT = 0.45
+QUERY_CACHE_SIZE = 512
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with the metadata needed to cite it."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    kind: str
+    number: str
+    date: str
+    year: int | None
+    heading: str
+    text: str
+    start: int
+    end: int
+    score: float
+    dense_score: float  # cosine similarity
+    lexical_score: float  # raw BM25
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "kind": self.kind,
+            "number": self.number,
+            "date": self.date,
+            "heading": self.heading,
+            "text": self.text,
+            "score": round(self.score, 4),
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """A word of the question with its weight in the corpus (idf; df 0 = never used there)."""
+
+    text: str
+    df: int
+    idf: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    question: str
+    rewritten: RewrittenQuery
+    hits: tuple[Hit, ...]
+    terms: tuple[QueryTerm, ...] = ()
+
+
+def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """Return the stripped question, or raise InputError naming what is wrong with it."""
+    if not isinstance(question, str):
+        raise InputError(f"the question must be text, not {type(question).__name__}")
+    text = question.strip()
+    if not text:
+        raise InputError("the question is empty; type a question such as 高龄津贴怎么领？")
+    if len(text) > max_chars:
+        raise InputError(f"the question is {len(text)} characters long; keep it under {max_chars}")
+    bad = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
+    if bad:
+        raise InputError(f"the question holds control character {bad[0]!r}; remove it and ask again")
+    return text
+
+
+def validate_filters(k: int, year: int | None, kind: str | None) -> None:
+    if not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InputError(f"k={k!r} is out of range; use a whole number from 1 to {MAX_K}")
+    if year is not None and not (isinstance(year, int) and 1990 <= year <= 2100):
+        raise InputError(f"year={year!r} is not a year; use a four-digit year such as 2024")
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"kind={kind!r} is unknown; use one of {', '.join(KINDS)}")
+
+
+def _zscore(values: np.ndarray) -> np.ndarray:
+    std = float(values.std())
+    if std < 1e-9:
+        return np.zeros_like(values)
+    return (values - float(values.mean())) / std
+
+
+class Retriever:
+    """Finds the passages that answer a question; safe to share between threads."""
+
+    def __init__(
+        self,
+        index: Index,
+        embedder: Embedder,
+        tokenizer: Tokenizer,
+        vocabulary: Vocabulary,
+        *,
+        dense_weight: float = DEFAULT_DENSE_WEIGHT,
+    ) -> None:
+        if embedder.name != index.manifest.model:
+            raise InputError(
+                f"the embedder {embedder.name!r} differs from the index's model {index.manifest.model!r}"
+            )
+        self.index = index
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+        self.vocabulary = vocabulary
+        self.dense_weight = dense_weight
+        self._years = np.array([index.documents[c.doc_id].year or 0 for c in index.chunks])
+        self._kinds = np.array([index.documents[c.doc_id].kind for c in index.chunks])
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        with self._lock:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached
+        vector = self.embedder.embed_queries([text])[0]
+        with self._lock:
+            self._cache[text] = vector
+            if len(self._cache) > QUERY_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vector
+
+    def dense_scores(self, rewritten: RewrittenQuery) -> np.ndarray:
+        """Cosine similarity of every chunk to the question."""
+        vector = self._query_vector(rewritten.text)
+        total = self.index.dense.ntotal
+        scores, ids = self.index.dense.search(vector.reshape(1, -1).astype(np.float32), total)
+        out = np.full(total, -1.0, dtype=np.float32)
+        out[ids[0]] = scores[0]
+        return out
+
+    def query_terms(self, rewritten: RewrittenQuery) -> tuple[QueryTerm, ...]:
+        """The distinct words of the corrected question (expansions excluded) with their idf."""
+        n = len(self.index.chunks)
+        terms = []
+        for token in dict.fromkeys(self.tokenizer.tokenize(rewritten.text)):
+            df = self.index.lexical.document_frequency(token)
+            terms.append(QueryTerm(token, df, math.log(1 + (n - df + 0.5) / (df + 0.5))))
+        return tuple(terms)
+
+    def lexical_scores(self, rewritten: RewrittenQuery) -> np.ndarray:
+        return self.index.lexical.scores(self.tokenizer.tokenize(rewritten.expanded))
+
+    def search(
+        self,
+        question: str,
+        k: int = 10,
+        *,
+        year: int | None = None,
+        kind: str | None = None,
+        mode: Mode = "hybrid",
+    ) -> SearchResult:
+        """Rank passages for a question, optionally only from one year or one kind of document."""
+        text = validate_question(question)
+        validate_filters(k, year, kind)
+        if mode not in MODES:
+            raise InputError(f"mode={mode!r} is unknown; use one of {', '.join(MODES)}")
+        rewritten = self.vocabulary.rewrite(text)
+        n = len(self.index.chunks)
+        dense = self.dense_scores(rewritten) if mode != "lexical" else np.zeros(n, dtype=np.float32)
+        lexical = self.lexical_scores(rewritten) if mode != "dense" else np.zeros(n, dtype=np.float32)
+        if mode == "dense":
+            fused = dense.astype(np.float64)
+        elif mode == "lexical":
+            fused = lexical.astype(np.float64)
+        else:
+            fused = self.dense_weight * _zscore(dense) + (1 - self.dense_weight) * _zscore(lexical)
+        allowed = np.ones(n, dtype=bool)
+        if year is not None:
+            allowed &= self._years == year
+        if kind is not None:
+            allowed &= self._kinds == kind
+        if mode == "lexical":
+            allowed &= lexical > 0
+        candidates = np.flatnonzero(allowed)
+        order = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
+        hits = []
+        for i in order:
+            chunk = self.index.chunks[i]
+            document = self.index.documents[chunk.doc_id]
+            hits.append(
+                Hit(
+                    chunk_id=chunk.id,
+                    doc_id=chunk.doc_id,
+                    title=document.title,
+                    kind=document.kind,
+                    number=document.number,
+                    date=document.date,
+                    year=document.year,
+                    heading=chunk.heading,
+                    text=chunk.text,
+                    start=chunk.start,
+                    end=chunk.end,
+                    score=float(fused[i]),
+                    dense_score=float(dense[i]),
+                    lexical_score=float(lexical[i]),
+                )
+            )
+        return SearchResult(
+            question=text, rewritten=rewritten, hits=tuple(hits), terms=self.query_terms(rewritten)
+        )

@@ -1,0 +1,36 @@
+"""Settings: read once from the environment by the CLI and the app factory, then passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .bundled_model import BUNDLED_MODEL_NAME
+
+
+@dataclass(frozen=True)
+class Settings:
+    documents: Path = Path("documents")
+    index: Path = Path("index")
+    model: str = BUNDLED_MODEL_NAME
+    feedback_db: Path = Path("feedback.sqlite3")
+    rate_limit_per_minute: int = 60
+    max_question_chars: int = 1000
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Defaults, then ``MINZHENG_*`` environment variables, then explicit overrides (None ignored)."""
+        env = os.environ
+        settings = cls(
+            documents=Path(env.get("MINZHENG_DOCUMENTS", cls.documents)),
+            index=Path(env.get("MINZHENG_INDEX", cls.index)),
+            model=env.get("MINZHENG_MODEL", cls.model),
+            feedback_db=Path(env.get("MINZHENG_FEEDBACK_DB", cls.feedback_db)),
+            rate_limit_per_minute=int(env.get("MINZHENG_RATE_LIMIT", cls.rate_limit_per_minute)),
+        )
+        given = {key: value for key, value in overrides.items() if value is not None}
+        for key in ("documents", "index", "feedback_db"):
+            if key in given:
+                given[key] = Path(str(given[key]))
+        return replace(settings, **given)  # type: ignore[arg-type]

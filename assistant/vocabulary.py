@@ -1,0 +1,96 @@
+"""The civil-affairs vocabulary: terms jieba keeps whole, callers' words and common typos.
+
+The data lives in ``assistant/data/`` as plain text so maintainers can extend it without code:
+``userdict.txt`` (terms), ``synonyms.txt`` (callers' words → the documents' terms, added to
+a query) and ``typos.txt`` (misspellings → the right term, replaced in a query).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class RewrittenQuery:
+    """A query after typo correction, with the document terms its words map to."""
+
+    original: str
+    text: str  # typos corrected
+    expansions: tuple[str, ...] = ()
+
+    @property
+    def expanded(self) -> str:
+        """The corrected text followed by the added document terms."""
+        return " ".join((self.text, *self.expansions)) if self.expansions else self.text
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    terms: tuple[tuple[str, int], ...]
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...]  # caller word → document terms
+    typos: tuple[tuple[str, str], ...]  # wrong → right
+    fingerprint: str = field(default="")
+
+    def rewrite(self, query: str) -> RewrittenQuery:
+        """Correct known typos, then add the document terms for callers' words found in the query."""
+        text = query
+        # Longest first so 适老化改照 is fixed before a shorter entry could touch it.
+        for wrong, right in sorted(self.typos, key=lambda pair: -len(pair[0])):
+            if wrong in text:
+                text = text.replace(wrong, right)
+        expansions: list[str] = []
+        for word, targets in self.synonyms:
+            if word in text:
+                expansions.extend(t for t in targets if t not in text and t not in expansions)
+        return RewrittenQuery(original=query, text=text, expansions=tuple(expansions))
+
+
+def _data_lines(path: Path) -> list[str]:
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            lines.append(line)
+    return lines
+
+
+def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
+    """Read the three vocabulary files.
+
+    Raises:
+        ValueError: a line is malformed; the message names the file and line.
+    """
+    terms = []
+    for line in _data_lines(data_dir / "userdict.txt"):
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 2000
+        terms.append((parts[0], freq))
+    synonyms: dict[str, tuple[str, ...]] = {}
+    for line in _data_lines(data_dir / "synonyms.txt"):
+        if "=" not in line:
+            raise ValueError(f"{data_dir / 'synonyms.txt'}: line {line!r} needs 'terms = words'")
+        left, right = line.split("=", 1)
+        targets = tuple(left.split())
+        for word in (w.strip() for w in right.split(",")):
+            if word:
+                synonyms[word] = tuple(dict.fromkeys(synonyms.get(word, ()) + targets))
+    typos = []
+    for line in _data_lines(data_dir / "typos.txt"):
+        if "=" not in line:
+            raise ValueError(f"{data_dir / 'typos.txt'}: line {line!r} needs 'wrong = right'")
+        wrong, right = (part.strip() for part in line.split("=", 1))
+        typos.append((wrong, right))
+    digest = hashlib.sha256()
+    for name in ("userdict.txt", "synonyms.txt", "typos.txt"):
+        digest.update((data_dir / name).read_bytes())
+    return Vocabulary(
+        terms=tuple(terms),
+        # Longer caller words first, so 老人饭堂 is matched before 老人.
+        synonyms=tuple(sorted(synonyms.items(), key=lambda item: -len(item[0]))),
+        typos=tuple(typos),
+        fingerprint=digest.hexdigest()[:16],
+    )
