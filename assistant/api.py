@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 import jinja2
@@ -28,7 +28,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
@@ -37,7 +37,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .answer import Answer, Citation
 from .documents import KINDS, Document, is_valid_doc_id
 from .errors import AssistantError, InputError
-from .feedback import MAX_CITATIONS, MAX_COMMENT_CHARS, MAX_TEXT_CHARS, FeedbackRecord, FeedbackStore, hash_client
+from .feedback import (
+    MAX_CITATIONS,
+    MAX_COMMENT_CHARS,
+    MAX_TEXT_CHARS,
+    RATINGS,
+    FeedbackRecord,
+    FeedbackStore,
+    hash_client,
+)
 from .pipeline import Pipeline
 from .retriever import MAX_K, SearchResult, validate_question
 from .settings import Settings
@@ -84,34 +92,64 @@ class Turn:
     answer: Answer | None = None
     error: str = ""
 
-    @property
-    def segments(self) -> list[Segment]:
-        return split_markers(self.answer) if self.answer else []
+
+@dataclass(frozen=True)
+class FactGroup:
+    """The key facts that share a label (适用对象: 失能、高龄), each with its citation."""
+
+    label: str
+    values: tuple[tuple[str, Citation | None], ...]
 
 
-def split_markers(answer: Answer) -> list[Segment]:
-    """Split the answer text into plain text and [n] markers that belong to a citation."""
-    citations = {citation.n: citation for citation in answer.citations}
+def split_markers(text: str, citations: Sequence[Citation]) -> list[Segment]:
+    """Split text into plain parts and [n] markers that belong to one of the citations."""
+    by_n = {citation.n: citation for citation in citations}
     segments: list[Segment] = []
     position = 0
-    for match in MARKER.finditer(answer.answer):
-        citation = citations.get(int(match.group(1)))
+    for match in MARKER.finditer(text):
+        citation = by_n.get(int(match.group(1)))
         if citation is None:
             continue  # a bracketed number of the document itself, not a marker
         if match.start() > position:
-            segments.append(Segment(answer.answer[position : match.start()]))
+            segments.append(Segment(text[position : match.start()]))
         segments.append(Segment(match.group(0), citation=citation))
         position = match.end()
-    if position < len(answer.answer):
-        segments.append(Segment(answer.answer[position:]))
+    if position < len(text):
+        segments.append(Segment(text[position:]))
     return segments
+
+
+def answer_segments(answer: Answer) -> list[Segment]:
+    """The answer text as shown above the cards: conflict notes move into the conflicts card."""
+    text = answer.answer
+    for conflict in answer.conflicts:
+        if conflict.note:
+            text = text.replace(conflict.note, "")
+    return split_markers(re.sub(r"\n{2,}", "\n", text).strip(), answer.citations)
+
+
+def group_facts(answer: Answer) -> list[FactGroup]:
+    """The key facts grouped by label, in the order the labels first appear."""
+    groups: dict[str, list[tuple[str, Citation | None]]] = {}
+    for fact in answer.facts:
+        value = (fact.value, citation_for(answer, fact.citation))
+        if value not in groups.setdefault(fact.label, []):
+            groups[fact.label].append(value)
+    return [FactGroup(label, tuple(values)) for label, values in groups.items()]
+
+
+def shows_heading(heading: str, text: str) -> bool:
+    """Whether a passage's heading adds anything (chunks often start with their own heading)."""
+    return bool(heading) and not text.lstrip().startswith(heading.split(" > ")[-1].strip())
 
 
 def highlight(text: str, terms: Sequence[str]) -> list[Segment]:
     """Split text into plain parts and parts matching one of the terms (longest first)."""
     if not terms:
         return [Segment(text)]
-    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    pattern = re.compile(
+        "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE
+    )
     segments: list[Segment] = []
     position = 0
     for match in pattern.finditer(text):
@@ -167,7 +205,12 @@ class RateLimiter:
 
     max_clients = 10_000
 
-    def __init__(self, limit: int, window: float = RATE_WINDOW_SECONDS, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        limit: int,
+        window: float = RATE_WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit = limit
         self.window = window
         self.clock = clock
@@ -191,7 +234,9 @@ class RateLimiter:
             return 0.0
 
     def _forget_idle(self, now: float) -> None:
-        for client in [c for c, log in self._log.items() if not log or log[-1] <= now - self.window]:
+        for client in [
+            c for c, log in self._log.items() if not log or log[-1] <= now - self.window
+        ]:
             del self._log[client]
 
 
@@ -279,7 +324,9 @@ class AskRequest(BaseModel):
     question: StrictStr = Field(description="the caller's question, e.g. 高龄津贴怎么领？")
     k: StrictInt = Field(8, ge=1, le=MAX_K, description="passages to retrieve")
     year: StrictInt | None = Field(None, description="only documents of this year")
-    kind: StrictStr | None = Field(None, description=f"only documents of this kind: {', '.join(KINDS)}")
+    kind: StrictStr | None = Field(
+        None, description=f"only documents of this kind: {', '.join(KINDS)}"
+    )
 
 
 class CitedDocument(BaseModel):
@@ -293,11 +340,22 @@ class FeedbackRequest(BaseModel):
 
     question: StrictStr = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     answer: StrictStr = Field("", max_length=MAX_TEXT_CHARS)
-    rating: Literal[1, -1] = Field(description="1 helpful, -1 not helpful")
+    rating: StrictInt = Field(
+        description="1 helpful, -1 not helpful", json_schema_extra={"enum": [1, -1]}
+    )
     comment: StrictStr = Field("", max_length=MAX_COMMENT_CHARS)
     citations: list[StrictStr | CitedDocument] = Field(
-        default_factory=list, max_length=MAX_CITATIONS, description="cited document ids, or the citations of the answer"
+        default_factory=list,
+        max_length=MAX_CITATIONS,
+        description="cited document ids, or the citations of the answer",
     )
+
+    @field_validator("rating")
+    @classmethod
+    def _one_or_minus_one(cls, value: int) -> int:
+        if value not in RATINGS:
+            raise ValueError(f"use 1 (helpful) or -1 (not helpful), not {value}")
+        return value
 
 
 # ---------------------------------------------------------------- errors
@@ -315,7 +373,7 @@ def _validation_message(exc: RequestValidationError) -> str:
         if len(location) > 1 and location[0] in ("body", "query", "path", "header"):
             location = location[1:]
         name = ".".join(location) or "request"
-        message = f"{name}: {first.get('msg', 'is not valid')}"
+        message = f"{name}: {str(first.get('msg', 'is not valid')).removeprefix('Value error, ')}"
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
     return message
@@ -343,6 +401,23 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def loaded(request: Request) -> Pipeline:
+    """The app's pipeline, or 503 while it is loading (or could not be loaded)."""
+    current: Pipeline | None = request.app.state.pipeline
+    if current is None:
+        reason = request.app.state.load_error
+        detail = (
+            f"the assistant is not available: {reason}"
+            if reason
+            else "the assistant is still loading"
+        )
+        raise HTTPException(503, detail, headers={"Retry-After": "10"})
+    return current
+
+
+PipelineDep = Annotated[Pipeline, Depends(loaded)]
+
+
 def _parse_year(value: str | None) -> int | None:
     if value is None or not value.strip():
         return None
@@ -358,7 +433,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.pipeline is None:
             try:
-                loaded = await run_in_threadpool(Pipeline.load, settings, build_if_missing=True, progress=_say)
+                loaded = await run_in_threadpool(
+                    Pipeline.load, settings, build_if_missing=True, progress=_say
+                )
             except AssistantError as exc:
                 app.state.load_error = str(exc)
                 _say(f"cannot load the assistant: {exc}")
@@ -393,23 +470,27 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
         lstrip_blocks=True,
     )
     environment.globals.update(
-        passage_url=passage_url, citation_for=citation_for, hotline=HOTLINE, kinds=KINDS, max_question_chars=settings.max_question_chars
+        passage_url=passage_url,
+        citation_for=citation_for,
+        answer_segments=answer_segments,
+        split_markers=split_markers,
+        group_facts=group_facts,
+        shows_heading=shows_heading,
+        hotline=HOTLINE,
+        kinds=KINDS,
+        max_question_chars=settings.max_question_chars,
     )
 
-    def render(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
+    def render(
+        request: Request, template: str, status_code: int = 200, **context: object
+    ) -> HTMLResponse:
         html = environment.get_template(template).render(request=request, **context)
         return HTMLResponse(html, status_code=status_code)
 
     def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
-        return render(request, "error.html", status_code=status_code, status=status_code, detail=detail)
-
-    def loaded(request: Request) -> Pipeline:
-        current: Pipeline | None = request.app.state.pipeline
-        if current is None:
-            reason = request.app.state.load_error
-            detail = f"the assistant is not available: {reason}" if reason else "the assistant is still loading"
-            raise HTTPException(503, detail, headers={"Retry-After": "10"})
-        return current
+        return render(
+            request, "error.html", status_code=status_code, status=status_code, detail=detail
+        )
 
     def limit_rate(request: Request) -> None:
         wait = limiter.hit(_client(request))
@@ -420,10 +501,16 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
                 headers={"Retry-After": str(math.ceil(wait))},
             )
 
-    PipelineDep = Annotated[Pipeline, Depends(loaded)]
-
-    def ask(current: Pipeline, question: str, k: int = 8, year: int | None = None, kind: str | None = None) -> Answer:
-        return current.ask(validate_question(question, settings.max_question_chars), k=k, year=year, kind=kind)
+    def ask(
+        current: Pipeline,
+        question: str,
+        k: int = 8,
+        year: int | None = None,
+        kind: str | None = None,
+    ) -> Answer:
+        return current.ask(
+            validate_question(question, settings.max_question_chars), k=k, year=year, kind=kind
+        )
 
     # ------------------------------------------------------------ error handlers
 
@@ -433,7 +520,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
             response: Response = error_page(request, exc.status_code, str(exc.detail))
             response.headers.update(exc.headers or {})
             return response
-        return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -467,7 +556,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
         year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
         kind: Annotated[str | None, Query(description=f"one of {', '.join(KINDS)}")] = None,
     ) -> dict[str, object]:
-        result = current.search(validate_question(q, settings.max_question_chars), k, year=year, kind=kind)
+        result = current.search(
+            validate_question(q, settings.max_question_chars), k, year=year, kind=kind
+        )
         return {
             "question": result.question,
             "hits": [hit.to_json() for hit in result.hits],
@@ -476,7 +567,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
 
     @app.get("/api/documents", tags=["api"], summary="List the documents (metadata only)")
     def api_documents(current: PipelineDep) -> dict[str, object]:
-        return {"documents": [_metadata(document) for document in _ordered(current.documents.values())]}
+        return {
+            "documents": [_metadata(document) for document in _ordered(current.documents.values())]
+        }
 
     @app.get("/api/documents/{doc_id}", tags=["api"], summary="One document with its full text")
     def api_document(doc_id: str, current: PipelineDep) -> dict[str, object]:
@@ -526,7 +619,12 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
                 break
             history.insert(0, turn.question)
         return render(
-            request, "chat.html", status_code=status_code, turns=turns, history=history, examples=EXAMPLE_QUESTIONS
+            request,
+            "chat.html",
+            status_code=status_code,
+            turns=turns,
+            history=history,
+            examples=EXAMPLE_QUESTIONS,
         )
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -590,7 +688,6 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
             "kind": kind or "",
             "years": years,
             "answer": None,
-            "segments": [],
             "passages": [],
             "copy": "",
             "error": "",
@@ -601,7 +698,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
                 year_value = _parse_year(year)
                 limit_rate(request)
                 answer = ask(current, q, STAFF_K, year_value, kind or None)
-                result = current.search(answer.question, STAFF_K, year=year_value, kind=kind or None)
+                result = current.search(
+                    answer.question, STAFF_K, year=year_value, kind=kind or None
+                )
             except InputError as exc:
                 context["error"] = str(exc)
                 status_code = 400
@@ -609,7 +708,6 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
                 terms = query_terms(current, result)
                 context.update(
                     answer=answer,
-                    segments=split_markers(answer),
                     passages=[(hit, highlight(hit.text, terms)) for hit in result.hits],
                     copy=copy_text(answer),
                 )
@@ -636,7 +734,11 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
                     f"give both, with 0 <= start < end <= {len(document.text)}"
                 )
             text = document.text
-            parts = [Segment(text[:start]), Segment(text[start:end], marked=True), Segment(text[end:])]
+            parts = [
+                Segment(text[:start]),
+                Segment(text[start:end], marked=True),
+                Segment(text[end:]),
+            ]
         return render(request, "document.html", document=document, parts=parts)
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

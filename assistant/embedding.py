@@ -6,6 +6,7 @@ with sentence-transformers. Models load on the first embedding call, never at im
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Sequence
@@ -77,7 +78,9 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         is_e5 = "e5" in model.lower()
         self.name = model
-        self.query_prefix = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
+        self.query_prefix = (
+            query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
+        )
         self.passage_prefix = (
             passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
         )
@@ -98,10 +101,11 @@ class SentenceTransformerEmbedder:
         """Vector size; read from the model folder when possible, else by loading the model."""
         if self._dimension is None:
             model = self._loaded()
+            # sentence-transformers 6 renamed get_sentence_embedding_dimension
             get = getattr(model, "get_embedding_dimension", None) or getattr(
-                model, "get_sentence_embedding_dimension"
+                model, "get_sentence_embedding_dimension", None
             )
-            dimension = get()
+            dimension = get() if get is not None else None
             if dimension is None:
                 dimension = int(model.encode(["x"], convert_to_numpy=True).shape[1])
             self._dimension = int(dimension)
@@ -143,6 +147,7 @@ class SentenceTransformerEmbedder:
         return model
 
     def _load(self) -> SentenceTransformer:
+        is_hub_name = False
         if self.name == BUNDLED_MODEL_NAME:
             source = str(bundled_model_path(self.cache_dir))
         else:
@@ -152,10 +157,16 @@ class SentenceTransformerEmbedder:
                     f"no embedding model folder at {path}; "
                     f"use the default {BUNDLED_MODEL_NAME!r} or an existing folder"
                 )
-            source = str(path) if path.exists() else self.name
+            is_hub_name = not path.exists()
+            source = self.name if is_hub_name else str(path)
         # Deferred: importing sentence-transformers imports torch, which takes seconds.
         from sentence_transformers import SentenceTransformer
 
+        if is_hub_name:
+            # Offline, asking the hub first costs a minute of retries even when the model is
+            # already in the local Hugging Face cache.
+            with contextlib.suppress(Exception):
+                return SentenceTransformer(source, device=self.device, local_files_only=True)
         try:
             return SentenceTransformer(source, device=self.device)
         except Exception as exc:  # hub, network, file-format and torch errors all end here

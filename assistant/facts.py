@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NUMBER = r"\d+(?:\.\d+)?"
+NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 AMOUNT = re.compile(
     rf"(?:(?:每[人户月年生名床家个]+|人均|生均|最高|不超过|不低于|一次性|按|给予|可获得|发放)[^，。；,;：:]{{0,14}}?)?"
     rf"{NUMBER}(?:(?:到|至|-|—|~){NUMBER})?(?:万|千|百|亿)?元(?:/[人户月年生床平方米.]+|(?:每[人户月年生]+))*"
     rf"(?:不等)?"
+    # 最高不超过300万给予支持: the page leaves out 元 after a cap.
+    rf"|(?:最高|不超过|不低于)[^，。；,;：:]{{0,8}}?{NUMBER}(?:万|亿)(?!人|户|名|张|个|家|平方)"
 )
 RATE_AMOUNT = re.compile(rf"(?:按|不低于|不超过)[^，。；]{{0,10}}?{NUMBER}%")
 AGE = re.compile(rf"{NUMBER}(?:(?:至|到|-){NUMBER})?周岁(?:及)?(?:以上|以下)?|{NUMBER}岁(?:及)?(?:以上|以下)")
@@ -71,9 +73,19 @@ def amount_value(text: str) -> float | None:
     if not match:
         return None
     scale = {"万": 1e4, "千": 1e3, "百": 1e2, "亿": 1e8}.get(match.group(2) or "", 1.0)
-    return float(match.group(1)) * scale
+    return float(match.group(1).replace(",", "")) * scale
+
+
+CN_COUNT = re.compile(r"[一二三四五六七八九十两百千]+[个家张人名单项所批期件对户次床岁年天日档类种位条]")
 
 
 def has_figure(sentence: str) -> bool:
-    """Whether a sentence states a number a caller could be asking for."""
-    return bool(re.search(rf"{NUMBER}\s*(?:万|千|百|亿)?(?:元|%|周岁|岁|家|个|张|人次|名|户|单|项|床|平方米)", sentence))
+    """Whether a sentence states a number a caller could be asking for (digits or 第二批, 四个, 五日)."""
+    return bool(re.search(r"\d", sentence) or CN_COUNT.search(sentence))
+
+
+DATE = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}[-.]\d{1,2}")
+
+
+def has_date(sentence: str) -> bool:
+    return bool(DATE.search(sentence))

@@ -59,7 +59,9 @@ class FeedbackRecord:
 
     def __post_init__(self) -> None:
         if self.rating not in RATINGS or isinstance(self.rating, bool):
-            raise InputError(f"rating={self.rating!r} is not allowed; use 1 (helpful) or -1 (not helpful)")
+            raise InputError(
+                f"rating={self.rating!r} is not allowed; use 1 (helpful) or -1 (not helpful)"
+            )
         if not self.question.strip():
             raise InputError("feedback needs the question that was asked")
         for name, value, limit in (
@@ -68,9 +70,13 @@ class FeedbackRecord:
             ("comment", self.comment, MAX_COMMENT_CHARS),
         ):
             if len(value) > limit:
-                raise InputError(f"the {name} is {len(value)} characters long; keep it under {limit}")
+                raise InputError(
+                    f"the {name} is {len(value)} characters long; keep it under {limit}"
+                )
         if len(self.citations) > MAX_CITATIONS:
-            raise InputError(f"{len(self.citations)} citations given; at most {MAX_CITATIONS} are kept")
+            raise InputError(
+                f"{len(self.citations)} citations given; at most {MAX_CITATIONS} are kept"
+            )
         bad = [doc_id for doc_id in self.citations if not is_valid_doc_id(doc_id)]
         if bad:
             raise InputError(f"citation {bad[0]!r} is not a document id")

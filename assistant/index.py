@@ -7,6 +7,7 @@ Layout of an index folder::
     index/<build>/documents.jsonl, chunks.jsonl
     index/<build>/embeddings.npy, dense.faiss
     index/<build>/bm25/        bm25s arrays (no pickle)
+    index/<build>/terms.json   corpus words with document frequencies (spelling correction)
 
 A build writes a new ``<build>`` folder and only then points ``CURRENT`` at it, so a failed
 or interrupted build leaves the previous index usable. Embeddings of chunks whose text did
@@ -37,6 +38,7 @@ from .documents import Document
 from .embedding import Embedder
 from .errors import IndexMismatchError, IndexMissingError
 from .lexical import BM25Settings, LexicalIndex
+from .spelling import MIN_TERM_DF, corpus_terms
 from .tokenizer import Tokenizer
 
 FORMAT_VERSION = 1
@@ -75,6 +77,10 @@ class Index:
     embeddings: np.ndarray
     dense: faiss.Index
     lexical: LexicalIndex
+    terms: dict[str, int]  # corpus words and their document frequency, for spelling correction
+
+    def corpus_text(self) -> str:
+        return "\n".join(d.text for d in self.documents.values())
 
 
 def corpus_hash(documents: Sequence[Document]) -> str:
@@ -183,11 +189,15 @@ def build_index(
             vectors[missing] = fresh
 
         say("building the BM25 index")
-        lexical = LexicalIndex.build([tokenizer.tokenize(text) for text in texts], bm25)
+        token_lists = [tokenizer.tokenize(text) for text in texts]
+        lexical = LexicalIndex.build(token_lists, bm25)
+        terms = corpus_terms(token_lists)
+        for term, _ in tokenizer.vocabulary.terms:
+            terms.setdefault(term, MIN_TERM_DF)
         dense = faiss.IndexFlatIP(embedder.dimension)
         dense.add(vectors)
 
-        name = f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+        name = f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
         build = folder / name
         staging = folder / f".{name}.partial"
         staging.mkdir(parents=True)
@@ -201,6 +211,9 @@ def build_index(
             np.save(staging / "embeddings.npy", vectors)
             faiss.write_index(dense, str(staging / "dense.faiss"))
             lexical.save(staging / "bm25")
+            (staging / "terms.json").write_text(
+                json.dumps(terms, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+            )
             manifest = Manifest(
                 format_version=FORMAT_VERSION,
                 model=embedder.name,
@@ -286,6 +299,7 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         embeddings = np.load(build / "embeddings.npy")
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = LexicalIndex.load(build / "bm25", len(chunks))
+        terms = json.loads((build / "terms.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexMismatchError(f"index {str(folder)!r} is damaged ({exc}); {rebuild}`") from exc
     if dense.ntotal != len(chunks) or dense.d != manifest.dimension or len(embeddings) != len(chunks):
@@ -300,4 +314,5 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         embeddings=embeddings,
         dense=dense,
         lexical=lexical,
+        terms=terms,
     )

@@ -19,6 +19,7 @@ from .documents import KINDS
 from .embedding import Embedder
 from .errors import InputError
 from .index import Index
+from .spelling import SpellingCorrector
 from .tokenizer import Tokenizer
 from .vocabulary import RewrittenQuery, Vocabulary
 
@@ -26,7 +27,7 @@ Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 MAX_QUESTION_CHARS = 1000
 MAX_K = 100
-DEFAULT_DENSE_WEIGHT = 0.45
+DEFAULT_DENSE_WEIGHT = 0.6
 QUERY_CACHE_SIZE = 512
 
 
@@ -135,8 +136,17 @@ class Retriever:
         self.dense_weight = dense_weight
         self._years = np.array([index.documents[c.doc_id].year or 0 for c in index.chunks])
         self._kinds = np.array([index.documents[c.doc_id].kind for c in index.chunks])
+        self.speller = SpellingCorrector(index.terms, index.corpus_text())
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+
+    def rewrite(self, question: str) -> RewrittenQuery:
+        """Fix typos (listed ones, then sound-alikes) and add the documents' terms for callers' words."""
+        return self.vocabulary.rewrite(question, self.speller.pairs)
+
+    def clear_cache(self) -> None:
+        with self._lock:
+            self._cache.clear()
 
     def _query_vector(self, text: str) -> np.ndarray:
         with self._lock:
@@ -186,7 +196,7 @@ class Retriever:
         validate_filters(k, year, kind)
         if mode not in MODES:
             raise InputError(f"mode={mode!r} is unknown; use one of {', '.join(MODES)}")
-        rewritten = self.vocabulary.rewrite(text)
+        rewritten = self.rewrite(text)
         n = len(self.index.chunks)
         dense = self.dense_scores(rewritten) if mode != "lexical" else np.zeros(n, dtype=np.float32)
         lexical = self.lexical_scores(rewritten) if mode != "dense" else np.zeros(n, dtype=np.float32)

@@ -8,6 +8,7 @@ a query) and ``typos.txt`` (misspellings → the right term, replaced in a query
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ class RewrittenQuery:
     original: str
     text: str  # typos corrected
     expansions: tuple[str, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()  # (wrong, right) pairs applied to the text
 
     @property
     def expanded(self) -> str:
@@ -35,18 +37,32 @@ class Vocabulary:
     typos: tuple[tuple[str, str], ...]  # wrong → right
     fingerprint: str = field(default="")
 
-    def rewrite(self, query: str) -> RewrittenQuery:
-        """Correct known typos, then add the document terms for callers' words found in the query."""
+    def fix_typos(self, query: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Replace the listed misspellings; return the text and the (wrong, right) pairs applied."""
         text = query
+        applied = []
         # Longest first so 适老化改照 is fixed before a shorter entry could touch it.
         for wrong, right in sorted(self.typos, key=lambda pair: -len(pair[0])):
             if wrong in text:
                 text = text.replace(wrong, right)
-        expansions: list[str] = []
+                applied.append((wrong, right))
+        return text, tuple(applied)
+
+    def expansions(self, text: str) -> tuple[str, ...]:
+        """The document terms for callers' words found in the text."""
+        found: list[str] = []
         for word, targets in self.synonyms:
             if word in text:
-                expansions.extend(t for t in targets if t not in text and t not in expansions)
-        return RewrittenQuery(original=query, text=text, expansions=tuple(expansions))
+                found.extend(t for t in targets if t not in text and t not in found)
+        return tuple(found)
+
+    def rewrite(self, query: str, corrector: Callable[[str], tuple[str, tuple[tuple[str, str], ...]]] | None = None) -> RewrittenQuery:
+        """Fix listed typos, then sound-alike typos (``corrector``), then add document terms."""
+        text, applied = self.fix_typos(query)
+        if corrector is not None:
+            text, more = corrector(text)
+            applied += more
+        return RewrittenQuery(original=query, text=text, expansions=self.expansions(text), corrections=applied)
 
 
 def _data_lines(path: Path) -> list[str]:

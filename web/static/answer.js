@@ -82,6 +82,45 @@
     return parts;
   }
 
+  function markedText(node, text, citations, newTab) {
+    splitMarkers(text, citations).forEach(function (part) {
+      node.appendChild(part.citation ? citeLink(part.citation, newTab) : document.createTextNode(part.text));
+    });
+    return node;
+  }
+
+  // As api.answer_segments: conflict notes move out of the text into the conflicts card.
+  function answerText(answer) {
+    var text = answer.answer || "";
+    (answer.conflicts || []).forEach(function (c) {
+      if (c.note) text = text.split(c.note).join("");
+    });
+    return text.replace(/\n{2,}/g, "\n").trim();
+  }
+
+  // As api.group_facts: one row per label, values in order, duplicates dropped.
+  function groupFacts(facts) {
+    var groups = [];
+    var byLabel = {};
+    facts.forEach(function (f) {
+      var group = byLabel[f.label];
+      if (!group) {
+        group = byLabel[f.label] = { label: f.label, values: [] };
+        groups.push(group);
+      }
+      var seen = group.values.some(function (v) { return v.value === f.value && v.citation === f.citation; });
+      if (!seen) group.values.push(f);
+    });
+    return groups;
+  }
+
+  // As api.shows_heading: chunks often begin with their own heading.
+  function showsHeading(heading, text) {
+    if (!heading) return false;
+    var parts = heading.split(" > ");
+    return text.replace(/^\s+/, "").indexOf(parts[parts.length - 1].trim()) !== 0;
+  }
+
   function meta(parts) {
     return el("span", "meta", parts.filter(function (p) { return p; }).join(" · "));
   }
@@ -90,8 +129,7 @@
     var root = document.createDocumentFragment();
     if (answer.refused) {
       var box = el("div", "refusal");
-      box.appendChild(el("p", "refusal-lead", "抱歉，现有的政策文件里没有找到能回答这个问题的内容。"));
-      if (answer.answer) box.appendChild(el("p", "answer-text", answer.answer));
+      box.appendChild(el("p", "answer-text", answer.answer || "抱歉，现有的政策文件里没有找到能回答这个问题的内容。"));
       if (answer.related && answer.related.length) {
         box.appendChild(el("p", "related-title", "以下文件可能相关，供参考："));
         var list = el("ul", "related");
@@ -109,25 +147,22 @@
       return root;
     }
     var citations = byNumber(answer);
-    var text = el("p", "answer-text");
-    splitMarkers(answer.answer, citations).forEach(function (part) {
-      text.appendChild(part.citation ? citeLink(part.citation, newTab) : document.createTextNode(part.text));
-    });
-    root.appendChild(text);
+    root.appendChild(markedText(el("p", "answer-text"), answerText(answer), citations, newTab));
 
     if (answer.facts && answer.facts.length) {
       var facts = el("section", "facts");
       facts.setAttribute("aria-label", "要点");
       facts.appendChild(el("h3", "", "要点"));
       var dl = el("dl");
-      answer.facts.forEach(function (f) {
+      groupFacts(answer.facts).forEach(function (group) {
         var row = el("div", "fact");
-        row.appendChild(el("dt", "", f.label));
-        var dd = el("dd", "", f.value);
-        if (citations[f.citation]) {
-          dd.appendChild(document.createTextNode(" "));
-          dd.appendChild(citeLink(citations[f.citation], newTab));
-        }
+        row.appendChild(el("dt", "", group.label));
+        var dd = el("dd");
+        group.values.forEach(function (f, i) {
+          if (i > 0) dd.appendChild(document.createTextNode("；"));
+          dd.appendChild(document.createTextNode(f.value));
+          if (citations[f.citation]) dd.appendChild(citeLink(citations[f.citation], newTab));
+        });
         row.appendChild(dd);
         dl.appendChild(row);
       });
@@ -153,7 +188,7 @@
           ul.appendChild(li);
         });
         conflicts.appendChild(ul);
-        if (c.note) conflicts.appendChild(el("p", "conflict-note", c.note));
+        if (c.note) conflicts.appendChild(markedText(el("p", "conflict-note"), c.note, citations, newTab));
       });
       root.appendChild(conflicts);
     }
@@ -294,6 +329,7 @@
     passageUrl: passageUrl,
     splitMarkers: splitMarkers,
     highlight: highlight,
+    showsHeading: showsHeading,
     renderAnswer: renderAnswer,
     renderFeedback: renderFeedback,
     copyText: copyText,

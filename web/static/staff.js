@@ -41,7 +41,7 @@
       head.appendChild(M.el("span", "meta",
         [hit.kind, hit.number ? "第" + hit.number + "号" : "", hit.date].filter(Boolean).join(" · ")));
       li.appendChild(head);
-      if (hit.heading) li.appendChild(M.el("p", "heading", hit.heading));
+      if (M.showsHeading(hit.heading, hit.text)) li.appendChild(M.el("p", "heading", hit.heading));
       var text = M.el("p", "passage-text");
       M.highlight(hit.text, data.terms).forEach(function (part) {
         text.appendChild(part.marked ? M.el("mark", "", part.text) : document.createTextNode(part.text));

@@ -1,0 +1,122 @@
+"""Homophone typo correction: callers type with pinyin input methods, so their typos sound right.
+
+低宝 → 低保, 以年卡 → 颐年卡, 陪训 → 培训: a run of characters that never occurs in the corpus
+and is not a common word, but reads (toneless pinyin) like a term the corpus does use, is
+replaced by that term. The terms come from the index (``terms.json``), so the correction
+follows the documents, not a hand-made list.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import jieba
+from pypinyin import lazy_pinyin
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MIN_TERM_DF = 2
+COMMON_WORD_FREQ = 200  # jieba dictionary frequency above which a word is taken as meant
+MAX_LENGTH = 5
+FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想")
+
+
+def syllables(text: str) -> list[str]:
+    """Toneless pinyin, one syllable per character (each read on its own, as an IME does)."""
+    return [lazy_pinyin(char)[0] if CJK.match(char) else char for char in text]
+
+
+def pinyin_key(text: str) -> str:
+    return " ".join(syllables(text))
+
+
+@dataclass(frozen=True)
+class Correction:
+    wrong: str
+    right: str
+
+
+class SpellingCorrector:
+    """Replaces homophone typos with corpus terms that sound the same."""
+
+    def __init__(self, terms: Mapping[str, int], corpus_text: str) -> None:
+        self._corpus_text = corpus_text
+        best: dict[str, tuple[int, str]] = {}
+        for term, df in terms.items():
+            if df < MIN_TERM_DF or not 2 <= len(term) <= MAX_LENGTH or not all(CJK.match(c) for c in term):
+                continue
+            key = pinyin_key(term)
+            if key not in best or df > best[key][0]:
+                best[key] = (df, term)
+        self._by_sound = {key: term for key, (_, term) in best.items()}
+        self._lock = threading.Lock()
+        self._common: dict[str, int] | None = None
+
+    def _common_words(self) -> dict[str, int]:
+        with self._lock:
+            if self._common is None:
+                jieba.setLogLevel(logging.WARNING)
+                jieba.dt.check_initialized()
+                self._common = jieba.dt.FREQ
+            return self._common
+
+    def _is_meant(self, text: str) -> bool:
+        """Text that occurs in the documents or is a common word is not a typo."""
+        return text in self._corpus_text or self._common_words().get(text, 0) > COMMON_WORD_FREQ
+
+    def pairs(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """Like ``correct``, with the corrections as (wrong, right) pairs."""
+        corrected, corrections = self.correct(text)
+        return corrected, tuple((c.wrong, c.right) for c in corrections)
+
+    def correct(self, text: str) -> tuple[str, tuple[Correction, ...]]:
+        """The text with homophone typos replaced, and the corrections made."""
+        if not CJK.search(text):
+            return text, ()
+        self._common_words()
+        sounds = syllables(text)
+        # A typo is a whole word the segmenter could not place; a run that starts or ends
+        # inside a word (政府|能 → 府能) is a chance sound-alike, not a typo.
+        boundaries = {0}
+        position = 0
+        for token in jieba.dt.cut(text, HMM=False):
+            position += len(token)
+            boundaries.add(position)
+        found: list[tuple[int, int, str]] = []
+        for i in range(len(text)):
+            for length in range(2, MAX_LENGTH + 1):
+                piece = text[i : i + length]
+                if len(piece) < length or i not in boundaries or i + length not in boundaries:
+                    continue
+                if not all(CJK.match(c) for c in piece) or (length == 2 and FUNCTION_CHARS.intersection(piece)):
+                    continue
+                term = self._by_sound.get(" ".join(sounds[i : i + length]))
+                if term is None or term == piece or self._is_meant(piece):
+                    continue
+                if sum(a != b for a, b in zip(piece, term, strict=True)) <= (1 if length <= 3 else 2):
+                    found.append((i, length, term))
+        chosen: list[tuple[int, int, str]] = []
+        for i, length, term in sorted(found, key=lambda f: (-f[1], f[0])):
+            if all(i + length <= j or j + other <= i for j, other, _ in chosen):
+                chosen.append((i, length, term))
+        out, corrections, cursor = [], [], 0
+        for i, length, term in sorted(chosen):
+            out.append(text[cursor:i])
+            out.append(term)
+            corrections.append(Correction(text[i : i + length], term))
+            cursor = i + length
+        out.append(text[cursor:])
+        return "".join(out), tuple(corrections)
+
+
+def corpus_terms(token_lists: Iterable[Iterable[str]]) -> dict[str, int]:
+    """Document frequency of each multi-character Chinese token."""
+    df: dict[str, int] = {}
+    for tokens in token_lists:
+        for token in set(tokens):
+            if 2 <= len(token) <= MAX_LENGTH and all(CJK.match(c) for c in token):
+                df[token] = df.get(token, 0) + 1
+    return df

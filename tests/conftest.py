@@ -1,0 +1,37 @@
+"""Shared fixtures: the real seed corpus, indexed once per test session.
+
+Building the seed index embeds every chunk with the real model, which takes minutes on a small
+CPU. Set MINZHENG_TEST_INDEX to a folder to keep that index between sessions (it is built there
+when missing, and loading checks that it still matches the corpus and model).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.pipeline import Pipeline
+from assistant.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_DOCUMENTS = REPO / "documents"
+
+
+@pytest.fixture(scope="session")
+def settings_seed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for the seed documents, with the index and feedback file in session folders."""
+    kept = os.environ.get("MINZHENG_TEST_INDEX")
+    index = Path(kept) if kept else tmp_path_factory.mktemp("seed-index")
+    return Settings(
+        documents=SEED_DOCUMENTS,
+        index=index,
+        feedback_db=tmp_path_factory.mktemp("feedback") / "feedback.sqlite3",
+    )
+
+
+@pytest.fixture(scope="session")
+def pipeline_seed(settings_seed: Settings) -> Pipeline:
+    """The real pipeline over the seed documents (index built on first use)."""
+    return Pipeline.load(settings_seed, build_if_missing=True)

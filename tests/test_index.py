@@ -1,0 +1,92 @@
+"""Index builds: plain files, a checked manifest, atomic replacement, reused embeddings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import IndexMismatchError, IndexMissingError
+from assistant.index import build_index, current_build, load_index, read_manifest
+from assistant.ingest import ingest_paths
+from assistant.tokenizer import Tokenizer
+from assistant.vocabulary import load_vocabulary
+
+from .fakes import HashingEmbedder
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return Tokenizer(load_vocabulary())
+
+
+@pytest.fixture()
+def documents():
+    return list(ingest_paths([FIXTURES / "tiny_page.txt"]).documents)
+
+
+def test_an_index_is_a_folder_of_plain_files_with_a_manifest(tmp_path, documents, tokenizer):
+    manifest = build_index(documents, tmp_path, HashingEmbedder(), tokenizer)
+    build = current_build(tmp_path)
+    assert build is not None
+    names = {p.name for p in build.iterdir()}
+    assert {"manifest.json", "documents.jsonl", "chunks.jsonl", "embeddings.npy", "dense.faiss", "bm25", "terms.json"} <= names
+    assert not list(build.rglob("*.pkl")) and not list(build.rglob("*.pickle"))
+    data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    assert data["model"] == "test/hashing-bigrams" and data["dimension"] == 64
+    assert data["documents"] == 2 and data["chunks"] == manifest.chunks > 0
+    assert data["chunking"] == {"target": 320, "maximum": 600}
+    assert data["versions"]["faiss-cpu"] and data["corpus_hash"]
+    index = load_index(tmp_path, model="test/hashing-bigrams", documents=documents)
+    assert len(index.chunks) == manifest.chunks and index.dense.ntotal == manifest.chunks
+
+
+def test_loading_with_another_model_says_how_to_rebuild(tmp_path, documents, tokenizer):
+    build_index(documents, tmp_path, HashingEmbedder(), tokenizer)
+    with pytest.raises(IndexMismatchError, match=r"built with model 'test/hashing-bigrams', not 'other/model'.*--model other/model"):
+        load_index(tmp_path, model="other/model")
+
+
+def test_loading_with_other_documents_says_how_to_rebuild(tmp_path, documents, tokenizer):
+    build_index(documents, tmp_path, HashingEmbedder(), tokenizer)
+    with pytest.raises(IndexMismatchError, match="other documents.*python -m assistant build"):
+        load_index(tmp_path, documents=documents[:1])
+
+
+def test_a_missing_index_says_how_to_build(tmp_path):
+    with pytest.raises(IndexMissingError, match="python -m assistant build"):
+        read_manifest(tmp_path / "nothing")
+
+
+def test_an_interrupted_build_leaves_the_previous_index_usable(tmp_path, documents, tokenizer):
+    embedder = HashingEmbedder()
+    first = build_index(documents[:1], tmp_path, embedder, tokenizer)
+    crashing = HashingEmbedder()
+    crashing.fail_after = 0
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        build_index(documents, tmp_path, crashing, tokenizer)
+    index = load_index(tmp_path, model=embedder.name, documents=documents[:1])
+    assert index.manifest.corpus_hash == first.corpus_hash
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+def test_adding_a_document_embeds_only_its_chunks(tmp_path, documents, tokenizer):
+    embedder = HashingEmbedder()
+    first = build_index(documents[:1], tmp_path, embedder, tokenizer)
+    second = build_index(documents, tmp_path, embedder, tokenizer)
+    assert second.reused == first.chunks
+    assert second.embedded == second.chunks - first.chunks
+    assert embedder.passages_embedded == second.chunks
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("build-")]) == 1
+
+
+def test_a_damaged_index_fails_with_a_rebuild_message(tmp_path, documents, tokenizer):
+    build_index(documents, tmp_path, HashingEmbedder(), tokenizer)
+    build = current_build(tmp_path)
+    assert build is not None
+    (build / "dense.faiss").write_bytes(b"garbage")
+    with pytest.raises(IndexMismatchError, match="damaged.*rebuild"):
+        load_index(tmp_path)

@@ -1,0 +1,55 @@
+"""Callers' words, listed typos and homophone typos map to the documents' terms."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.spelling import SpellingCorrector
+from assistant.tokenizer import Tokenizer
+from assistant.vocabulary import load_vocabulary
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return load_vocabulary()
+
+
+def test_listed_typos_are_fixed_and_callers_words_expanded(vocabulary):
+    rewritten = vocabulary.rewrite("我爸85了有没有高令补贴?")
+    assert "高龄" in rewritten.text and "高令" not in rewritten.text
+    assert "高龄老人津贴" in rewritten.expansions
+    assert ("高令", "高龄") in rewritten.corrections
+    assert "养老机构" in vocabulary.rewrite("养老院收费贵吗").expansions
+    assert "儿童" in vocabulary.rewrite("小孩上学有补贴吗").expansions
+
+
+def test_tokenizer_keeps_domain_terms_whole_and_drops_fillers(vocabulary):
+    tokens = Tokenizer(vocabulary).tokenize("我爸想申请适老化改造和颐年卡,请问怎么办?")
+    assert "适老化改造" in tokens and "颐年卡" in tokens
+    assert "请问" not in tokens and "我爸" not in tokens and "?" not in tokens
+
+
+TERMS = {"低保": 10, "颐年卡": 17, "培训": 40, "民政局": 70, "养老": 300, "补贴": 48, "医保": 5, "房租": 4}
+CORPUS = "低保 颐年卡 培训补贴 民政局 养老 医保 房租 老年人 政府能给"
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        ("低宝怎么申请", "低宝", "低保"),
+        ("多大年纪才能办以年卡?", "以年卡", "颐年卡"),
+        ("能领陪训补贴吗", "陪训", "培训"),
+        ("去民正局登记", "民正局", "民政局"),
+        ("看病医宝能报吗", "医宝", "医保"),
+    ],
+)
+def test_homophone_typos_become_the_corpus_term(question, wrong, right):
+    corrected, corrections = SpellingCorrector(TERMS, CORPUS).correct(question)
+    assert right in corrected and wrong not in corrected
+    assert [(c.wrong, c.right) for c in corrections] == [(wrong, right)]
+
+
+@pytest.mark.parametrize("question", ["政府能给多少钱", "我是老人", "养老补贴有几种", "低保标准是多少"])
+def test_correct_words_and_word_boundaries_are_left_alone(question):
+    corrected, corrections = SpellingCorrector(TERMS, CORPUS).correct(question)
+    assert corrected == question and corrections == ()
