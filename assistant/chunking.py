@@ -91,6 +91,32 @@ def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]
         yield position, end
 
 
+ADDRESS_LINE = re.compile(r"^(?:尊敬的)?[^，。；]{2,90}[:：]$")
+MIN_SENTENCE_CHARS = 8
+
+
+def passage_sentences(text: str, offset: int = 0) -> Iterator[tuple[str, int, int]]:
+    """The sentences of a passage that can answer something, with offsets shifted by ``offset``.
+
+    Headings, letter heads and salutations name a topic or a person; they are skipped.
+    """
+    position = 0
+    for line in text.split("\n"):
+        line_start = position
+        position += len(line) + 1
+        stripped = line.strip()
+        if LETTER_HEADING.match(stripped) or ADDRESS_LINE.match(stripped):
+            continue
+        if heading_level(stripped) and len(stripped) <= HEADING_MAX_CHARS and not stripped.endswith("。"):
+            continue
+        for start, end in sentence_spans(text, line_start, line_start + len(line)):
+            raw = text[start:end]
+            sentence = raw.strip()
+            if len(sentence) >= MIN_SENTENCE_CHARS:
+                lead = len(raw) - len(raw.lstrip())
+                yield sentence, offset + start + lead, offset + start + lead + len(sentence)
+
+
 def _split_long(text: str, start: int, end: int, maximum: int) -> Iterator[tuple[int, int]]:
     """Split a span longer than ``maximum`` at commas, each piece as long as fits."""
     piece_start = start

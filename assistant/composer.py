@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
+import numpy as np
 
 from .answer import Answer, Citation, Conflict, ConflictValue, Fact, Related
-from .chunking import HEADING_MAX_CHARS, LETTER_HEADING, heading_level, sentence_spans
+from .chunking import passage_sentences
 from .facts import AGE, amount_value, amounts, extract_facts, has_date, has_figure
 from .retriever import Hit, SearchResult
 
@@ -29,22 +30,22 @@ PROCEDURE_WORDS = re.compile(r"怎么申请|如何申请|怎么办|怎么领|去
 TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
 AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
 ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|条件|资格|能不能|可不可以|能否|是否|有没有|符合|算不算|够不够|可以领|能领|能享受")
-ADDRESS_LINE = re.compile(r"^(?:尊敬的)?[^，。；]{2,90}[:：]$")
 
 
 @dataclass(frozen=True)
 class ComposerSettings:
     """Thresholds are calibrated on the evaluation set (see eval/README.md)."""
 
-    max_sentences: int = 3
-    max_answer_chars: int = 280
+    max_sentences: int = 4
+    max_answer_chars: int = 300
     hits_considered: int = 6
     related_count: int = 3
     top_for_decision: int = 3  # passages looked at to decide whether the documents cover the question
     min_dense: float = 0.80  # best passage's cosine below this: the documents are about other things
     min_coverage: float = 0.45  # share of the question's weighted words found in the best passage
     max_unknown: float = 0.45  # share of the question's weight in words the corpus never uses
-    follow_ratio: float = 0.8  # a further sentence must score this share of the best one
+    follow_ratio: float = 0.6  # a further sentence must score this share of the best one
+    semantic_weight: float = 0.5  # weight of the sentence's z-scored cosine to the question
     templates: Path = field(default=PROMPTS_DIR)
 
 
@@ -75,24 +76,6 @@ def intents(question: str) -> tuple[str, ...]:
     if AGE_WORDS.search(question):
         found.append("age")
     return tuple(found)
-
-
-def _sentences(hit: Hit) -> Iterator[tuple[str, int, int]]:
-    """The sentences of a passage with their document offsets; headings and letter heads skipped."""
-    offset = 0
-    for line in hit.text.split("\n"):
-        line_start = offset
-        offset += len(line) + 1
-        stripped = line.strip()
-        if LETTER_HEADING.match(stripped) or ADDRESS_LINE.match(stripped):
-            continue
-        if heading_level(stripped) and len(stripped) <= HEADING_MAX_CHARS and not stripped.endswith("。"):
-            continue  # a heading names a topic; it does not answer
-        for start, end in sentence_spans(hit.text, line_start, line_start + len(line)):
-            text = hit.text[start:end].strip()
-            if len(text) >= 8:
-                lead = len(hit.text[start:end]) - len(hit.text[start:end].lstrip())
-                yield text, hit.start + start + lead, hit.start + start + lead + len(text)
 
 
 QUESTION_FILLER = re.compile(r"[^\u4e00-\u9fff\w]|什么|怎么|多少|有没有|能不能|可不可以|是不是|请问|我们|我爸|我妈|我家|现在|那个|这个|一下|吗|呢|吧|啊|的|了")
@@ -160,7 +143,7 @@ class Composer:
         grams = _content_bigrams(result.rewritten.expanded)
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
-            for text, start, end in _sentences(hit):
+            for text, start, end in passage_sentences(hit.text, hit.start):
                 coverage = self._coverage(result, text)
                 score = (
                     0.7 * coverage
@@ -183,6 +166,16 @@ class Composer:
                 if len(text) > 220:
                     score -= 0.15
                 candidates.append(_Sentence(hit, rank, text, start, end, coverage, score))
+        # The embedding's view of each sentence, z-normalised over the candidates, adds meaning
+        # that shared words miss (“一个人去申请” ~ “以个人名义单独提出申请”).
+        similarities = [result.sentence_scores.get((c.hit.doc_id, c.start)) for c in candidates]
+        known = np.array([x for x in similarities if x is not None], dtype=np.float64)
+        if len(known) > 1 and known.std() > 1e-9:
+            mean, std = known.mean(), known.std()
+            candidates = [
+                replace(c, score=c.score + self.settings.semantic_weight * ((x - mean) / std if x is not None else -1.0))
+                for c, x in zip(candidates, similarities, strict=True)
+            ]
         return sorted(candidates, key=lambda s: -s.score)
 
     def _select(self, candidates: list[_Sentence]) -> list[_Sentence]:

@@ -6,6 +6,7 @@ Layout of an index folder::
     index/<build>/manifest.json  what built it: model, dimension, chunking, corpus hash, versions
     index/<build>/documents.jsonl, chunks.jsonl
     index/<build>/embeddings.npy, dense.faiss
+    index/<build>/sentences.jsonl, sentence_embeddings.npy  (sentence spans and vectors)
     index/<build>/bm25/        bm25s arrays (no pickle)
     index/<build>/terms.json   corpus words with document frequencies (spelling correction)
 
@@ -33,7 +34,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from .chunking import Chunk, ChunkingSettings, chunk_documents
+from .chunking import Chunk, ChunkingSettings, chunk_documents, passage_sentences
 from .documents import Document
 from .embedding import Embedder
 from .errors import IndexMismatchError, IndexMissingError
@@ -78,6 +79,13 @@ class Index:
     dense: faiss.Index
     lexical: LexicalIndex
     terms: dict[str, int]  # corpus words and their document frequency, for spelling correction
+    sentence_spans: np.ndarray  # (n, 3) int: chunk number, start, end in the document
+    sentence_embeddings: np.ndarray
+
+    def sentences_of(self, chunk_number: int) -> range:
+        """Rows of ``sentence_spans`` that belong to a chunk (rows are in chunk order)."""
+        spans = self.sentence_spans[:, 0]
+        return range(int(np.searchsorted(spans, chunk_number, "left")), int(np.searchsorted(spans, chunk_number, "right")))
 
     def corpus_text(self) -> str:
         return "\n".join(d.text for d in self.documents.values())
@@ -137,20 +145,23 @@ def current_build(folder: Path) -> Path | None:
 
 
 def _previous_embeddings(folder: Path, model: str, dimension: int) -> dict[str, np.ndarray]:
+    """Embeddings of the current build's chunks and sentences by text key, when the model matches."""
     build = current_build(folder)
     if build is None:
         return {}
+    found: dict[str, np.ndarray] = {}
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("model") != model or manifest.get("dimension") != dimension:
             return {}
-        vectors = np.load(build / "embeddings.npy")
-        keys = [json.loads(line)["embedding_key"] for line in (build / "chunks.jsonl").open(encoding="utf-8")]
+        for rows, vectors_file in (("chunks.jsonl", "embeddings.npy"), ("sentences.jsonl", "sentence_embeddings.npy")):
+            vectors = np.load(build / vectors_file)
+            keys = [json.loads(line)["embedding_key"] for line in (build / rows).open(encoding="utf-8")]
+            if len(keys) == len(vectors):
+                found.update(zip(keys, vectors, strict=True))
     except (OSError, ValueError, KeyError):
-        return {}  # a damaged previous build only costs a full re-embedding
-    if len(keys) != len(vectors):
-        return {}
-    return dict(zip(keys, vectors, strict=True))
+        pass  # a damaged previous build only costs re-embedding what it held
+    return found
 
 
 def build_index(
@@ -176,17 +187,27 @@ def build_index(
         texts = [index_text(chunk, by_id[chunk.doc_id]) for chunk in chunks]
         say(f"{len(documents)} documents → {len(chunks)} chunks")
 
-        keys = [_embedding_key(embedder.name, text) for text in texts]
+        # Sentences get vectors too, so the composer can pick the sentence that answers.
+        sentences = [
+            (i, start, end, text)
+            for i, chunk in enumerate(chunks)
+            for text, start, end in passage_sentences(chunk.text, chunk.start)
+        ]
+        all_texts = texts + [text for *_, text in sentences]
+        keys = [_embedding_key(embedder.name, text) for text in all_texts]
         previous = _previous_embeddings(folder, embedder.name, embedder.dimension)
         missing = [i for i, key in enumerate(keys) if key not in previous]
-        say(f"embedding {len(missing)} chunks ({len(chunks) - len(missing)} reused) with {embedder.name}")
-        vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
+        say(f"embedding {len(missing)} of {len(keys)} passages and sentences "
+            f"({len(keys) - len(missing)} reused) with {embedder.name}")
+        all_vectors = np.zeros((len(keys), embedder.dimension), dtype=np.float32)
         for i, key in enumerate(keys):
             if key in previous:
-                vectors[i] = previous[key]
+                all_vectors[i] = previous[key]
         if missing:
-            fresh = embedder.embed_passages([texts[i] for i in missing], show_progress=progress is not None)
-            vectors[missing] = fresh
+            fresh = embedder.embed_passages([all_texts[i] for i in missing], show_progress=progress is not None)
+            all_vectors[missing] = fresh
+        vectors, sentence_vectors = all_vectors[: len(chunks)], all_vectors[len(chunks) :]
+        missing_chunks = sum(1 for i in missing if i < len(chunks))
 
         say("building the BM25 index")
         token_lists = [tokenizer.tokenize(text) for text in texts]
@@ -206,9 +227,14 @@ def build_index(
                 for document in documents:
                     handle.write(json.dumps(document.to_json(), ensure_ascii=False) + "\n")
             with (staging / "chunks.jsonl").open("w", encoding="utf-8") as handle:
-                for chunk, key in zip(chunks, keys, strict=True):
+                for chunk, key in zip(chunks, keys[: len(chunks)], strict=True):
                     handle.write(json.dumps({**asdict(chunk), "embedding_key": key}, ensure_ascii=False) + "\n")
             np.save(staging / "embeddings.npy", vectors)
+            with (staging / "sentences.jsonl").open("w", encoding="utf-8") as handle:
+                for (chunk_number, start, end, _), key in zip(sentences, keys[len(chunks) :], strict=True):
+                    row = {"chunk": chunk_number, "start": start, "end": end, "embedding_key": key}
+                    handle.write(json.dumps(row) + "\n")
+            np.save(staging / "sentence_embeddings.npy", sentence_vectors)
             faiss.write_index(dense, str(staging / "dense.faiss"))
             lexical.save(staging / "bm25")
             (staging / "terms.json").write_text(
@@ -226,8 +252,8 @@ def build_index(
                 chunks=len(chunks),
                 built_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 build_seconds=round(time.perf_counter() - started, 2),
-                embedded=len(missing),
-                reused=len(chunks) - len(missing),
+                embedded=missing_chunks,
+                reused=len(chunks) - missing_chunks,
                 versions=_versions(),
             )
             (staging / "manifest.json").write_text(
@@ -300,9 +326,17 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         dense = faiss.read_index(str(build / "dense.faiss"))
         lexical = LexicalIndex.load(build / "bm25", len(chunks))
         terms = json.loads((build / "terms.json").read_text(encoding="utf-8"))
+        rows = [json.loads(line) for line in (build / "sentences.jsonl").open(encoding="utf-8")]
+        sentence_spans = np.array([[r["chunk"], r["start"], r["end"]] for r in rows], dtype=np.int64).reshape(-1, 3)
+        sentence_embeddings = np.load(build / "sentence_embeddings.npy")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexMismatchError(f"index {str(folder)!r} is damaged ({exc}); {rebuild}`") from exc
-    if dense.ntotal != len(chunks) or dense.d != manifest.dimension or len(embeddings) != len(chunks):
+    if (
+        dense.ntotal != len(chunks)
+        or dense.d != manifest.dimension
+        or len(embeddings) != len(chunks)
+        or len(sentence_embeddings) != len(sentence_spans)
+    ):
         raise IndexMismatchError(
             f"index {str(folder)!r} is inconsistent ({dense.ntotal} vectors for {len(chunks)} chunks); {rebuild}`"
         )
@@ -315,4 +349,6 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         dense=dense,
         lexical=lexical,
         terms=terms,
+        sentence_spans=sentence_spans,
+        sentence_embeddings=sentence_embeddings,
     )

@@ -10,7 +10,7 @@ import math
 import threading
 import unicodedata
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -29,6 +29,7 @@ MAX_QUESTION_CHARS = 1000
 MAX_K = 100
 DEFAULT_DENSE_WEIGHT = 0.6
 QUERY_CACHE_SIZE = 512
+SENTENCE_SCORED_HITS = 8
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class SearchResult:
     rewritten: RewrittenQuery
     hits: tuple[Hit, ...]
     terms: tuple[QueryTerm, ...] = ()
+    # cosine of the question to each sentence of the top passages, keyed by (doc_id, start)
+    sentence_scores: dict[tuple[str, int], float] = field(default_factory=dict)
 
 
 def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
@@ -238,5 +241,20 @@ class Retriever:
                 )
             )
         return SearchResult(
-            question=text, rewritten=rewritten, hits=tuple(hits), terms=self.query_terms(rewritten)
+            question=text,
+            rewritten=rewritten,
+            hits=tuple(hits),
+            terms=self.query_terms(rewritten),
+            sentence_scores=self._sentence_scores(rewritten, order[:SENTENCE_SCORED_HITS]) if mode != "lexical" else {},
         )
+
+    def _sentence_scores(self, rewritten: RewrittenQuery, chunk_numbers: np.ndarray) -> dict[tuple[str, int], float]:
+        rows = [row for i in chunk_numbers for row in self.index.sentences_of(int(i))]
+        if not rows:
+            return {}
+        scores = self.index.sentence_embeddings[rows] @ self._query_vector(rewritten.text)
+        spans = self.index.sentence_spans
+        return {
+            (self.index.chunks[int(spans[row, 0])].doc_id, int(spans[row, 1])): float(score)
+            for row, score in zip(rows, scores, strict=True)
+        }

@@ -1,0 +1,53 @@
+"""The evaluation set is sound: quotes exist in their documents, ids are unique, coverage is as promised."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from assistant.documents import load_documents
+from assistant.errors import InputError
+from assistant.evaluation import check_eval_set, load_eval_set
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return load_eval_set(REPO / "eval" / "questions")
+
+
+def test_every_quote_is_in_its_document(cases):
+    documents = {d.id: d for d in load_documents(REPO / "documents")}
+    assert check_eval_set(cases, documents) == []
+
+
+def test_the_set_covers_what_the_issue_asks(cases):
+    types = Counter(c.type for c in cases)
+    assert len(cases) >= 150
+    assert types["subsidy"] + types["eligibility"] >= 60
+    assert sum(1 for c in cases if len(c.evidence) >= 2) >= 15
+    assert types["unanswerable"] >= 20 and all(not c.answerable for c in cases if c.type == "unanswerable")
+    documents = {d.id for d in load_documents(REPO / "documents")}
+    cited = {e.doc_id for c in cases for e in c.evidence}
+    assert cited == documents, f"documents without questions: {sorted(documents - cited)}"
+    assert set(Counter(c.persona for c in cases)) == {"hotline", "citizen", "maintainer"}
+
+
+def test_questions_are_not_copied_from_the_quotes(cases):
+    for case in cases:
+        for evidence in case.evidence:
+            quote = evidence.quote
+            copied = [quote[i : i + 10] for i in range(len(quote) - 9) if quote[i : i + 10] in case.question]
+            assert not copied, f"{case.id} copies {copied[0]!r} from its evidence"
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    row = {"id": "x1", "question": "q", "persona": "citizen", "type": "fact", "evidence": [{"doc_id": "d", "quote": "q"}],
+           "answer": "a", "answerable": True}
+    (tmp_path / "set.jsonl").write_text("\n".join([json.dumps(row)] * 2), encoding="utf-8")
+    with pytest.raises(InputError, match="x1.*twice"):
+        load_eval_set(tmp_path)
