@@ -68,11 +68,10 @@ def heading_level(line: str) -> int:
     if LETTER_HEADING.match(line):
         return 0
     for level, pattern in HEADING_PATTERNS:
-        if pattern.match(line):
-            # 第X章/第X节 are headings even when the page glued a paragraph onto them;
-            # 一、(一) 1. only when the line is short and not a full sentence.
-            if level <= 2 or (len(line) <= HEADING_MAX_CHARS and "。" not in line[:-1]):
-                return level
+        # 第X章/第X节 are headings even when the page glued a paragraph onto them;
+        # 一、(一) 1. only when the line is short and not a full sentence.
+        if pattern.match(line) and (level <= 2 or (len(line) <= HEADING_MAX_CHARS and "。" not in line[:-1])):
+            return level
     return 0
 
 

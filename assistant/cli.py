@@ -19,7 +19,7 @@ from .documents import KINDS, write_documents
 from .errors import AssistantError, InputError
 from .ingest import MAX_FILE_BYTES, ingest_paths
 from .pipeline import Pipeline, build
-from .retriever import MODES, MAX_K, SearchResult, validate_question
+from .retriever import MAX_K, MODES, SearchResult, validate_question
 from .settings import Settings
 
 EXIT_USAGE = 2

@@ -9,7 +9,6 @@ Wording lives in ``prompts/`` as Jinja2 templates.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -24,7 +23,8 @@ from .retriever import Hit, SearchResult
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 ASKS_NUMBER = re.compile(r"多少|几|最高|最多|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
-MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|费(?!标准)|工资|报销|金额|经费|资金|比例|百分之")
+MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少")
+MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|费(?!标准)|工资|报销|能报|金额|经费|资金|比例|百分之")
 COUNT_WORDS = re.compile(r"(?:多少|几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 PROCEDURE_WORDS = re.compile(r"怎么申请|如何申请|怎么办|怎么领|去哪|在哪|哪里|申请|申领|办理|流程|手续|渠道|预约")
 TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
@@ -34,16 +34,17 @@ ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|条件|资格|能不能
 
 @dataclass(frozen=True)
 class ComposerSettings:
-    """Thresholds are calibrated on the evaluation set (see eval/README.md)."""
+    """Thresholds are calibrated on the evaluation set with ``eval/calibrate.py``."""
 
     max_sentences: int = 4
     max_answer_chars: int = 300
     hits_considered: int = 6
     related_count: int = 3
     top_for_decision: int = 3  # passages looked at to decide whether the documents cover the question
-    min_dense: float = 0.80  # best passage's cosine below this: the documents are about other things
-    min_coverage: float = 0.45  # share of the question's weighted words found in the best passage
-    max_unknown: float = 0.45  # share of the question's weight in words the corpus never uses
+    min_dense: float = 0.87  # best passage's cosine below this: the documents are about other things
+    min_coverage: float = 0.4  # share of the question's weighted words found in the best passage
+    max_unknown: float = 0.6  # share of the question's weight in words the corpus never uses
+    min_figure_coverage: float = 0.3  # an asked amount counts only in a sentence this much about the question
     follow_ratio: float = 0.6  # a further sentence must score this share of the best one
     semantic_weight: float = 0.5  # weight of the sentence's z-scored cosine to the question
     templates: Path = field(default=PROMPTS_DIR)
@@ -63,7 +64,7 @@ class _Sentence:
 def intents(question: str) -> tuple[str, ...]:
     """What kind of answer the question wants: amount (money), count, procedure, eligibility."""
     found = []
-    if ASKS_NUMBER.search(question) and MONEY_WORDS.search(question):
+    if (ASKS_NUMBER.search(question) and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question):
         found.append("amount")
     elif (COUNT_WORDS.search(question) or ASKS_NUMBER.search(question)) and not TIME_WORDS.search(question):
         found.append("count")
@@ -281,7 +282,11 @@ class Composer:
             return self._refuse(result, f"question words absent from the corpus ({unknown:.2f})", [], wanted, confidence)
         if coverage < s.min_coverage:
             return self._refuse(result, f"low coverage ({coverage:.2f})", [], wanted, confidence)
-        relevant = [c for c in candidates if c.coverage >= 0.5 * chosen[0].coverage]
+        missing_places = [p for p in result.places if not any(p in h.text for h in top)]
+        if missing_places:
+            return self._refuse(result, f"about {missing_places[0]}, not Shenzhen", [], ("place",), confidence)
+        # The asked figure must be in a sentence that is itself about the question.
+        relevant = [c for c in candidates if c.coverage >= max(s.min_figure_coverage, 0.5 * chosen[0].coverage)]
         if "amount" in wanted and not any(amounts(c.text) for c in relevant):
             return self._refuse(result, "no amount in the matching sentences", chosen[:1], wanted, confidence)
         if "count" in wanted and not any(has_figure(c.text) for c in relevant):

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import cast
 
 from .errors import IngestError
 
@@ -49,7 +50,7 @@ class Document:
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Document:
         values = dict(data)
-        values["departments"] = tuple(values.get("departments") or ())  # type: ignore[call-overload]
+        values["departments"] = tuple(cast(Iterable[str], values.get("departments") or ()))
         return cls(**values)  # type: ignore[arg-type]
 
 

@@ -360,11 +360,11 @@ def _markdown(report: EvalReport) -> str:
             cells = [f"{row[key]:.3f}" if key in row else "–" for key in ("hit@5", "mrr@10", "evidence_held", "false_refusal", "refusal_unanswerable")]
             lines.append(f"| {name} | {int(row['n'])} | " + " | ".join(cells) + " |")
     lines += ["", "## Worst questions (hybrid)", ""]
-    for row in report.worst:
-        lines.append(f"- **{row['id']}** {row['question']} — first relevant rank {row['first_relevant_rank']}, "
-                     f"refused={row['refused']}")
-        lines.append(f"  - expected: {'; '.join(row['expected'])}")  # type: ignore[arg-type]
-        lines.append(f"  - got: {' | '.join(row['got'])}")  # type: ignore[arg-type]
+    for worst in report.worst:
+        lines.append(f"- **{worst['id']}** {worst['question']} — first relevant rank {worst['first_relevant_rank']}, "
+                     f"refused={worst['refused']}")
+        lines.append(f"  - expected: {'; '.join(worst['expected'])}")  # type: ignore[arg-type]
+        lines.append(f"  - got: {' | '.join(worst['got'])}")  # type: ignore[arg-type]
     lines += ["", "## Failures", ""]
     for name, ids in report.failures.items():
         lines.append(f"- {name}: {', '.join(ids) if ids else 'none'}")

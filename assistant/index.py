@@ -64,6 +64,8 @@ class Manifest:
     build_seconds: float
     embedded: int  # chunks embedded by this build
     reused: int  # chunks whose embeddings came from the previous build
+    texts_embedded: int = 0  # chunks and sentences embedded by this build
+    embed_seconds: float = 0.0  # time spent in the embedding model (its loading included)
     versions: dict[str, str] = field(default_factory=dict)
 
 
@@ -203,9 +205,11 @@ def build_index(
         for i, key in enumerate(keys):
             if key in previous:
                 all_vectors[i] = previous[key]
+        embed_started = time.perf_counter()
         if missing:
             fresh = embedder.embed_passages([all_texts[i] for i in missing], show_progress=progress is not None)
             all_vectors[missing] = fresh
+        embed_seconds = time.perf_counter() - embed_started
         vectors, sentence_vectors = all_vectors[: len(chunks)], all_vectors[len(chunks) :]
         missing_chunks = sum(1 for i in missing if i < len(chunks))
 
@@ -254,6 +258,8 @@ def build_index(
                 build_seconds=round(time.perf_counter() - started, 2),
                 embedded=missing_chunks,
                 reused=len(chunks) - missing_chunks,
+                texts_embedded=len(missing),
+                embed_seconds=round(embed_seconds, 2),
                 versions=_versions(),
             )
             (staging / "manifest.json").write_text(

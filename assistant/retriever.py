@@ -83,6 +83,7 @@ class SearchResult:
     terms: tuple[QueryTerm, ...] = ()
     # cosine of the question to each sentence of the top passages, keyed by (doc_id, start)
     sentence_scores: dict[tuple[str, int], float] = field(default_factory=dict)
+    places: tuple[str, ...] = ()  # places outside Shenzhen the question names
 
 
 def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
@@ -246,6 +247,7 @@ class Retriever:
             hits=tuple(hits),
             terms=self.query_terms(rewritten),
             sentence_scores=self._sentence_scores(rewritten, order[:SENTENCE_SCORED_HITS]) if mode != "lexical" else {},
+            places=self.vocabulary.places_in(rewritten.text),
         )
 
     def _sentence_scores(self, rewritten: RewrittenQuery, chunk_numbers: np.ndarray) -> dict[tuple[str, int], float]:

@@ -2,7 +2,8 @@
 
 The data lives in ``assistant/data/`` as plain text so maintainers can extend it without code:
 ``userdict.txt`` (terms), ``synonyms.txt`` (callers' words → the documents' terms, added to
-a query) and ``typos.txt`` (misspellings → the right term, replaced in a query).
+a query), ``typos.txt`` (misspellings → the right term, replaced in a query) and ``places.txt``
+(places outside Shenzhen, whose policies the documents do not describe).
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ class Vocabulary:
     synonyms: tuple[tuple[str, tuple[str, ...]], ...]  # caller word → document terms
     typos: tuple[tuple[str, str], ...]  # wrong → right
     fingerprint: str = field(default="")
+    places: frozenset[str] = field(default_factory=frozenset)  # places outside Shenzhen
+
+    def places_in(self, text: str) -> tuple[str, ...]:
+        """Places other than Shenzhen that the text names."""
+        return tuple(sorted(p for p in self.places if p in text))
 
     def fix_typos(self, query: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """Replace the listed misspellings; return the text and the (wrong, right) pairs applied."""
@@ -100,8 +106,9 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
             raise ValueError(f"{data_dir / 'typos.txt'}: line {line!r} needs 'wrong = right'")
         wrong, right = (part.strip() for part in line.split("=", 1))
         typos.append((wrong, right))
+    places = frozenset(word for line in _data_lines(data_dir / "places.txt") for word in line.split())
     digest = hashlib.sha256()
-    for name in ("userdict.txt", "synonyms.txt", "typos.txt"):
+    for name in ("userdict.txt", "synonyms.txt", "typos.txt", "places.txt"):
         digest.update((data_dir / name).read_bytes())
     return Vocabulary(
         terms=tuple(terms),
@@ -109,4 +116,5 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
         synonyms=tuple(sorted(synonyms.items(), key=lambda item: -len(item[0]))),
         typos=tuple(typos),
         fingerprint=digest.hexdigest()[:16],
+        places=places,
     )

@@ -46,6 +46,7 @@ def main() -> int:
     parser.add_argument("--index", default="index")
     parser.add_argument("--questions", type=Path, default=Path("eval/questions"))
     parser.add_argument("--out", type=Path, default=Path("eval/reports/calibration.md"))
+    parser.add_argument("--skip-fusion", action="store_true", help="only sweep the composer thresholds")
     args = parser.parse_args()
     pipeline = Pipeline.load(Settings.from_env(index=args.index))
     cases = load_eval_set(args.questions)
@@ -54,7 +55,7 @@ def main() -> int:
     lines = ["# Calibration", "", "## Fusion weight (dense share), hybrid retrieval", "",
              "| dense weight | MRR@10 all | Hit@5 all | MRR@10 even ids | MRR@10 odd ids |", "|---|---|---|---|---|"]
     best_weight, best_mrr = 0.5, -1.0
-    for weight in [0.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 1.0]:
+    for weight in [] if args.skip_fusion else [0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0]:
         run = {c.id: [h.chunk_id for h in rerank(pipeline, c.question, weight, 10).hits] for c in answerable}
         halves = [{q: r for q, r in qrels.items() if int(q[1:]) % 2 == parity} for parity in (0, 1)]
         score = mrr(qrels, run, 10)
@@ -67,14 +68,16 @@ def main() -> int:
     results = {c.id: pipeline.search(c.question, 8) for c in cases}
     lines += ["", f"Best weight: {best_weight} (MRR@10 {best_mrr:.3f}); in use: {pipeline.retriever.dense_weight}.", "",
               "## Composer thresholds", "",
-              "| min_dense | min_coverage | max_unknown | evidence held | refused (unanswerable) | false refusal | score |",
-              "|---|---|---|---|---|---|---|"]
+              "| min_dense | min_coverage | max_unknown | min_figure_coverage | evidence held | refused (unanswerable) | false refusal | score |",
+              "|---|---|---|---|---|---|---|---|"]
     rows = []
     base = ComposerSettings()
-    for min_dense, min_coverage, max_unknown in itertools.product(
-        [0.80, 0.82, 0.84, 0.85, 0.86, 0.87], [0.3, 0.4, 0.45, 0.5, 0.55, 0.6], [0.4, 0.5, 0.6, 0.7, 1.01]
+    for min_dense, min_coverage, max_unknown, min_figure in itertools.product(
+        [0.80, 0.85, 0.87], [0.3, 0.4, 0.5], [0.4, 0.5, 0.6, 0.7, 1.01], [0.3, 0.4, 0.5, 0.6]
     ):
-        composer = Composer(dataclasses.replace(base, min_dense=min_dense, min_coverage=min_coverage, max_unknown=max_unknown))
+        composer = Composer(dataclasses.replace(
+            base, min_dense=min_dense, min_coverage=min_coverage, max_unknown=max_unknown, min_figure_coverage=min_figure
+        ))
         answers = {cid: composer.compose(result) for cid, result in results.items()}
         held = np.mean([any(evidence_in_answer(e, answers[c.id], pipeline.documents.get(e.doc_id)) for e in c.evidence)
                         for c in answerable])
@@ -82,12 +85,13 @@ def main() -> int:
         false_refusal = np.mean([answers[c.id].refused for c in answerable])
         # The targets: refuse ≥ 90 % of unanswerable, wrongly refuse ≤ 5 %; then hold evidence.
         score = held - 2 * max(0.0, 0.9 - refused) - 2 * max(0.0, false_refusal - 0.05)
-        rows.append((score, min_dense, min_coverage, max_unknown, held, refused, false_refusal))
+        rows.append((score, min_dense, min_coverage, max_unknown, min_figure, held, refused, false_refusal))
     rows.sort(reverse=True)
-    for score, min_dense, min_coverage, max_unknown, held, refused, false_refusal in rows[:15]:
-        lines.append(f"| {min_dense} | {min_coverage} | {max_unknown} | {held:.3f} | {refused:.3f} | {false_refusal:.3f} | {score:.3f} |")
-    current = (base.min_dense, base.min_coverage, base.max_unknown)
-    lines += ["", f"In use: min_dense={current[0]}, min_coverage={current[1]}, max_unknown={current[2]}."]
+    for score, min_dense, min_coverage, max_unknown, min_figure, held, refused, false_refusal in rows[:15]:
+        lines.append(f"| {min_dense} | {min_coverage} | {max_unknown} | {min_figure} | {held:.3f} | {refused:.3f} "
+                     f"| {false_refusal:.3f} | {score:.3f} |")
+    lines += ["", f"In use: min_dense={base.min_dense}, min_coverage={base.min_coverage}, "
+              f"max_unknown={base.max_unknown}, min_figure_coverage={base.min_figure_coverage}."]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines[-20:]))

@@ -288,8 +288,8 @@ def write_reports(report: LoadReport, out: Path) -> tuple[Path, Path]:
             lines += ["", f"Errors at {r.clients} clients ({r.questions}): {kinds}."]
     lines += [
         "",
-        "`load avg` is the machine's 1-minute load average at the end of the run; above the CPU",
-        "count, other work was competing with the server and the client for the CPUs.",
+        "`load avg` is the machine's 1-minute load average at the end of the run. It counts the",
+        "server's and the client's own threads too; the two share the CPUs with whatever else runs.",
     ]
     if any(r.status_4xx for r in results):
         lines += [

@@ -1,0 +1,62 @@
+# Common jobs. `make help` lists them. Everything runs inside .venv, created on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run demo ingest build test test-fast browser-deps lint eval bench scale clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed ## create .venv and install the project with its dev tools
+
+run: setup ## the main job: build the index if needed and serve the web app on 127.0.0.1:8000
+	$(BIN)/python -m assistant serve --host $(HOST) --port $(PORT)
+
+demo: setup ## build the index and answer a sample question on the command line
+	$(BIN)/python -m assistant build
+	$(BIN)/python -m assistant search "养老护理员每个月能领多少岗位补贴？" --k 3
+	$(BIN)/python -m assistant ask "我家老人做适老化改造最多能补多少？"
+
+ingest: setup ## turn the raw seed pages into documents/
+	$(BIN)/python -m assistant ingest ../shared/seeds
+
+build: setup ## build or update the index from documents/
+	$(BIN)/python -m assistant build
+
+browser-deps: ## install Debian chromium + chromedriver for the browser tests (needs root)
+	@if [ -x /usr/bin/chromium ]; then echo "chromium present"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
+	else echo "warning: /usr/bin/chromium missing and not root; browser tests will be skipped"; fi
+
+test: setup browser-deps ## the whole test suite, real model and real browser included
+	$(BIN)/python -m pytest
+
+test-fast: setup ## unit tests only (fake embedder, no browser)
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+lint: setup ## ruff and mypy
+	$(BIN)/ruff check assistant tests eval
+	$(BIN)/mypy assistant
+
+eval: setup ## score retrieval and answers; writes eval/reports/
+	$(BIN)/python -m assistant eval
+
+bench: setup ## build/search/ask latency, throughput and memory; writes eval/reports/
+	$(BIN)/python -m assistant bench
+
+scale: setup ## synthetic 100k/1M-chunk scale benchmark (minutes, several GB of RAM)
+	$(BIN)/python -m assistant bench --scale
+
+clean: ## remove the index and caches (documents/ and eval reports stay)
+	rm -rf index/CURRENT index/build-* .pytest_cache .mypy_cache .ruff_cache
