@@ -332,6 +332,8 @@ class Composer:
         text = self._render(
             "refusal.j2",
             question=result.question,
+            asked=asked,
+            place=result.places[0] if result.places else "",
             closest=[{"text": c.text, "n": c.n} for c in citations],
             missing=self._missing[asked],
         ).strip()

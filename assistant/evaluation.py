@@ -325,7 +325,7 @@ def run_evaluation(
         cases=len(cases),
         answerable=len(answerable),
         index={"model": m.model, "documents": m.documents, "chunks": m.chunks, "chunking": m.chunking,
-               "corpus_hash": m.corpus_hash, "dense_weight": pipeline.retriever.dense_weight},
+               "corpus_hash": m.corpus_hash, "fusion_weights": asdict(pipeline.retriever.weights)},
         retrieval={mode: {k: round(v, 4) for k, v in r.items()} for mode, r in retrieval.items()},
         curves=curves,
         answers=answer_metrics,
@@ -341,7 +341,7 @@ def _markdown(report: EvalReport) -> str:
         "# Evaluation report",
         "",
         f"{report.created_at} · {report.cases} questions ({report.answerable} answerable) · "
-        f"model `{report.index['model']}` · {report.index['chunks']} chunks · dense weight {report.index['dense_weight']}",
+        f"model `{report.index['model']}` · {report.index['chunks']} chunks · fusion weights {report.index['fusion_weights']}",
         "",
         "## Retrieval and answers",
         "",

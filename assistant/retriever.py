@@ -27,7 +27,23 @@ Mode = Literal["hybrid", "dense", "lexical"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
 MAX_QUESTION_CHARS = 1000
 MAX_K = 100
-DEFAULT_DENSE_WEIGHT = 0.6
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Weights of the z-normalised signals in hybrid mode (tuned with eval/calibrate.py).
+
+    ``passage`` is the cosine of the question to the whole chunk, ``sentence`` the best cosine
+    to one of its sentences (a precise sentence inside a broad chunk), ``lexical`` BM25.
+    """
+
+    passage: float = 0.3
+    sentence: float = 0.45
+    lexical: float = 0.25
+
+    def __post_init__(self) -> None:
+        if min(self.passage, self.sentence, self.lexical) < 0 or self.passage + self.sentence + self.lexical <= 0:
+            raise ValueError(f"fusion weights {self} must be ≥ 0 and not all 0")
+
 QUERY_CACHE_SIZE = 512
 SENTENCE_SCORED_HITS = 8
 
@@ -48,7 +64,7 @@ class Hit:
     start: int
     end: int
     score: float
-    dense_score: float  # cosine similarity
+    dense_score: float  # cosine similarity of the whole passage
     lexical_score: float  # raw BM25
 
     def to_json(self) -> dict[str, object]:
@@ -127,7 +143,7 @@ class Retriever:
         tokenizer: Tokenizer,
         vocabulary: Vocabulary,
         *,
-        dense_weight: float = DEFAULT_DENSE_WEIGHT,
+        weights: FusionWeights | None = None,
     ) -> None:
         if embedder.name != index.manifest.model:
             raise InputError(
@@ -137,7 +153,7 @@ class Retriever:
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.vocabulary = vocabulary
-        self.dense_weight = dense_weight
+        self.weights = weights or FusionWeights()
         self._years = np.array([index.documents[c.doc_id].year or 0 for c in index.chunks])
         self._kinds = np.array([index.documents[c.doc_id].kind for c in index.chunks])
         self.speller = SpellingCorrector(index.terms, index.corpus_text())
@@ -174,6 +190,17 @@ class Retriever:
         out[ids[0]] = scores[0]
         return out
 
+    def sentence_similarities(self, rewritten: RewrittenQuery) -> np.ndarray:
+        """Cosine similarity of every indexed sentence to the question."""
+        return self.index.sentence_embeddings @ self._query_vector(rewritten.text)
+
+    def best_sentence_scores(self, similarities: np.ndarray) -> np.ndarray:
+        """Per chunk, the cosine of its best sentence (its passage cosine when it has none)."""
+        out = np.full(len(self.index.chunks), -1.0, dtype=np.float32)
+        if len(similarities):
+            np.maximum.at(out, self.index.sentence_spans[:, 0], similarities.astype(np.float32))
+        return out
+
     def query_terms(self, rewritten: RewrittenQuery) -> tuple[QueryTerm, ...]:
         """The distinct words of the corrected question (expansions excluded) with their idf."""
         n = len(self.index.chunks)
@@ -202,14 +229,19 @@ class Retriever:
             raise InputError(f"mode={mode!r} is unknown; use one of {', '.join(MODES)}")
         rewritten = self.rewrite(text)
         n = len(self.index.chunks)
-        dense = self.dense_scores(rewritten) if mode != "lexical" else np.zeros(n, dtype=np.float32)
-        lexical = self.lexical_scores(rewritten) if mode != "dense" else np.zeros(n, dtype=np.float32)
-        if mode == "dense":
-            fused = dense.astype(np.float64)
-        elif mode == "lexical":
+        w = self.weights
+        zeros = np.zeros(n, dtype=np.float32)
+        dense = self.dense_scores(rewritten) if mode != "lexical" else zeros
+        similarities = self.sentence_similarities(rewritten) if mode != "lexical" else np.zeros(0)
+        best_sentence = self.best_sentence_scores(similarities) if mode != "lexical" else zeros
+        best_sentence = np.where(best_sentence < -0.5, dense, best_sentence)
+        lexical = self.lexical_scores(rewritten) if mode != "dense" else zeros
+        if mode == "lexical":
             fused = lexical.astype(np.float64)
         else:
-            fused = self.dense_weight * _zscore(dense) + (1 - self.dense_weight) * _zscore(lexical)
+            fused = w.passage * _zscore(dense) + w.sentence * _zscore(best_sentence)
+            if mode == "hybrid":
+                fused = fused + w.lexical * _zscore(lexical)
         allowed = np.ones(n, dtype=bool)
         if year is not None:
             allowed &= self._years == year
@@ -246,17 +278,17 @@ class Retriever:
             rewritten=rewritten,
             hits=tuple(hits),
             terms=self.query_terms(rewritten),
-            sentence_scores=self._sentence_scores(rewritten, order[:SENTENCE_SCORED_HITS]) if mode != "lexical" else {},
+            sentence_scores=self._sentence_scores(similarities, order[:SENTENCE_SCORED_HITS]),
             places=self.vocabulary.places_in(rewritten.text),
         )
 
-    def _sentence_scores(self, rewritten: RewrittenQuery, chunk_numbers: np.ndarray) -> dict[tuple[str, int], float]:
-        rows = [row for i in chunk_numbers for row in self.index.sentences_of(int(i))]
-        if not rows:
+    def _sentence_scores(self, similarities: np.ndarray, chunk_numbers: np.ndarray) -> dict[tuple[str, int], float]:
+        """Cosines of the sentences of the given chunks, keyed by (doc_id, start), for the composer."""
+        if not len(similarities):
             return {}
-        scores = self.index.sentence_embeddings[rows] @ self._query_vector(rewritten.text)
         spans = self.index.sentence_spans
         return {
-            (self.index.chunks[int(spans[row, 0])].doc_id, int(spans[row, 1])): float(score)
-            for row, score in zip(rows, scores, strict=True)
+            (self.index.chunks[int(i)].doc_id, int(spans[row, 1])): float(similarities[row])
+            for i in chunk_numbers
+            for row in self.index.sentences_of(int(i))
         }

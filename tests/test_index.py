@@ -79,7 +79,9 @@ def test_adding_a_document_embeds_only_its_chunks(tmp_path, documents, tokenizer
     second = build_index(documents, tmp_path, embedder, tokenizer)
     assert second.reused == first.chunks
     assert second.embedded == second.chunks - first.chunks
-    assert embedder.passages_embedded == second.chunks
+    assert embedder.passages_embedded == first.texts_embedded + second.texts_embedded
+    third = build_index(documents, tmp_path, embedder, tokenizer)
+    assert third.texts_embedded == 0 and third.embedded == 0
     assert len([p for p in tmp_path.iterdir() if p.name.startswith("build-")]) == 1
 
 
