@@ -22,6 +22,7 @@ from .retriever import Hit, SearchResult
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
+MIN_FOLLOW_CHARS = 20
 ASKS_NUMBER = re.compile(r"多少|几|最高|最多|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少")
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|费(?!标准)|工资|报销|能报|金额|经费|资金|比例|百分之")
@@ -189,6 +190,8 @@ class Composer:
                 break
             if any(_similar(sentence.text, c.text) for c in chosen):
                 continue
+            if chosen and len(sentence.text) < MIN_FOLLOW_CHARS and not has_figure(sentence.text):
+                continue  # “一是开展老年人家庭适老化改造。” names a topic; it adds nothing to read out
             if chosen and used + len(sentence.text) > self.settings.max_answer_chars:
                 continue
             chosen.append(sentence)

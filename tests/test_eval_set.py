@@ -51,3 +51,22 @@ def test_duplicate_ids_are_refused(tmp_path):
     (tmp_path / "set.jsonl").write_text("\n".join([json.dumps(row)] * 2), encoding="utf-8")
     with pytest.raises(InputError, match="x1.*twice"):
         load_eval_set(tmp_path)
+
+
+def test_beir_export_writes_corpus_queries_and_qrels(pipeline_seed, tmp_path):
+    from assistant.evaluation import export_beir
+
+    cases = load_eval_set(REPO / "eval" / "questions")
+    export_beir(pipeline_seed, cases, tmp_path)
+    corpus = [json.loads(line) for line in (tmp_path / "corpus.jsonl").open(encoding="utf-8")]
+    queries = [json.loads(line) for line in (tmp_path / "queries.jsonl").open(encoding="utf-8")]
+    qrels = (tmp_path / "qrels" / "test.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(corpus) == len(pipeline_seed.index.chunks) and {"_id", "title", "text"} <= set(corpus[0])
+    assert len(queries) == sum(1 for c in cases if c.answerable)
+    assert qrels[0] == "query-id\tcorpus-id\tscore"
+    corpus_ids = {row["_id"] for row in corpus}
+    query_ids = {row["_id"] for row in queries}
+    for line in qrels[1:]:
+        query_id, corpus_id, score = line.split("\t")
+        assert query_id in query_ids and corpus_id in corpus_ids and score == "1"
+    assert {line.split("\t")[0] for line in qrels[1:]} == query_ids, "every answerable question has a relevant chunk"
