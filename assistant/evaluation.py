@@ -227,6 +227,7 @@ def run_evaluation(
     runs: dict[str, dict[str, list[str]]] = {}
     for mode in MODES:
         say(f"retrieval: {mode}")
+        pipeline.retriever.clear_cache()  # every mode pays for its own question vectors
         run: dict[str, list[str]] = {}
         times = []
         for case in answerable:
@@ -248,6 +249,7 @@ def run_evaluation(
         latency[f"search_{mode}"] = _timings(times)
 
     say("answers")
+    pipeline.retriever.clear_cache()
     answers: dict[str, Answer] = {}
     ask_times = []
     for case in cases:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import threadpoolctl
+
 from .answer import Answer
 from .composer import Composer
 from .documents import Document, load_documents
@@ -42,6 +44,9 @@ class Pipeline:
     def load(cls, settings: Settings, *, build_if_missing: bool = True, progress: Progress | None = None) -> Pipeline:
         """Load the index (building it first when there is none) and warm the models."""
         started = time.perf_counter()
+        # The retriever's matrix products are small; numpy's BLAS threads would only spin after
+        # them and steal the cores from the embedding model (question latency doubled).
+        threadpoolctl.threadpool_limits(1, user_api="blas")
         documents = load_documents(settings.documents)
         vocabulary = load_vocabulary()
         tokenizer = Tokenizer(vocabulary)
