@@ -39,15 +39,16 @@ class ComposerSettings:
 
     max_sentences: int = 4
     max_answer_chars: int = 300
-    hits_considered: int = 6
+    hits_considered: int = 8
     related_count: int = 3
     top_for_decision: int = 3  # passages looked at to decide whether the documents cover the question
     min_dense: float = 0.87  # best passage's cosine below this: the documents are about other things
     min_coverage: float = 0.4  # share of the question's weighted words found in the best passage
-    max_unknown: float = 0.6  # share of the question's weight in words the corpus never uses
+    everyday_word_freq: int = 500  # jieba count from which an unknown word is everyday speech
+    max_unknown: float = 0.5  # share of the question's weight in words the corpus never uses
     min_figure_coverage: float = 0.3  # an asked amount counts only in a sentence this much about the question
     follow_ratio: float = 0.6  # a further sentence must score this share of the best one
-    semantic_weight: float = 0.5  # weight of the sentence's z-scored cosine to the question
+    semantic_weight: float = 1.0  # weight of the sentence's z-scored cosine to the question
     templates: Path = field(default=PROMPTS_DIR)
 
 
@@ -135,10 +136,17 @@ class Composer:
         return sum(1 for gram in question_grams if gram in text) / len(question_grams)
 
     def _unknown_share(self, result: SearchResult) -> float:
+        """Share of the question's weight in specific words the corpus never uses.
+
+        Everyday words (年纪, 老婆, 突然) are absent from policy documents however well they
+        answer; a specific word (挂失, 二胎, 冷静期) that the corpus never uses means the
+        question is about something the documents do not cover.
+        """
         total = sum(t.idf for t in result.terms)
         if total <= 0:
             return 1.0
-        return sum(t.idf for t in result.terms if t.df == 0) / total
+        specific = [t for t in result.terms if t.df == 0 and t.everyday < self.settings.everyday_word_freq]
+        return sum(t.idf for t in specific) / total
 
     def _candidates(self, result: SearchResult, wanted: tuple[str, ...]) -> list[_Sentence]:
         candidates = []

@@ -89,6 +89,7 @@ class QueryTerm:
     text: str
     df: int
     idf: float
+    everyday: int = 0  # frequency in jieba's general dictionary: high for 年纪, low for 挂失
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,8 @@ class Retriever:
         terms = []
         for token in dict.fromkeys(self.tokenizer.tokenize(rewritten.text)):
             df = self.index.lexical.document_frequency(token)
-            terms.append(QueryTerm(token, df, math.log(1 + (n - df + 0.5) / (df + 0.5))))
+            everyday = self.speller.everyday_frequency(token)
+            terms.append(QueryTerm(token, df, math.log(1 + (n - df + 0.5) / (df + 0.5)), everyday))
         return tuple(terms)
 
     def lexical_scores(self, rewritten: RewrittenQuery) -> np.ndarray:

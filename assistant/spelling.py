@@ -63,6 +63,10 @@ class SpellingCorrector:
                 self._common = jieba.dt.FREQ
             return self._common
 
+    def everyday_frequency(self, word: str) -> int:
+        """How common a word is in general Chinese (jieba's dictionary count; 0 when absent)."""
+        return int(self._common_words().get(word, 0))
+
     def _is_meant(self, text: str) -> bool:
         """Text that occurs in the documents or is a common word is not a typo."""
         return text in self._corpus_text or self._common_words().get(text, 0) > COMMON_WORD_FREQ

@@ -77,3 +77,14 @@ def test_an_empty_result_is_an_honest_refusal() -> None:
 )
 def test_intents(question: str, expected: str) -> None:
     assert expected in intents(question)
+
+
+def test_everyday_words_do_not_make_a_colloquial_question_refused(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("多大年纪才能办以年卡?")  # 年纪, 才能: never in the documents, but everyday words
+    assert not answer.refused, answer.reason
+    assert "60周岁" in answer.answer
+
+
+def test_a_specific_word_the_documents_never_use_leads_to_refusal(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我妈的颐年卡弄丢了,去哪里挂失补办?")  # 挂失/补办: not in the documents
+    assert answer.refused, answer.answer
