@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -255,7 +256,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .api import create_app
 
-    app = create_app(_settings(args))
+    # One encode per core: concurrent questions of many users are served in parallel.
+    app = create_app(replace(_settings(args), parallel_encodes=os.cpu_count() or 1))
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 

@@ -50,7 +50,7 @@ class Pipeline:
         documents = load_documents(settings.documents)
         vocabulary = load_vocabulary()
         tokenizer = Tokenizer(vocabulary)
-        embedder = SentenceTransformerEmbedder(settings.model)
+        embedder = SentenceTransformerEmbedder(settings.model, parallel_encodes=settings.parallel_encodes)
         if current_build(settings.index) is None:
             if not build_if_missing:
                 raise IndexMissingError(

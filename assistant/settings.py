@@ -17,6 +17,7 @@ class Settings:
     feedback_db: Path = Path("feedback.sqlite3")
     rate_limit_per_minute: int = 60
     max_question_chars: int = 1000
+    parallel_encodes: int = 1  # the server sets one per core
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
