@@ -142,18 +142,22 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def evidence_in_chunk(evidence: Evidence, chunk: Chunk, document: Document) -> bool:
-    """The relevance rule (see the module docstring)."""
-    if _squash(evidence.quote) in _squash(chunk.text):
+def _holds(evidence: Evidence, text: str, spans: list[tuple[int, int]], document: Document | None) -> bool:
+    """The relevance rule: ``text`` holds the quote, or ``spans`` of its document cover half of it."""
+    if _squash(evidence.quote) in _squash(text):
         return True
-    if chunk.doc_id != evidence.doc_id:
-        return False
-    start = document.text.find(evidence.quote)
+    start = document.text.find(evidence.quote) if document is not None else -1
     if start < 0:
         return False
     end = start + len(evidence.quote)
-    overlap = min(end, chunk.end) - max(start, chunk.start)
-    return overlap >= MIN_SPLIT_SHARE * len(evidence.quote)
+    covered = sum(max(0, min(end, span_end) - max(start, span_start)) for span_start, span_end in spans)
+    return covered >= MIN_SPLIT_SHARE * len(evidence.quote)
+
+
+def evidence_in_chunk(evidence: Evidence, chunk: Chunk, document: Document) -> bool:
+    """Whether a passage is relevant to the evidence (see the module docstring)."""
+    spans = [(chunk.start, chunk.end)] if chunk.doc_id == evidence.doc_id else []
+    return _holds(evidence, chunk.text, spans, document)
 
 
 def evidence_in_answer(evidence: Evidence, answer: Answer, document: Document | None) -> bool:
@@ -161,18 +165,8 @@ def evidence_in_answer(evidence: Evidence, answer: Answer, document: Document | 
     if answer.refused:
         return False
     cited = "".join(c.text for c in answer.citations)
-    if _squash(evidence.quote) in _squash(cited):
-        return True
-    if document is None:
-        return False
-    start = document.text.find(evidence.quote)
-    if start < 0:
-        return False
-    end = start + len(evidence.quote)
-    covered = sum(
-        max(0, min(end, c.end) - max(start, c.start)) for c in answer.citations if c.doc_id == evidence.doc_id
-    )
-    return covered >= MIN_SPLIT_SHARE * len(evidence.quote)
+    spans = [(c.start, c.end) for c in answer.citations if c.doc_id == evidence.doc_id]
+    return _holds(evidence, cited, spans, document)
 
 
 def relevant_chunks(case: EvalCase, pipeline: Pipeline) -> dict[str, set[str]]:
