@@ -7,6 +7,7 @@ converted model with sentence-transformers. The error-path tests never load a mo
 from __future__ import annotations
 
 import importlib.util
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from assistant.bundled_model import (
 from assistant.embedding import SentenceTransformerEmbedder
 from assistant.errors import ModelError
 
-SEEDS = Path(__file__).parents[1].parent / "shared" / "seeds"
+DOCUMENTS = Path(__file__).parents[1] / "documents"
 
 QUESTIONS = [
     "养老服务专员的岗位职责和培训标准是什么?",
@@ -75,17 +76,14 @@ def embedder(model_cache: Path, model_folder: Path) -> SentenceTransformerEmbedd
 
 @pytest.fixture(scope="session")
 def passages() -> list[str]:
-    """About 40 real lines of 50-400 characters, spread over the seed corpus."""
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed corpus not found at {SEEDS}")
+    """About 40 real lines of 50-400 characters, spread over the bundled documents/."""
     lines: list[str] = []
-    for path in sorted(SEEDS.glob("*.txt")):
-        for line in path.read_text(encoding="utf-8").splitlines():
+    for path in sorted(DOCUMENTS.glob("*.json")):
+        for line in json.loads(path.read_text(encoding="utf-8"))["text"].splitlines():
             if 50 <= len(line.strip()) <= 400:
                 lines.append(line.strip())
     lines = list(dict.fromkeys(lines))
-    if len(lines) < 40:
-        pytest.skip(f"seed corpus at {SEEDS} has only {len(lines)} lines of 50-400 characters")
+    assert len(lines) >= 40, f"documents/ has only {len(lines)} lines of 50-400 characters"
     return lines[:: len(lines) // 40][:40]
 
 
