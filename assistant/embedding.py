@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -96,6 +96,7 @@ class SentenceTransformerEmbedder:
         self._lock = threading.Lock()
         self.parallel_encodes = parallel_encodes
         self._encode_slots = threading.BoundedSemaphore(parallel_encodes)
+        self._torch_threads = 1  # torch's own thread count, read when the model loads
         self._dimension = (
             BUNDLED_DIMENSION if model == BUNDLED_MODEL_NAME else _folder_dimension(Path(model))
         )
@@ -120,13 +121,35 @@ class SentenceTransformerEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Return L2-normalised float32 vectors, shape (len(texts), dimension), for questions."""
-        return self._embed(texts, self.query_prefix, show_progress=False)
+        return self._embed(texts, self.query_prefix, show_progress=False, bulk=False)
 
     def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         """Return L2-normalised float32 vectors, shape (len(texts), dimension), for passages."""
-        return self._embed(texts, self.passage_prefix, show_progress=show_progress)
+        return self._embed(texts, self.passage_prefix, show_progress=show_progress, bulk=True)
 
-    def _embed(self, texts: Sequence[str], prefix: str, *, show_progress: bool) -> np.ndarray:
+    @contextlib.contextmanager
+    def _slots(self, bulk: bool) -> Iterator[None]:
+        """Hold one encode slot, or, for bulk work, all of them with every torch thread.
+
+        Questions of a busy server run side by side, single-threaded (``parallel_encodes``
+        > 1); a bulk job such as an index build takes the model alone with all threads.
+        """
+        wanted = self.parallel_encodes if bulk else 1
+        for _ in range(wanted):
+            self._encode_slots.acquire()
+        try:
+            if self.parallel_encodes > 1:
+                import torch
+
+                # torch's thread count belongs to the calling thread (OpenMP), so set it here,
+                # in the thread that encodes, not once at load.
+                torch.set_num_threads(self._torch_threads if bulk else 1)
+            yield
+        finally:
+            for _ in range(wanted):
+                self._encode_slots.release()
+
+    def _embed(self, texts: Sequence[str], prefix: str, *, show_progress: bool, bulk: bool) -> np.ndarray:
         if isinstance(texts, str):
             raise TypeError("expected a sequence of texts, got one str; wrap it in a list")
         for text in texts:
@@ -136,9 +159,8 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         model = self._loaded()
         # A bounded number of encodes at a time: torch's threads would otherwise thrash the
-        # cores under concurrent web requests (throughput fell with 32 clients). With
-        # ``parallel_encodes`` > 1 each encode runs single-threaded (see ``_load``).
-        with self._encode_slots:
+        # cores under concurrent web requests (throughput fell with 32 clients).
+        with self._slots(bulk):
             vectors = model.encode(
                 [prefix + text for text in texts],
                 batch_size=self.batch_size,
@@ -174,10 +196,9 @@ class SentenceTransformerEmbedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        if self.parallel_encodes > 1:
-            # Several single-threaded encodes serve a busy server better than one two-threaded
-            # encode at a time (a short question: 20 ms on one thread, 16 ms on two).
-            torch.set_num_threads(1)
+        # Several single-threaded encodes serve a busy server better than one two-threaded
+        # encode at a time (a short question: 20 ms on one thread, 16 ms on two); see _slots.
+        self._torch_threads = torch.get_num_threads()
 
         if is_hub_name:
             # Offline, asking the hub first costs a minute of retries even when the model is

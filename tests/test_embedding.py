@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import subprocess
@@ -199,3 +200,41 @@ def test_real_vectors_are_unit_float32_rows(embedder: SentenceTransformerEmbedde
     # the same text as a question and as a passage gets different prefixes, so other vectors
     same = embedder.embed_passages(questions[:1])
     assert float(same[0] @ queries[0]) < 0.999
+
+
+@pytest.mark.slow
+def test_a_server_embedder_encodes_questions_side_by_side_and_builds_with_all_threads(tmp_path: Path) -> None:
+    import torch
+
+    all_threads = torch.get_num_threads()
+    embedder = SentenceTransformerEmbedder(parallel_encodes=2)
+    reference = SentenceTransformerEmbedder().embed_queries(["高龄津贴怎么领"])
+    model = embedder._loaded()
+    real_encode = model.encode
+    seen: list[tuple[str, int]] = []
+    active: list[int] = [0]
+    most: list[int] = [0]
+    lock = threading.Lock()
+
+    def spy(texts: list[str], **kwargs: object) -> np.ndarray:
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        seen.append(("passage" if texts[0].startswith("passage: ") else "query", torch.get_num_threads()))
+        time.sleep(0.05)
+        try:
+            return real_encode(texts, **kwargs)  # type: ignore[arg-type]
+        finally:
+            with lock:
+                active[0] -= 1
+
+    model.encode = spy  # type: ignore[method-assign]
+    questions = ["高龄津贴怎么领", "低保怎么申请", "颐年卡在哪里办", "适老化改造补多少"] * 2
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        vectors = list(pool.map(lambda q: embedder.embed_queries([q])[0], questions))
+    assert np.allclose(vectors[0], reference[0], atol=1e-4)
+    assert most[0] == 2, "two questions are encoded at once, never more"
+    assert {threads for kind, threads in seen if kind == "query"} == {1}
+    embedder.embed_passages(["我市为70周岁以上户籍老年人发放高龄老人津贴。"])
+    assert seen[-1] == ("passage", all_threads)
+    torch.set_num_threads(all_threads)
