@@ -21,7 +21,6 @@ MAX_FILE_BYTES = 5_000_000
 SUPPORTED_SUFFIXES = (".txt", ".md")
 
 LETTER_HEADING = re.compile(r"^(\d+)[.．、]\s*第\s*(\d{6,})\s*号(提案|建议)[^\n]{0,12}函$")
-DATE_IN_LINE = re.compile(r"(20\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 PUBLISHED = re.compile(r"发布时间[:：]\s*(20\d{2}-\d{1,2}-\d{1,2})")
 ADDRESSEE = re.compile(r"^(?:尊敬的)?(.{2,90}?)[:：]$")
 BOOK_TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》)+)》")
