@@ -70,3 +70,25 @@ def test_beir_export_writes_corpus_queries_and_qrels(pipeline_seed, tmp_path):
         query_id, corpus_id, score = line.split("\t")
         assert query_id in query_ids and corpus_id in corpus_ids and score == "1"
     assert {line.split("\t")[0] for line in qrels[1:]} == query_ids, "every answerable question has a relevant chunk"
+
+
+def test_relevance_counts_the_quote_a_split_quote_and_a_near_copy_only():
+    from assistant.chunking import Chunk
+    from assistant.documents import Document
+    from assistant.evaluation import Evidence, evidence_in_chunk
+
+    text = "福田区出台措施。对在福田区范围内租赁自用办公用房且当年未获得过房租支持的,给予房租支持。其他内容。"
+    document = Document(id="d", kind="其他", title="t", text=text)
+    quote = "在福田区范围内租赁自用办公用房且当年未获得过房租支持的"
+    evidence = Evidence("d", quote)
+
+    def chunk(start: int, end: int, doc_id: str = "d", body: str | None = None) -> Chunk:
+        return Chunk(f"{doc_id}#{start}", doc_id, 0, body if body is not None else text[start:end], start, end, "")
+
+    begin = text.index(quote)
+    assert evidence_in_chunk(evidence, chunk(0, len(text)), document)
+    assert evidence_in_chunk(evidence, chunk(begin, begin + len(quote) * 2 // 3), document)  # split, most of it
+    assert not evidence_in_chunk(evidence, chunk(begin, begin + len(quote) // 3), document)  # split, a third
+    variant = "对在福田区范围内租赁自用办公用房且当年未获得过房屋支持的,给予"  # same paragraph, one character differs
+    assert evidence_in_chunk(evidence, chunk(0, len(variant), "other", variant), document)
+    assert not evidence_in_chunk(evidence, chunk(0, 20, "other", "福田区将社会组织纳入产业人才租赁住房配租范围"), document)
