@@ -153,12 +153,16 @@ def _print_answer(answer: Answer, out: TextIO) -> None:
     print(answer.answer, file=out)
     if answer.facts:
         print("\n要点:", file=out)
+        grouped: dict[str, list[str]] = {}
         for fact in answer.facts:
-            print(f"  {fact.label}: {fact.value} [{fact.citation}]", file=out)
-    if answer.conflicts:
+            grouped.setdefault(fact.label, []).append(f"{fact.value} [{fact.citation}]")
+        for label, values in grouped.items():
+            print(f"  {label}: {'；'.join(values)}", file=out)
+    notes = [c.note for c in answer.conflicts if c.note not in answer.answer]
+    if notes:
         print(file=out)
-        for conflict in answer.conflicts:
-            print(conflict.note, file=out)
+        for note in notes:
+            print(note, file=out)
     if answer.citations:
         print("\n出处:", file=out)
         for c in answer.citations:

@@ -93,3 +93,10 @@ def test_ingest_skips_a_bad_file_and_keeps_the_rest(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "bad.txt" in result.stderr and "skipped" in result.stderr
     assert len(list((tmp_path / "docs").glob("*.json"))) == 1
+
+
+def test_ask_prints_the_answer_facts_and_sources_once(pipeline_seed: Pipeline, settings_seed: Settings) -> None:
+    result = run("ask", "我家老人做适老化改造最多能补多少？", "--index", str(settings_seed.index))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("不一致") == 1, "the conflict note is printed once"
+    assert "要点:" in result.stdout and "出处:" in result.stdout and "[1] 《" in result.stdout
