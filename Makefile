@@ -36,7 +36,7 @@ build: setup ## build or update the index from documents/
 
 browser-deps: ## install Debian chromium + chromedriver for the browser tests (needs root)
 	@if [ -x /usr/bin/chromium ]; then echo "chromium present"; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei; \
 	else echo "warning: /usr/bin/chromium missing and not root; browser tests will be skipped"; fi
 
 test: setup browser-deps ## the whole test suite, real model and real browser included
