@@ -79,3 +79,12 @@ class Answer:
         data = asdict(self)
         data.pop("timings_ms")
         return data
+
+    def facts_by_label(self) -> dict[str, list[Fact]]:
+        """The key facts grouped by label, labels in order of first appearance, repeats dropped."""
+        groups: dict[str, list[Fact]] = {}
+        for fact in self.facts:
+            group = groups.setdefault(fact.label, [])
+            if all((f.value, f.citation) != (fact.value, fact.citation) for f in group):
+                group.append(fact)
+        return groups

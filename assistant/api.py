@@ -101,22 +101,30 @@ class FactGroup:
     values: tuple[tuple[str, Citation | None], ...]
 
 
-def split_markers(text: str, citations: Sequence[Citation]) -> list[Segment]:
-    """Split text into plain parts and [n] markers that belong to one of the citations."""
-    by_n = {citation.n: citation for citation in citations}
+def _segments(text: str, found: Iterable[tuple[re.Match[str], Segment]]) -> list[Segment]:
+    """Cut text into plain segments around the given matches, each replaced by its segment."""
     segments: list[Segment] = []
     position = 0
-    for match in MARKER.finditer(text):
-        citation = by_n.get(int(match.group(1)))
-        if citation is None:
-            continue  # a bracketed number of the document itself, not a marker
+    for match, segment in found:
         if match.start() > position:
             segments.append(Segment(text[position : match.start()]))
-        segments.append(Segment(match.group(0), citation=citation))
+        segments.append(segment)
         position = match.end()
     if position < len(text):
         segments.append(Segment(text[position:]))
     return segments
+
+
+def split_markers(text: str, citations: Sequence[Citation]) -> list[Segment]:
+    """Split text into plain parts and [n] markers that belong to one of the citations."""
+    by_n = {citation.n: citation for citation in citations}
+    # a bracketed number with no citation is the document's own text, not a marker
+    found = (
+        (match, Segment(match.group(0), citation=by_n[int(match.group(1))]))
+        for match in MARKER.finditer(text)
+        if int(match.group(1)) in by_n
+    )
+    return _segments(text, found)
 
 
 def answer_segments(answer: Answer) -> list[Segment]:
@@ -130,12 +138,10 @@ def answer_segments(answer: Answer) -> list[Segment]:
 
 def group_facts(answer: Answer) -> list[FactGroup]:
     """The key facts grouped by label, in the order the labels first appear."""
-    groups: dict[str, list[tuple[str, Citation | None]]] = {}
-    for fact in answer.facts:
-        value = (fact.value, citation_for(answer, fact.citation))
-        if value not in groups.setdefault(fact.label, []):
-            groups[fact.label].append(value)
-    return [FactGroup(label, tuple(values)) for label, values in groups.items()]
+    return [
+        FactGroup(label, tuple((f.value, citation_for(answer, f.citation)) for f in facts))
+        for label, facts in answer.facts_by_label().items()
+    ]
 
 
 def shows_heading(heading: str, text: str) -> bool:
@@ -150,16 +156,7 @@ def highlight(text: str, terms: Sequence[str]) -> list[Segment]:
     pattern = re.compile(
         "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE
     )
-    segments: list[Segment] = []
-    position = 0
-    for match in pattern.finditer(text):
-        if match.start() > position:
-            segments.append(Segment(text[position : match.start()]))
-        segments.append(Segment(match.group(0), marked=True))
-        position = match.end()
-    if position < len(text):
-        segments.append(Segment(text[position:]))
-    return segments
+    return _segments(text, ((match, Segment(match.group(0), marked=True)) for match in pattern.finditer(text)))
 
 
 def query_terms(pipeline: Pipeline, result: SearchResult) -> list[str]:

@@ -153,11 +153,8 @@ def _print_answer(answer: Answer, out: TextIO) -> None:
     print(answer.answer, file=out)
     if answer.facts:
         print("\n要点:", file=out)
-        grouped: dict[str, list[str]] = {}
-        for fact in answer.facts:
-            grouped.setdefault(fact.label, []).append(f"{fact.value} [{fact.citation}]")
-        for label, values in grouped.items():
-            print(f"  {label}: {'；'.join(values)}", file=out)
+        for label, facts in answer.facts_by_label().items():
+            print(f"  {label}: {'；'.join(f'{f.value} [{f.citation}]' for f in facts)}", file=out)
     notes = [c.note for c in answer.conflicts if c.note not in answer.answer]
     if notes:
         print(file=out)
