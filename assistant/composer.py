@@ -17,20 +17,54 @@ import numpy as np
 
 from .answer import Answer, Citation, Conflict, ConflictValue, Fact, Related
 from .chunking import passage_sentences
-from .facts import AGE, amount_value, amounts, extract_facts, has_date, has_figure
+from .facts import (
+    AGE,
+    amount_value,
+    amounts,
+    extract_facts,
+    has_date,
+    has_days,
+    has_figure,
+    has_quantity,
+)
 from .retriever import Hit, SearchResult
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 MIN_FOLLOW_CHARS = 20
-ASKS_NUMBER = re.compile(r"多少|几|最高|最多|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
-MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少")
+ASKS_NUMBER = re.compile(r"多少|几|最高|最多|最低|最少|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
+# 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
+ASKS_NUMBER_ALWAYS = re.compile(r"多少|几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+YES_NO = re.compile(r"[吗么][?？]?$|[吗么][?？]|是否|能不能|可不可以|会不会|要不要|有没有")
+# 给多少钱 asks money; 给多少特殊老人 asks a count.
+MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])")
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|费(?!标准)|工资|报销|能报|金额|经费|资金|比例|百分之")
 COUNT_WORDS = re.compile(r"(?:多少|几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 PROCEDURE_WORDS = re.compile(r"怎么申请|如何申请|怎么办|怎么领|去哪|在哪|哪里|申请|申领|办理|流程|手续|渠道|预约")
 TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
 AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
 ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|条件|资格|能不能|可不可以|能否|是否|有没有|符合|算不算|够不够|可以领|能领|能享受")
+# What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
+FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|自付|自费")
+RECEIVE_WORDS = re.compile(r"补|津贴|资助|奖|报销|减免|发放|能领|能拿|能给|给予")
+# 具体能拿多少 wants one figure; 200-1000元不等 is not it.
+EXACT_WORDS = re.compile(r"具体(?:能|可以|可)?(?:拿|领|给|发|补|是)?多少")
+RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
+ORDINAL_WORDS = re.compile(r"第几")
+FEE_SENTENCE = re.compile(r"费|收费|价格|缴纳|自付")
+MINIMUM_WORDS = re.compile(r"最低|最少|至少|门槛|起点|起步")
+MINIMUM_SENTENCE = re.compile(r"最低|不低于|至少|不少于|起")
+DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
+MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥)|(?:哪些|什么|啥|准备)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)")
+MATERIALS_SENTENCE = re.compile(r"材料|证件|证明|身份证|户口簿|户口本|资料|照片")
+AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS))
+OTHER_INTENTS = (
+    ("materials", MATERIALS_WORDS),
+    ("procedure", PROCEDURE_WORDS),
+    ("eligibility", ELIGIBILITY_WORDS),
+    ("time", TIME_WORDS),
+    ("age", AGE_WORDS),
+)
 
 
 @dataclass(frozen=True)
@@ -42,11 +76,13 @@ class ComposerSettings:
     hits_considered: int = 8
     related_count: int = 3
     top_for_decision: int = 3  # passages looked at to decide whether the documents cover the question
-    min_dense: float = 0.87  # best passage's cosine below this: the documents are about other things
+    min_dense: float = 0.86  # best passage's cosine below this: the documents are about other things
     min_coverage: float = 0.4  # share of the question's weighted words found in the best passage
     everyday_word_freq: int = 500  # jieba count from which an unknown word is everyday speech
-    max_unknown: float = 0.5  # share of the question's weight in words the corpus never uses
+    max_unknown: float = 0.5  # share of the question's weight in specific words the corpus never uses
+    min_known: float = 0.05  # share of the question's weight in words the corpus uses at all
     min_figure_coverage: float = 0.3  # an asked amount counts only in a sentence this much about the question
+    semantic_margin: float = 0.005  # a sentence this close to the best cosine is about the question
     follow_ratio: float = 0.6  # a further sentence must score this share of the best one
     semantic_weight: float = 1.0  # weight of the sentence's z-scored cosine to the question
     templates: Path = field(default=PROMPTS_DIR)
@@ -60,24 +96,31 @@ class _Sentence:
     start: int  # in the document
     end: int
     coverage: float
+    similarity: float | None  # the embedding's cosine of the sentence to the question
     score: float
 
 
 def intents(question: str) -> tuple[str, ...]:
-    """What kind of answer the question wants: amount (money), count, procedure, eligibility."""
+    """What kind of answer the question wants.
+
+    amount (money), fee (money paid rather than received), minimum (a floor), exact (one figure,
+    not a range), ordinal (第几批), count, days, materials (papers to bring), procedure,
+    eligibility, time, age.
+    """
     found = []
-    if (ASKS_NUMBER.search(question) and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question):
+    asks_number = bool(ASKS_NUMBER_ALWAYS.search(question)) or (
+        bool(ASKS_NUMBER.search(question)) and not YES_NO.search(question)
+    )
+    if (asks_number and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question):
         found.append("amount")
-    elif (COUNT_WORDS.search(question) or ASKS_NUMBER.search(question)) and not TIME_WORDS.search(question):
-        found.append("count")
-    if PROCEDURE_WORDS.search(question):
-        found.append("procedure")
-    if ELIGIBILITY_WORDS.search(question):
-        found.append("eligibility")
-    if TIME_WORDS.search(question):
-        found.append("time")
-    if AGE_WORDS.search(question):
-        found.append("age")
+        if FEE_WORDS.search(question) and not RECEIVE_WORDS.search(question):
+            found.append("fee")
+        found += [name for name, pattern in AMOUNT_KINDS if pattern.search(question)]
+    elif ORDINAL_WORDS.search(question):
+        found.append("ordinal")
+    elif (COUNT_WORDS.search(question) or asks_number) and not TIME_WORDS.search(question):
+        found.append("days" if DAYS_WORDS.search(question) else "count")
+    found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
     return tuple(found)
 
 
@@ -148,6 +191,12 @@ class Composer:
         specific = [t for t in result.terms if t.df == 0 and t.everyday < self.settings.everyday_word_freq]
         return sum(t.idf for t in specific) / total
 
+    @staticmethod
+    def _known_share(result: SearchResult) -> float:
+        """Share of the question's weight in words the corpus uses (明天深圳会下雨吗: only 深圳)."""
+        total = sum(t.idf for t in result.terms)
+        return sum(t.idf for t in result.terms if t.df > 0) / total if total > 0 else 0.0
+
     def _candidates(self, result: SearchResult, wanted: tuple[str, ...]) -> list[_Sentence]:
         candidates = []
         grams = _content_bigrams(result.rewritten.expanded)
@@ -163,7 +212,11 @@ class Composer:
                 )
                 if "amount" in wanted and amounts(text):
                     score += 0.3
-                if "count" in wanted and has_figure(text):
+                if "count" in wanted and has_quantity(text):
+                    score += 0.15
+                if "days" in wanted and has_days(text):
+                    score += 0.25
+                if "materials" in wanted and MATERIALS_SENTENCE.search(text):
                     score += 0.15
                 if "procedure" in wanted and re.search(r"申请|申领|办理|无感|i深圳|线上|窗口", text):
                     score += 0.15
@@ -175,16 +228,18 @@ class Composer:
                     score += 0.25
                 if len(text) > 220:
                     score -= 0.15
-                candidates.append(_Sentence(hit, rank, text, start, end, coverage, score))
+                similarity = result.sentence_scores.get((hit.doc_id, start))
+                candidates.append(_Sentence(hit, rank, text, start, end, coverage, similarity, score))
         # The embedding's view of each sentence, z-normalised over the candidates, adds meaning
         # that shared words miss (“一个人去申请” ~ “以个人名义单独提出申请”).
-        similarities = [result.sentence_scores.get((c.hit.doc_id, c.start)) for c in candidates]
-        known = np.array([x for x in similarities if x is not None], dtype=np.float64)
+        known = np.array([c.similarity for c in candidates if c.similarity is not None], dtype=np.float64)
         if len(known) > 1 and known.std() > 1e-9:
             mean, std = known.mean(), known.std()
             candidates = [
-                replace(c, score=c.score + self.settings.semantic_weight * ((x - mean) / std if x is not None else -1.0))
-                for c, x in zip(candidates, similarities, strict=True)
+                replace(c, score=c.score + self.settings.semantic_weight * (
+                    (c.similarity - mean) / std if c.similarity is not None else -1.0
+                ))
+                for c in candidates
             ]
         return sorted(candidates, key=lambda s: -s.score)
 
@@ -291,17 +346,27 @@ class Composer:
             return self._refuse(result, f"weak match (cosine {top_dense:.3f})", [], wanted, confidence)
         if unknown > s.max_unknown:
             return self._refuse(result, f"question words absent from the corpus ({unknown:.2f})", [], wanted, confidence)
+        known = self._known_share(result)
+        if known < s.min_known:
+            return self._refuse(result, f"almost no question word is in the corpus ({known:.2f})", [], wanted, confidence)
         if coverage < s.min_coverage:
             return self._refuse(result, f"low coverage ({coverage:.2f})", [], wanted, confidence)
         missing_places = [p for p in result.places if not any(p in h.text for h in top)]
         if missing_places:
             return self._refuse(result, f"about {missing_places[0]}, not Shenzhen", [], ("place",), confidence)
-        # The asked figure must be in a sentence that is itself about the question.
+        # Stricter than places: a letter may mention 住房公积金 in passing, so the answer itself must.
+        missing_matters = [m for m in result.matters if not any(m in c.text for c in chosen)]
+        if missing_matters:
+            return self._refuse(result, f"about {missing_matters[0]}, a matter of another bureau", [], ("matter",), confidence)
+        # The asked figure must be in a sentence that is itself about the question, by its words.
+        # For a typed answer (a number of days, a list of papers) the sentence the embedding finds
+        # closest counts too: a figure of that type there is rarely a coincidence, a sum of money is.
         relevant = [c for c in candidates if c.coverage >= max(s.min_figure_coverage, 0.5 * chosen[0].coverage)]
-        if "amount" in wanted and not any(amounts(c.text) for c in relevant):
-            return self._refuse(result, "no amount in the matching sentences", chosen[:1], wanted, confidence)
-        if "count" in wanted and not any(has_figure(c.text) for c in relevant):
-            return self._refuse(result, "no figure in the matching sentences", chosen[:1], wanted, confidence)
+        best = max((c.similarity for c in candidates if c.similarity is not None), default=None)
+        closest = [c for c in candidates if best is not None and c.similarity is not None and c.similarity >= best - s.semantic_margin]
+        missing = self._missing_answer(wanted, relevant, relevant + closest)
+        if missing:
+            return self._refuse(result, missing, chosen[:1], wanted, confidence)
 
         conflicts_found = self._conflicts(result, candidates, chosen)
         cited: list[tuple[int, _Sentence]] = [(n, sentence) for n, sentence in enumerate(chosen, start=1)]
@@ -335,6 +400,31 @@ class Composer:
             confidence=confidence,
         )
 
+    @staticmethod
+    def _missing_answer(wanted: tuple[str, ...], relevant: list[_Sentence], typed: list[_Sentence]) -> str:
+        """Why the relevant sentences do not hold the kind of answer asked for ("" when they do).
+
+        ``typed`` are the sentences searched for a typed answer (days, papers, an ordinal).
+        """
+        with_amount = [c for c in relevant if amounts(c.text)]
+        if "amount" in wanted and not with_amount:
+            return "no amount in the matching sentences"
+        if "fee" in wanted and not any(FEE_SENTENCE.search(c.text) for c in with_amount):
+            return "no fee in the matching sentences"
+        if "minimum" in wanted and not any(MINIMUM_SENTENCE.search(c.text) for c in with_amount):
+            return "no minimum in the matching sentences"
+        if "exact" in wanted and not any(not RANGE.search(a.value) for c in with_amount for a in amounts(c.text)):
+            return "only a range in the matching sentences"
+        if "ordinal" in wanted and not any(has_figure(c.text) for c in typed):
+            return "no figure in the matching sentences"
+        if "count" in wanted and not any(has_quantity(c.text) for c in relevant):
+            return "no figure in the matching sentences"
+        if "days" in wanted and not any(has_days(c.text) for c in typed):
+            return "no number of days in the matching sentences"
+        if "materials" in wanted and not any(MATERIALS_SENTENCE.search(c.text) for c in typed):
+            return "no list of papers in the matching sentences"
+        return ""
+
     def _refuse(
         self, result: SearchResult, reason: str, closest: list[_Sentence], wanted: tuple[str, ...], confidence: float
     ) -> Answer:
@@ -345,6 +435,7 @@ class Composer:
             question=result.question,
             asked=asked,
             place=result.places[0] if result.places else "",
+            matter=result.matters[0] if result.matters else "",
             closest=[{"text": c.text, "n": c.n} for c in citations],
             missing=self._missing[asked],
         ).strip()

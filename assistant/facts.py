@@ -14,8 +14,8 @@ AMOUNT = re.compile(
     rf"(?:(?:每[人户月年生名床家个]+|人均|生均|最高|不超过|不低于|一次性|按|给予|可获得|发放)[^，。；,;：:]{{0,14}}?)?"
     rf"{NUMBER}(?:(?:到|至|-|—|~){NUMBER})?(?:万|千|百|亿)?元(?:/[人户月年生床平方米.]+|(?:每[人户月年生]+))*"
     rf"(?:不等)?"
-    # 最高不超过300万给予支持: the page leaves out 元 after a cap.
-    rf"|(?:最高|不超过|不低于)[^，。；,;：:]{{0,8}}?{NUMBER}(?:万|亿)(?!人|户|名|张|个|家|平方)"
+    # 最高不超过300万给予支持, 每个投放10万设立社区基金: the page leaves out 元 after a cap or a grant.
+    rf"|(?:最高|不超过|不低于|投放|拨付|资助|补贴|奖励)[^，。；,;：:]{{0,8}}?{NUMBER}(?:万|亿)(?![人户名张个家平方余多次件项])"
 )
 RATE_AMOUNT = re.compile(rf"(?:按|不低于|不超过)[^，。；]{{0,10}}?{NUMBER}%")
 AGE = re.compile(rf"{NUMBER}(?:(?:至|到|-){NUMBER})?周岁(?:及)?(?:以上|以下)?|{NUMBER}岁(?:及)?(?:以上|以下)")
@@ -89,3 +89,23 @@ DATE = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|
 
 def has_date(sentence: str) -> bool:
     return bool(DATE.search(sentence))
+
+
+# Numbers that name rather than count: titles (《…(2021-2035)》), document numbers, ordinals, dates.
+NAMING_NUMBERS = re.compile(
+    r"《[^》]*》|〔\d{4}〕\d+号|第[\d一二三四五六七八九十百]+[号批届次期个]?|\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?"
+    r"|\d{1,2}月(?:\d{1,2}日)?(?:起)?|\d{4}[-.]\d{1,2}"
+)
+
+
+def has_quantity(sentence: str) -> bool:
+    """Whether a sentence states how many or how much: a figure that is not a date, title or ordinal."""
+    return has_figure(NAMING_NUMBERS.sub("", sentence))
+
+
+DAYS = re.compile(r"(?<![月\d])(?:\d+|[一二三四五六七八九十两百]+)个?(?:工作)?[天日](?!起)")
+
+
+def has_days(sentence: str) -> bool:
+    """Whether a sentence states a number of days (五日的护理假, 15个工作日), not a date (7月20日)."""
+    return bool(DAYS.search(sentence))

@@ -101,6 +101,7 @@ class SearchResult:
     # cosine of the question to each sentence of the top passages, keyed by (doc_id, start)
     sentence_scores: dict[tuple[str, int], float] = field(default_factory=dict)
     places: tuple[str, ...] = ()  # places outside Shenzhen the question names
+    matters: tuple[str, ...] = ()  # matters of other bureaus the question names
 
 
 def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
@@ -282,6 +283,7 @@ class Retriever:
             terms=self.query_terms(rewritten),
             sentence_scores=self._sentence_scores(similarities, order[:SENTENCE_SCORED_HITS]),
             places=self.vocabulary.places_in(rewritten.text),
+            matters=self.vocabulary.matters_in(rewritten.text),
         )
 
     def _sentence_scores(self, similarities: np.ndarray, chunk_numbers: np.ndarray) -> dict[tuple[str, int], float]:

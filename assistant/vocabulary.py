@@ -2,8 +2,9 @@
 
 The data lives in ``assistant/data/`` as plain text so maintainers can extend it without code:
 ``userdict.txt`` (terms), ``synonyms.txt`` (callers' words → the documents' terms, added to
-a query), ``typos.txt`` (misspellings → the right term, replaced in a query) and ``places.txt``
-(places outside Shenzhen, whose policies the documents do not describe).
+a query), ``typos.txt`` (misspellings → the right term, replaced in a query), ``places.txt``
+(places outside Shenzhen, whose policies the documents do not describe) and ``matters.txt``
+(matters of other bureaus: pension and medical insurance, the housing fund, tax…).
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ class RewrittenQuery:
         return " ".join((self.text, *self.expansions)) if self.expansions else self.text
 
 
+def _named(words: frozenset[str], text: str) -> tuple[str, ...]:
+    """The listed words the text names, longest first, leaving out those inside a longer one."""
+    found = sorted((w for w in words if w in text), key=lambda w: (-len(w), w))
+    return tuple(w for i, w in enumerate(found) if not any(w in longer for longer in found[:i]))
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     terms: tuple[tuple[str, int], ...]
@@ -38,10 +45,15 @@ class Vocabulary:
     typos: tuple[tuple[str, str], ...]  # wrong → right
     fingerprint: str = field(default="")
     places: frozenset[str] = field(default_factory=frozenset)  # places outside Shenzhen
+    matters: frozenset[str] = field(default_factory=frozenset)  # matters of other bureaus
 
     def places_in(self, text: str) -> tuple[str, ...]:
         """Places other than Shenzhen that the text names."""
-        return tuple(sorted(p for p in self.places if p in text))
+        return _named(self.places, text)
+
+    def matters_in(self, text: str) -> tuple[str, ...]:
+        """Matters of other bureaus that the text names (公积金, 医保…)."""
+        return _named(self.matters, text)
 
     def fix_typos(self, query: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """Replace the listed misspellings; return the text and the (wrong, right) pairs applied."""
@@ -106,9 +118,12 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
             raise ValueError(f"{data_dir / 'typos.txt'}: line {line!r} needs 'wrong = right'")
         wrong, right = (part.strip() for part in line.split("=", 1))
         typos.append((wrong, right))
-    places = frozenset(word for line in _data_lines(data_dir / "places.txt") for word in line.split())
+    places, matters = (
+        frozenset(word for line in _data_lines(data_dir / name) for word in line.split())
+        for name in ("places.txt", "matters.txt")
+    )
     digest = hashlib.sha256()
-    for name in ("userdict.txt", "synonyms.txt", "typos.txt", "places.txt"):
+    for name in ("userdict.txt", "synonyms.txt", "typos.txt", "places.txt", "matters.txt"):
         digest.update((data_dir / name).read_bytes())
     return Vocabulary(
         terms=tuple(terms),
@@ -117,4 +132,5 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
         typos=tuple(typos),
         fingerprint=digest.hexdigest()[:16],
         places=places,
+        matters=matters,
     )

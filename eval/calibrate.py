@@ -72,7 +72,7 @@ def main() -> int:
     rows = []
     base = ComposerSettings()
     for min_dense, min_coverage, max_unknown, min_figure in itertools.product(
-        [0.80, 0.85, 0.87], [0.3, 0.4], [0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 1.01], [0.3, 0.4, 0.5]
+        [0.80, 0.84, 0.85, 0.86, 0.87], [0.3, 0.4], [0.2, 0.3, 0.4, 0.5, 1.01], [0.3, 0.4, 0.5]
     ):
         composer = Composer(dataclasses.replace(
             base, min_dense=min_dense, min_coverage=min_coverage, max_unknown=max_unknown, min_figure_coverage=min_figure

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.composer import Composer, intents
+from assistant.facts import amounts, has_days, has_quantity
 from assistant.pipeline import Pipeline
 from assistant.retriever import SearchResult
 from assistant.vocabulary import RewrittenQuery
@@ -73,10 +74,71 @@ def test_an_empty_result_is_an_honest_refusal() -> None:
         ("非深户籍老人能不能享受敬老优待", "eligibility"),
         ("老龄委是哪一年成立的", "time"),
         ("多大年纪才能办颐年卡", "age"),
+        ("公办养老院住一个月床位费要多少钱", "fee"),
+        ("设立慈善信托有没有最低金额要求", "minimum"),
+        ("高龄津贴每个月具体能拿多少", "exact"),
+        ("盐田是第几批街道服务管理实验区", "ordinal"),
+        ("全市给多少特殊老人配了智能设备", "count"),
+        ("离婚冷静期是多少天", "days"),
+        ("去领结婚证要带哪些证件", "materials"),
     ],
 )
 def test_intents(question: str, expected: str) -> None:
     assert expected in intents(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "not_expected"),
+    [
+        ("能马上按新的打包费标准结算吗", "count"),  # a yes/no question that names a standard
+        ("能马上按新的打包费标准结算吗", "amount"),
+        ("政府能给多少启动经费", "fee"),  # money received, not paid
+        ("全市给多少特殊老人配了智能设备", "amount"),
+    ],
+)
+def test_intents_leave_out(question: str, not_expected: str) -> None:
+    assert not_expected not in intents(question)
+
+
+def test_typed_figures() -> None:
+    assert [a.value for a in amounts("罗湖区财政每年向111个居委会每个投放10万设立社区基金")] == ["投放10万"]
+    assert not amounts("资助10万人次")
+    assert has_quantity("全市为6300多名特殊老年人配置了平板电脑")
+    assert not has_quantity("盐田区2020年12月出台《盐田区互助养老时间银行项目实施方案(试行)》")
+    assert not has_quantity("承担民政部第四批居家和社区养老服务改革试点")
+    assert has_days("给予其子女每年累计不超过十五日的护理假") and has_days("15个工作日内办结")
+    assert not has_days("已于2021年7月20日正式启动")
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("公办的养老院住进去一个月床位费大概多少钱?", "fee"),  # the documents give subsidies to homes, not fees
+        ("办离婚的冷静期是多少天?", "days"),
+        ("去领结婚证要带哪些证件?", "papers"),
+        ("在深圳设立慈善信托,信托财产有没有最低金额要求?", "minimum"),
+    ],
+)
+def test_a_figure_of_the_wrong_kind_is_not_an_answer(pipeline_seed: Pipeline, question: str, reason: str) -> None:
+    answer = pipeline_seed.ask(question)
+    assert answer.refused, answer.answer
+    assert reason in answer.reason
+
+
+def test_a_number_of_days_in_the_closest_sentence_answers(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我是独生子,我妈60多了住院了,单位要不要给我放假照顾她?能放几天?")
+    assert not answer.refused, answer.reason
+    assert "十五日" in answer.answer
+
+
+def test_another_bureaus_matter_is_refused_unless_the_answer_speaks_of_it(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("公积金能不能取出来给我妈交养老院的费用?")
+    assert answer.refused and "公积金" in answer.answer and "其他主管部门" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "明天深圳会下雨吗", "推荐一部好看的电影", "股票明天会涨吗"])
+def test_off_topic_questions_are_refused(pipeline_seed: Pipeline, question: str) -> None:
+    assert pipeline_seed.ask(question).refused
 
 
 def test_everyday_words_do_not_make_a_colloquial_question_refused(pipeline_seed: Pipeline) -> None:
