@@ -9,6 +9,7 @@ Wording lives in ``prompts/`` as Jinja2 templates.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,14 +33,14 @@ from .retriever import Hit, SearchResult
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 MIN_FOLLOW_CHARS = 20
-ASKS_NUMBER = re.compile(r"多少|几|最高|最多|最低|最少|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
+ASKS_NUMBER = re.compile(r"多少|(?<![们好])几|最高|最多|最低|最少|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
 # 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
-ASKS_NUMBER_ALWAYS = re.compile(r"多少|几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+ASKS_NUMBER_ALWAYS = re.compile(r"多少|(?<![们好])几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 YES_NO = re.compile(r"[吗么][?？]?$|[吗么][?？]|是否|能不能|可不可以|会不会|要不要|有没有")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])")
-MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|费(?!标准)|工资|报销|能报|金额|经费|资金|比例|百分之")
-COUNT_WORDS = re.compile(r"(?:多少|几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|费(?!标准)|工资|报销|能报|金额|经费|资金|比例|百分之")
+COUNT_WORDS = re.compile(r"(?:多少|(?<![们好])几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 PROCEDURE_WORDS = re.compile(r"怎么申请|如何申请|怎么办|怎么领|去哪|在哪|哪里|申请|申领|办理|流程|手续|渠道|预约")
 TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
 AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
@@ -51,15 +52,24 @@ RECEIVE_WORDS = re.compile(r"补|津贴|资助|奖|报销|减免|发放|能领|�
 EXACT_WORDS = re.compile(r"具体(?:能|可以|可)?(?:拿|领|给|发|补|是)?多少")
 RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
 ORDINAL_WORDS = re.compile(r"第几")
-FEE_SENTENCE = re.compile(r"费|收费|价格|缴纳|自付")
+FEE_SENTENCE = re.compile(r"(?<![免经消])费|价格|缴纳|自付")  # 免费, 经费, 消费券 are not a charge
+# 能报多少, 最多能赔多少: a reimbursement or a payout, not a subsidy.
+REIMBURSE_WORDS = re.compile(r"报销|能报|报多少|赔|理赔")
+REIMBURSE_SENTENCE = re.compile(r"报销|赔|支付|待遇")
 MINIMUM_WORDS = re.compile(r"最低|最少|至少|门槛|起点|起步")
 MINIMUM_SENTENCE = re.compile(r"最低|不低于|至少|不少于|起")
 DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
 MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥)|(?:哪些|什么|啥|准备)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)")
 MATERIALS_SENTENCE = re.compile(r"材料|证件|证明|身份证|户口簿|户口本|资料|照片")
-AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS))
+HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班")
+HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|24小时|周末|节假日|开放时间|值班")
+PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
+PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
+AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS), ("reimburse", REIMBURSE_WORDS))
 OTHER_INTENTS = (
     ("materials", MATERIALS_WORDS),
+    ("hours", HOURS_WORDS),
+    ("phone", PHONE_WORDS),
     ("procedure", PROCEDURE_WORDS),
     ("eligibility", ELIGIBILITY_WORDS),
     ("time", TIME_WORDS),
@@ -104,7 +114,7 @@ def intents(question: str) -> tuple[str, ...]:
     """What kind of answer the question wants.
 
     amount (money), fee (money paid rather than received), minimum (a floor), exact (one figure,
-    not a range), ordinal (第几批), count, days, materials (papers to bring), procedure,
+    not a range), reimburse (a reimbursement or payout), ordinal (第几批), count, days, materials (papers to bring), procedure,
     eligibility, time, age.
     """
     found = []
@@ -122,6 +132,28 @@ def intents(question: str) -> tuple[str, ...]:
         found.append("days" if DAYS_WORDS.search(question) else "count")
     found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
     return tuple(found)
+
+
+def _single_figure(text: str) -> bool:
+    return any(not RANGE.search(match.value) for match in amounts(text))
+
+
+# What each kind of question needs in a sentence: (intent, where to look, test, name in the reason).
+# "money": sentences about the question that state an amount; "words": sentences about the question;
+# "typed": those and the sentences closest in meaning.
+ANSWER_TYPES: tuple[tuple[str, str, Callable[[str], object], str], ...] = (
+    ("amount", "money", lambda text: True, "amount"),
+    ("fee", "money", FEE_SENTENCE.search, "fee"),
+    ("minimum", "money", MINIMUM_SENTENCE.search, "minimum"),
+    ("reimburse", "money", REIMBURSE_SENTENCE.search, "reimbursement"),
+    ("exact", "money", _single_figure, "single figure"),
+    ("count", "words", has_quantity, "figure"),
+    ("ordinal", "typed", has_figure, "figure"),
+    ("days", "typed", has_days, "number of days"),
+    ("materials", "typed", MATERIALS_SENTENCE.search, "list of papers"),
+    ("hours", "typed", HOURS_SENTENCE.search, "opening hours"),
+    ("phone", "typed", PHONE_SENTENCE.search, "phone number"),
+)
 
 
 QUESTION_FILLER = re.compile(r"[^\u4e00-\u9fff\w]|什么|怎么|多少|有没有|能不能|可不可以|是不是|请问|我们|我爸|我妈|我家|现在|那个|这个|一下|吗|呢|吧|啊|的|了")
@@ -202,8 +234,13 @@ class Composer:
         grams = _content_bigrams(result.rewritten.expanded)
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
+            previous = ""
             for text, start, end in passage_sentences(hit.text, hit.start):
-                coverage = self._coverage(result, text)
+                # A clause after a semicolon continues its sentence: “…购买老年人意外伤害保险;” then
+                # “目前统保年龄降至60周岁,最高可获得10万元赔偿”. Its words count for both.
+                context = previous if previous.endswith(("；", ";")) else ""
+                coverage = self._coverage(result, context + text)
+                previous = text
                 score = (
                     0.7 * coverage
                     + 0.4 * self._bigram_overlap(grams, text)
@@ -366,7 +403,8 @@ class Composer:
         closest = [c for c in candidates if best is not None and c.similarity is not None and c.similarity >= best - s.semantic_margin]
         missing = self._missing_answer(wanted, relevant, relevant + closest)
         if missing:
-            return self._refuse(result, missing, chosen[:1], wanted, confidence)
+            asked, reason = missing
+            return self._refuse(result, reason, chosen[:1], (asked, *wanted), confidence)
 
         conflicts_found = self._conflicts(result, candidates, chosen)
         cited: list[tuple[int, _Sentence]] = [(n, sentence) for n, sentence in enumerate(chosen, start=1)]
@@ -401,29 +439,19 @@ class Composer:
         )
 
     @staticmethod
-    def _missing_answer(wanted: tuple[str, ...], relevant: list[_Sentence], typed: list[_Sentence]) -> str:
-        """Why the relevant sentences do not hold the kind of answer asked for ("" when they do).
+    def _missing_answer(
+        wanted: tuple[str, ...], relevant: list[_Sentence], typed: list[_Sentence]
+    ) -> tuple[str, str] | None:
+        """The kind of answer asked for that the sentences do not hold, and the reason; None when they do.
 
-        ``typed`` are the sentences searched for a typed answer (days, papers, an ordinal).
+        Money and counts are looked for in the sentences about the question by their words
+        (``relevant``); typed answers also in those closest in meaning (``typed``).
         """
-        with_amount = [c for c in relevant if amounts(c.text)]
-        if "amount" in wanted and not with_amount:
-            return "no amount in the matching sentences"
-        if "fee" in wanted and not any(FEE_SENTENCE.search(c.text) for c in with_amount):
-            return "no fee in the matching sentences"
-        if "minimum" in wanted and not any(MINIMUM_SENTENCE.search(c.text) for c in with_amount):
-            return "no minimum in the matching sentences"
-        if "exact" in wanted and not any(not RANGE.search(a.value) for c in with_amount for a in amounts(c.text)):
-            return "only a range in the matching sentences"
-        if "ordinal" in wanted and not any(has_figure(c.text) for c in typed):
-            return "no figure in the matching sentences"
-        if "count" in wanted and not any(has_quantity(c.text) for c in relevant):
-            return "no figure in the matching sentences"
-        if "days" in wanted and not any(has_days(c.text) for c in typed):
-            return "no number of days in the matching sentences"
-        if "materials" in wanted and not any(MATERIALS_SENTENCE.search(c.text) for c in typed):
-            return "no list of papers in the matching sentences"
-        return ""
+        pools = {"money": [c for c in relevant if amounts(c.text)], "words": relevant, "typed": typed}
+        for intent, pool, holds, what in ANSWER_TYPES:
+            if intent in wanted and not any(holds(c.text) for c in pools[pool]):
+                return intent, f"no {what} in the matching sentences"
+        return None
 
     def _refuse(
         self, result: SearchResult, reason: str, closest: list[_Sentence], wanted: tuple[str, ...], confidence: float

@@ -81,6 +81,9 @@ def test_an_empty_result_is_an_honest_refusal() -> None:
         ("全市给多少特殊老人配了智能设备", "count"),
         ("离婚冷静期是多少天", "days"),
         ("去领结婚证要带哪些证件", "materials"),
+        ("小区的养老服务驿站几点开门", "hours"),
+        ("有没有全天都能打的求助热线", "phone"),
+        ("长期护理保险失能老人每月能报多少", "reimburse"),
     ],
 )
 def test_intents(question: str, expected: str) -> None:
@@ -94,6 +97,8 @@ def test_intents(question: str, expected: str) -> None:
         ("能马上按新的打包费标准结算吗", "amount"),
         ("政府能给多少启动经费", "fee"),  # money received, not paid
         ("全市给多少特殊老人配了智能设备", "amount"),
+        ("养老院负责人打电话问,政府每个月最多能补多少", "phone"),  # calls, but does not ask for a number
+        ("我们几个做养老的老板想组建商会,有什么要求", "count"),  # 我们几个: a few of us
     ],
 )
 def test_intents_leave_out(question: str, not_expected: str) -> None:
@@ -129,6 +134,13 @@ def test_a_number_of_days_in_the_closest_sentence_answers(pipeline_seed: Pipelin
     answer = pipeline_seed.ask("我是独生子,我妈60多了住院了,单位要不要给我放假照顾她?能放几天?")
     assert not answer.refused, answer.reason
     assert "十五日" in answer.answer
+
+
+def test_a_clause_after_a_semicolon_keeps_the_words_of_its_sentence(pipeline_seed: Pipeline) -> None:
+    # “…购买老年人意外伤害保险;” then “目前统保年龄降至60周岁,最高可获得10万元赔偿”
+    answer = pipeline_seed.ask("听说政府给老人统一买了意外险,出了事最多能赔多少?")
+    assert not answer.refused, answer.reason
+    assert "10万元" in answer.answer
 
 
 def test_another_bureaus_matter_is_refused_unless_the_answer_speaks_of_it(pipeline_seed: Pipeline) -> None:
