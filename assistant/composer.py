@@ -33,14 +33,15 @@ from .retriever import Hit, SearchResult
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 MIN_FOLLOW_CHARS = 20
-ASKS_NUMBER = re.compile(r"多少|(?<![们好])几|最高|最多|最低|最少|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
+ASKS_NUMBER = re.compile(r"多少|(?<![们好哪])几|最高|最多|最低|最少|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
 # 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
-ASKS_NUMBER_ALWAYS = re.compile(r"多少|(?<![们好])几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+ASKS_NUMBER_ALWAYS = re.compile(r"多少|(?<![们好哪])几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 YES_NO = re.compile(r"[吗么][?？]?$|[吗么][?？]|是否|能不能|可不可以|会不会|要不要|有没有")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])")
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|费(?!标准)|工资|报销|能报|金额|经费|资金|比例|百分之")
-COUNT_WORDS = re.compile(r"(?:多少|(?<![们好])几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+COUNT_WORDS = re.compile(r"(?:多少|(?<![们好哪])几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+PROCEDURE_SENTENCE = re.compile(r"申请|申领|办理|无感|i深圳|线上|窗口")
 PROCEDURE_WORDS = re.compile(r"怎么申请|如何申请|怎么办|怎么领|去哪|在哪|哪里|申请|申领|办理|流程|手续|渠道|预约")
 TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
 AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
@@ -65,8 +66,17 @@ HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公
 HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|24小时|周末|节假日|开放时间|值班")
 PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
 PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
+# 推进到哪一步了, 落实了没: where a matter stands.
+PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
+PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步")
+RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度")
+# 哪几家单位, 哪些平台: a list of names, not a number.
+LIST_WORDS = re.compile(r"哪几|哪些(?!人)")
+LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
 AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS), ("reimburse", REIMBURSE_WORDS))
 OTHER_INTENTS = (
+    ("progress", PROGRESS_WORDS),
+    ("list", LIST_WORDS),
     ("materials", MATERIALS_WORDS),
     ("hours", HOURS_WORDS),
     ("phone", PHONE_WORDS),
@@ -132,6 +142,31 @@ def intents(question: str) -> tuple[str, ...]:
         found.append("days" if DAYS_WORDS.search(question) else "count")
     found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
     return tuple(found)
+
+
+def _is_dated(text: str) -> bool:
+    return has_date(text) or bool(RELATIVE_TIME.search(text))
+
+
+def _names_condition(text: str) -> bool:
+    return any(f.label in ("age", "hukou", "group") for f in extract_facts(text))
+
+
+# A sentence holding what the question asks for scores higher: (intent, test, bonus).
+SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
+    ("amount", amounts, 0.3),
+    ("count", has_quantity, 0.15),
+    ("days", has_days, 0.25),
+    ("materials", MATERIALS_SENTENCE.search, 0.15),
+    ("procedure", PROCEDURE_SENTENCE.search, 0.15),
+    ("eligibility", _names_condition, 0.1),
+    ("time", _is_dated, 0.2),
+    ("progress", PROGRESS_SENTENCE.search, 0.2),
+    ("list", LIST_SENTENCE.search, 0.15),
+    ("age", AGE.search, 0.25),
+)
+# Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
+SHOWN = ("amount", "count", "days", "time", "progress", "list")
 
 
 def _single_figure(text: str) -> bool:
@@ -247,22 +282,7 @@ class Composer:
                     + 0.3 * passage_coverage
                     + 0.25 / (1 + rank)
                 )
-                if "amount" in wanted and amounts(text):
-                    score += 0.3
-                if "count" in wanted and has_quantity(text):
-                    score += 0.15
-                if "days" in wanted and has_days(text):
-                    score += 0.25
-                if "materials" in wanted and MATERIALS_SENTENCE.search(text):
-                    score += 0.15
-                if "procedure" in wanted and re.search(r"申请|申领|办理|无感|i深圳|线上|窗口", text):
-                    score += 0.15
-                if "eligibility" in wanted and any(f.label in ("age", "hukou", "group") for f in extract_facts(text)):
-                    score += 0.1
-                if "time" in wanted and has_date(text):
-                    score += 0.2
-                if "age" in wanted and AGE.search(text):
-                    score += 0.25
+                score += sum(bonus for intent, holds, bonus in SENTENCE_BONUS if intent in wanted and holds(text))
                 if len(text) > 220:
                     score -= 0.15
                 similarity = result.sentence_scores.get((hit.doc_id, start))
@@ -280,7 +300,32 @@ class Composer:
             ]
         return sorted(candidates, key=lambda s: -s.score)
 
-    def _select(self, candidates: list[_Sentence]) -> list[_Sentence]:
+    def _select(self, candidates: list[_Sentence], wanted: tuple[str, ...] = ()) -> list[_Sentence]:
+        chosen = self._pick(candidates)
+        if not chosen:
+            return chosen
+        # The answer must show the kind of thing asked (a date, an amount, where a matter stands)
+        # when a sentence about the question states it, even if other sentences scored higher.
+        about = max(self.settings.min_figure_coverage, 0.5 * chosen[0].coverage)
+        for intent, holds, _ in SENTENCE_BONUS:
+            if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in chosen):
+                continue
+            found = next((c for c in candidates if c.coverage >= about and holds(c.text)), None)
+            if found is not None:
+                chosen = self._fit([chosen[0], found, *chosen[1:]])
+        return chosen
+
+    def _fit(self, sentences: list[_Sentence]) -> list[_Sentence]:
+        """The first sentences, in order, that fit the answer's length and count."""
+        kept: list[_Sentence] = []
+        for sentence in sentences:
+            if len(kept) < self.settings.max_sentences and (
+                not kept or sum(len(k.text) for k in kept) + len(sentence.text) <= self.settings.max_answer_chars
+            ):
+                kept.append(sentence)
+        return kept
+
+    def _pick(self, candidates: list[_Sentence]) -> list[_Sentence]:
         chosen: list[_Sentence] = []
         used = 0
         for sentence in candidates:
@@ -373,7 +418,7 @@ class Composer:
         if not result.hits:
             return self._refuse(result, "no passages", [], wanted, 0.0)
         candidates = self._candidates(result, wanted)
-        chosen = self._select(candidates)
+        chosen = self._select(candidates, wanted)
         top = result.hits[: s.top_for_decision]
         top_dense = max(h.dense_score for h in top)
         coverage = max(self._coverage(result, h.text) for h in top)

@@ -143,6 +143,12 @@ def test_a_clause_after_a_semicolon_keeps_the_words_of_its_sentence(pipeline_see
     assert "10万元" in answer.answer
 
 
+def test_a_when_question_gets_the_dated_sentence(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("全市老年人口状况与养老需求的摸底普查是哪天正式开始的?")
+    assert not answer.refused, answer.reason
+    assert "2021年7月20日" in answer.answer
+
+
 def test_another_bureaus_matter_is_refused_unless_the_answer_speaks_of_it(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("公积金能不能取出来给我妈交养老院的费用?")
     assert answer.refused and "公积金" in answer.answer and "其他主管部门" in answer.answer
