@@ -25,6 +25,10 @@ from assistant.pipeline import Pipeline
 from assistant.retriever import FusionWeights
 from assistant.settings import Settings
 
+# Small talk a chat page receives; none of it is in the evaluation set, and all of it must be refused.
+OFF_TOPIC = ["今天天气怎么样", "推荐一部好看的电影", "明天深圳会下雨吗", "帮我写一首诗", "我的手机屏幕碎了怎么修",
+             "股票明天会涨吗", "深圳哪里好玩", "周末去哪玩", "附近有什么好吃的餐厅", "怎么减肥最快"]
+
 
 def fused_run(pipeline: Pipeline, cases: list[EvalCase], weights: FusionWeights) -> dict[str, list[str]]:
     """Top-10 chunk ids per question with other fusion weights (question vectors stay cached)."""
@@ -65,10 +69,12 @@ def main() -> int:
     print("\n".join(lines), file=sys.stderr)
 
     results = {c.id: pipeline.search(c.question, 8) for c in cases}
+    off_topic = [pipeline.search(q, 8) for q in OFF_TOPIC]
     lines += ["", f"In use: {pipeline.retriever.weights}.", "",
               "## Composer thresholds", "",
-              "| min_dense | min_coverage | max_unknown | min_figure_coverage | evidence held | refused (unanswerable) | false refusal | score |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| min_dense | min_coverage | max_unknown | min_figure_coverage | evidence held | refused (unanswerable) "
+              "| false refusal | off-topic refused | score |",
+              "|---|---|---|---|---|---|---|---|---|"]
     rows = []
     base = ComposerSettings()
     for min_dense, min_coverage, max_unknown, min_figure in itertools.product(
@@ -82,13 +88,15 @@ def main() -> int:
                         for c in answerable])
         refused = np.mean([answers[c.id].refused for c in cases if not c.answerable])
         false_refusal = np.mean([answers[c.id].refused for c in answerable])
-        # The issue's targets: refuse ≥ 90 % of unanswerable, wrongly refuse ≤ 5 %; then hold evidence.
-        score = held - 2 * max(0.0, 0.9 - refused) - 2 * max(0.0, false_refusal - 0.05)
-        rows.append((score, min_dense, min_coverage, max_unknown, min_figure, held, refused, false_refusal))
+        chit_chat = np.mean([composer.compose(result).refused for result in off_topic])
+        # The issue's targets: refuse ≥ 90 % of unanswerable, wrongly refuse ≤ 5 %; small talk is
+        # always refused; then hold evidence.
+        score = held - 2 * max(0.0, 0.9 - refused) - 2 * max(0.0, false_refusal - 0.05) - (1 - chit_chat)
+        rows.append((score, min_dense, min_coverage, max_unknown, min_figure, held, refused, false_refusal, chit_chat))
     rows.sort(reverse=True)
-    for score, min_dense, min_coverage, max_unknown, min_figure, held, refused, false_refusal in rows[:15]:
+    for score, min_dense, min_coverage, max_unknown, min_figure, held, refused, false_refusal, chit_chat in rows[:15]:
         lines.append(f"| {min_dense} | {min_coverage} | {max_unknown} | {min_figure} | {held:.3f} | {refused:.3f} "
-                     f"| {false_refusal:.3f} | {score:.3f} |")
+                     f"| {false_refusal:.3f} | {chit_chat:.2f} | {score:.3f} |")
     lines += ["", f"In use: min_dense={base.min_dense}, min_coverage={base.min_coverage}, "
               f"max_unknown={base.max_unknown}, min_figure_coverage={base.min_figure_coverage}."]
     args.out.parent.mkdir(parents=True, exist_ok=True)
