@@ -124,8 +124,9 @@ def intents(question: str) -> tuple[str, ...]:
     """What kind of answer the question wants.
 
     amount (money), fee (money paid rather than received), minimum (a floor), exact (one figure,
-    not a range), reimburse (a reimbursement or payout), ordinal (第几批), count, days, materials (papers to bring), procedure,
-    eligibility, time, age.
+    not a range), reimburse (a reimbursement or payout), ordinal (第几批), count, days, progress
+    (where a matter stands), list (哪几家), materials (papers to bring), hours (opening hours),
+    phone, procedure, eligibility, time, age.
     """
     found = []
     asks_number = bool(ASKS_NUMBER_ALWAYS.search(question)) or (
@@ -300,17 +301,22 @@ class Composer:
             ]
         return sorted(candidates, key=lambda s: -s.score)
 
-    def _select(self, candidates: list[_Sentence], wanted: tuple[str, ...] = ()) -> list[_Sentence]:
+    def _about(self, candidates: list[_Sentence], best: _Sentence) -> list[_Sentence]:
+        """The candidates that are about the question by their words, compared with the best one."""
+        floor = max(self.settings.min_figure_coverage, 0.5 * best.coverage)
+        return [c for c in candidates if c.coverage >= floor]
+
+    def _select(self, candidates: list[_Sentence], wanted: tuple[str, ...]) -> list[_Sentence]:
         chosen = self._pick(candidates)
         if not chosen:
             return chosen
         # The answer must show the kind of thing asked (a date, an amount, where a matter stands)
         # when a sentence about the question states it, even if other sentences scored higher.
-        about = max(self.settings.min_figure_coverage, 0.5 * chosen[0].coverage)
+        about = self._about(candidates, chosen[0])
         for intent, holds, _ in SENTENCE_BONUS:
             if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in chosen):
                 continue
-            found = next((c for c in candidates if c.coverage >= about and holds(c.text)), None)
+            found = next((c for c in about if holds(c.text)), None)
             if found is not None:
                 chosen = self._fit([chosen[0], found, *chosen[1:]])
         return chosen
@@ -443,7 +449,7 @@ class Composer:
         # The asked figure must be in a sentence that is itself about the question, by its words.
         # For a typed answer (a number of days, a list of papers) the sentence the embedding finds
         # closest counts too: a figure of that type there is rarely a coincidence, a sum of money is.
-        relevant = [c for c in candidates if c.coverage >= max(s.min_figure_coverage, 0.5 * chosen[0].coverage)]
+        relevant = self._about(candidates, chosen[0])
         best = max((c.similarity for c in candidates if c.similarity is not None), default=None)
         closest = [c for c in candidates if best is not None and c.similarity is not None and c.similarity >= best - s.semantic_margin]
         missing = self._missing_answer(wanted, relevant, relevant + closest)
