@@ -20,6 +20,7 @@ from .answer import Answer, Citation, Conflict, ConflictValue, Fact, Related
 from .chunking import passage_sentences
 from .facts import (
     AGE,
+    FactMatch,
     amount_value,
     amounts,
     extract_facts,
@@ -73,6 +74,7 @@ RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|�
 # 哪几家单位, 哪些平台: a list of names, not a number.
 LIST_WORDS = re.compile(r"哪几|哪些(?!人)")
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
+QUALIFIERS = re.compile(r"每[人户月年生]|最高|一次性|不超过")  # a cap per household is not a yearly total
 AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS), ("reimburse", REIMBURSE_WORDS))
 OTHER_INTENTS = (
     ("progress", PROGRESS_WORDS),
@@ -103,6 +105,7 @@ class ComposerSettings:
     min_known: float = 0.05  # share of the question's weight in words the corpus uses at all
     min_figure_coverage: float = 0.3  # an asked amount counts only in a sentence this much about the question
     semantic_margin: float = 0.005  # a sentence this close to the best cosine is about the question
+    min_conflict_overlap: float = 0.3  # words around two figures must overlap this much to be one thing
     follow_ratio: float = 0.6  # a further sentence must score this share of the best one
     semantic_weight: float = 1.0  # weight of the sentence's z-scored cosine to the question
     templates: Path = field(default=PROMPTS_DIR)
@@ -199,6 +202,17 @@ def _content_bigrams(question: str) -> set[str]:
     """Character bigrams of the question's content (punctuation and fillers removed)."""
     parts = [p for p in QUESTION_FILLER.split(question) if p]
     return {part[i : i + 2] for part in parts for i in range(len(part) - 1)}
+
+
+def _surroundings(sentence: str, match: FactMatch) -> set[str]:
+    """Character bigrams of the words around an amount (figures and punctuation left out)."""
+    window = sentence[max(0, match.start - 20) : match.start + len(match.value) + 12]
+    words = re.sub(r"[\d.,，。；;、:：()（）“”%万亿元]", "", window)
+    return {words[i : i + 2] for i in range(len(words) - 1)}
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _similar(a: str, b: str) -> bool:
@@ -375,33 +389,52 @@ class Composer:
     def _conflicts(
         self, result: SearchResult, candidates: list[_Sentence], chosen: list[_Sentence]
     ) -> list[tuple[str, list[_Sentence], list[str]]]:
-        """Figures for the same thing that differ between documents of different dates."""
-        if not chosen:
-            return []
-        best = chosen[0]
-        best_amounts = amounts(best.text)
-        if not best_amounts:
-            return []
-        qualifiers = set(re.findall(r"每[人户月年生]|最高|一次性|不超过", best_amounts[0].value))
-        value = amount_value(best_amounts[0].value)
-        found: list[_Sentence] = [best]
-        values = [best_amounts[0].value]
+        """Figures for the same thing that differ between documents (of different dates, or the same).
+
+        Each amount of the answer's sentences, in order, is compared with the other documents'
+        amounts; the first that another document states differently gives the note.
+        """
+        for anchor in chosen:
+            for match in amounts(anchor.text):
+                found, values = self._differing(anchor, match, candidates)
+                if len(found) >= 2:
+                    topic_terms = [t.text for t in result.terms if t.df > 0 and all(t.text in s.text for s in found)]
+                    topic = max(topic_terms, key=len) if topic_terms else "这一事项"
+                    return [(topic, found, values)]
+        return []
+
+    def _differing(
+        self, anchor: _Sentence, figure: FactMatch, candidates: list[_Sentence]
+    ) -> tuple[list[_Sentence], list[str]]:
+        """The anchor and the sentences of other documents that give another figure for the same thing."""
+        value = amount_value(figure.value)
+        if value is None:
+            return [anchor], [figure.value]
+        qualifiers = set(QUALIFIERS.findall(figure.value))
+        around = _surroundings(anchor.text, figure)
+        found, values, seen_values = [anchor], [figure.value], {value}
         for other in candidates:
-            if other.hit.date == best.hit.date or other.coverage < 0.8 * best.coverage:
+            # Each other document once; documents of the same date may disagree too (2万 vs 1.2万).
+            if any(o.hit.doc_id == other.hit.doc_id for o in found) or other.coverage < 0.8 * anchor.coverage:
                 continue
-            for match in amounts(other.text):
+            other_amounts = amounts(other.text)
+            if any(amount_value(m.value) == value for m in other_amounts):
+                continue  # it repeats the figure: the documents agree
+            for match in other_amounts:
                 other_value = amount_value(match.value)
-                same_kind = qualifiers == set(re.findall(r"每[人户月年生]|最高|一次性|不超过", match.value))
-                if same_kind and other_value is not None and value is not None and other_value != value:
-                    if all(o.hit.date != other.hit.date for o in found):
-                        found.append(other)
-                        values.append(match.value)
+                # Same thing: the words around both figures overlap (适老化改造…每户最高), unlike
+                # 发行慈善共同基金9.8亿元 and 专项基金…资金规模约4.2亿元.
+                if (
+                    other_value is not None
+                    and other_value not in seen_values
+                    and set(QUALIFIERS.findall(match.value)) == qualifiers
+                    and _overlap(around, _surroundings(other.text, match)) >= self.settings.min_conflict_overlap
+                ):
+                    seen_values.add(other_value)
+                    found.append(other)
+                    values.append(match.value)
                     break
-        if len(found) < 2:
-            return []
-        topic_terms = [t.text for t in result.terms if t.df > 0 and all(t.text in s.text for s in found)]
-        topic = max(topic_terms, key=len) if topic_terms else "这一事项"
-        return [(topic, found, values)]
+        return found, values
 
     def _related(self, result: SearchResult, exclude: set[str]) -> tuple[Related, ...]:
         related: list[Related] = []
@@ -470,7 +503,8 @@ class Composer:
                     cited.append((n, sentence))
                 entries.append(ConflictValue(value, sentence.hit.date, sentence.hit.title, n))
             entries.sort(key=lambda v: v.date, reverse=True)
-            note = self._render("conflict.j2", topic=topic, values=entries).strip()
+            newest_differ = len(entries) > 1 and entries[0].date == entries[1].date
+            note = self._render("conflict.j2", topic=topic, values=entries, newest_differ=newest_differ).strip()
             conflicts.append(Conflict(topic, tuple(entries), note))
             notes.append(note)
 

@@ -36,7 +36,22 @@ def test_home_adaptation_answer_gives_amounts_and_notes_the_differing_caps(pipel
     assert len({v.value for v in values}) >= 2
     assert [v.date for v in values] == sorted((v.date for v in values), reverse=True)
     assert "不一致" in answer.conflicts[0].note
+    # 2025-01-13: 每户最高资助2万元 in one reply and 最高可获得1.2万元 in another; 2021: 1万元.
+    assert len({v.value for v in values}) == 3 and "同一日期" in answer.conflicts[0].note
     _assert_verbatim_and_cited(answer, pipeline_seed)
+
+
+def test_a_conflict_is_found_from_any_sentence_of_the_answer(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("深圳现在搞了多少个慈善信托啊?钱加起来大概有多少?")
+    assert answer.conflicts, "2024 says 3.2亿元, 2021 says 1.26亿元"
+    assert [v.value for v in answer.conflicts[0].values] == ["3.2亿元", "1.26亿元"]
+
+
+def test_figures_of_different_things_are_not_a_conflict(pipeline_seed: Pipeline) -> None:
+    # 发行“深圳慈善共同基金”9.8亿元,实现资产增值近8000万元: a fund and its gain, not two answers
+    answer = pipeline_seed.ask("深圳慈善共同基金发行了多少钱?")
+    assert not answer.refused, answer.reason
+    assert not answer.conflicts, answer.conflicts
 
 
 def test_second_child_allowance_is_refused_with_related_documents(pipeline_seed: Pipeline) -> None:
