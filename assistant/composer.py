@@ -34,9 +34,7 @@ from .retriever import Hit, SearchResult
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 MIN_FOLLOW_CHARS = 20
-ASKS_NUMBER = re.compile(r"多少|(?<![们好哪])几|最高|最多|最低|最少|上限|封顶|标准|金额|比例|百分之|多大|多长|多久")
-# 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
-ASKS_NUMBER_ALWAYS = re.compile(r"多少|(?<![们好哪])几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+ASKS_NUMBER = re.compile(r"多少|(?<![们好哪])几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 YES_NO = re.compile(r"[吗么][?？]?$|[吗么][?？]|是否|能不能|可不可以|会不会|要不要|有没有")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])")
@@ -132,9 +130,8 @@ def intents(question: str) -> tuple[str, ...]:
     phone, procedure, eligibility, time, age.
     """
     found = []
-    asks_number = bool(ASKS_NUMBER_ALWAYS.search(question)) or (
-        bool(ASKS_NUMBER.search(question)) and not YES_NO.search(question)
-    )
+    # 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
+    asks_number = bool(ASKS_NUMBER.search(question)) or ("标准" in question and not YES_NO.search(question))
     if (asks_number and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question):
         found.append("amount")
         if FEE_WORDS.search(question) and not RECEIVE_WORDS.search(question):

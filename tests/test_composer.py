@@ -145,23 +145,22 @@ def test_a_figure_of_the_wrong_kind_is_not_an_answer(pipeline_seed: Pipeline, qu
     assert reason in answer.reason
 
 
-def test_a_number_of_days_in_the_closest_sentence_answers(pipeline_seed: Pipeline) -> None:
-    answer = pipeline_seed.ask("我是独生子,我妈60多了住院了,单位要不要给我放假照顾她?能放几天?")
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a number of days in the sentence closest in meaning, though it shares few words
+        ("我是独生子,我妈60多了住院了,单位要不要给我放假照顾她?能放几天?", "十五日"),
+        # “…购买老年人意外伤害保险;” then “目前统保年龄降至60周岁,最高可获得10万元赔偿”:
+        # a clause after a semicolon keeps the words of its sentence
+        ("听说政府给老人统一买了意外险,出了事最多能赔多少?", "10万元"),
+        # a when-question gets the dated sentence
+        ("全市老年人口状况与养老需求的摸底普查是哪天正式开始的?", "2021年7月20日"),
+    ],
+)
+def test_the_answer_holds_the_figure_asked_for(pipeline_seed: Pipeline, question: str, expected: str) -> None:
+    answer = pipeline_seed.ask(question)
     assert not answer.refused, answer.reason
-    assert "十五日" in answer.answer
-
-
-def test_a_clause_after_a_semicolon_keeps_the_words_of_its_sentence(pipeline_seed: Pipeline) -> None:
-    # “…购买老年人意外伤害保险;” then “目前统保年龄降至60周岁,最高可获得10万元赔偿”
-    answer = pipeline_seed.ask("听说政府给老人统一买了意外险,出了事最多能赔多少?")
-    assert not answer.refused, answer.reason
-    assert "10万元" in answer.answer
-
-
-def test_a_when_question_gets_the_dated_sentence(pipeline_seed: Pipeline) -> None:
-    answer = pipeline_seed.ask("全市老年人口状况与养老需求的摸底普查是哪天正式开始的?")
-    assert not answer.refused, answer.reason
-    assert "2021年7月20日" in answer.answer
+    assert expected in answer.answer
 
 
 def test_another_bureaus_matter_is_refused_unless_the_answer_speaks_of_it(pipeline_seed: Pipeline) -> None:
