@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run demo ingest build test test-fast browser-deps lint eval bench scale clean
+.PHONY: help setup run demo ingest build test test-fast browser-deps lint eval fit bench scale clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -51,6 +51,10 @@ lint: setup ## ruff and mypy
 
 eval: setup ## score retrieval and answers; writes eval/reports/
 	$(BIN)/python -m assistant eval
+
+fit: setup ## refit the speech-act and answerability models on eval/training (a minute or two)
+	$(BIN)/python eval/fit_acts.py
+	$(BIN)/python eval/fit_answerability.py
 
 bench: setup ## build/search/ask latency, throughput and memory; writes eval/reports/
 	$(BIN)/python -m assistant bench

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+STATUSES = ("answered", "partial", "refused")
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -66,14 +68,25 @@ class Related:
 class Answer:
     question: str
     answer: str
-    refused: bool
+    refused: bool  # true unless the status is "answered"
+    status: str = "answered"  # answered / partial (close, but not what was asked) / refused
+    summary: str = ""  # the short first line to read out, made of the cited sentences' own clauses
     citations: tuple[Citation, ...] = ()
     facts: tuple[Fact, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     related: tuple[Related, ...] = ()
     reason: str = ""  # why it was refused, for maintainers
-    confidence: float = 0.0
+    confidence: float = 0.0  # the fitted probability that the answer holds its evidence
+    understood_as: str = ""  # a follow-up's topic taken from the earlier turns (按“高龄津贴”理解)
+    corrections: tuple[tuple[str, str], ...] = ()  # (typed, meant) spelling corrections
+    act: str = "question"  # or complaint / suggestion / personal_case / small_talk / topic (a follow-up without one)
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status={self.status!r} is unknown; use one of {', '.join(STATUSES)}")
+        if self.refused != (self.status != "answered"):
+            raise ValueError(f"refused={self.refused} contradicts status={self.status!r}")
 
     def to_json(self) -> dict[str, object]:
         data = asdict(self)

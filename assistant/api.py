@@ -49,6 +49,7 @@ from .feedback import (
 from .pipeline import Pipeline
 from .retriever import MAX_K, SearchResult, validate_question
 from .settings import Settings
+from .understanding import MAX_HISTORY
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 MAX_BODY_BYTES = 16 * 1024
@@ -324,6 +325,12 @@ class AskRequest(BaseModel):
     kind: StrictStr | None = Field(
         None, description=f"only documents of this kind: {', '.join(KINDS)}"
     )
+    history: list[StrictStr] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY,
+        description="the conversation's earlier questions, oldest first (at most 6); "
+        "a follow-up such as 那要带什么材料？ takes its topic from them",
+    )
 
 
 class CitedDocument(BaseModel):
@@ -504,9 +511,14 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
         k: int = 8,
         year: int | None = None,
         kind: str | None = None,
+        history: Sequence[str] = (),
     ) -> Answer:
         return current.ask(
-            validate_question(question, settings.max_question_chars), k=k, year=year, kind=kind
+            validate_question(question, settings.max_question_chars),
+            k=k,
+            year=year,
+            kind=kind,
+            history=[validate_question(h, settings.max_question_chars) for h in history if h.strip()][-MAX_HISTORY:],
         )
 
     # ------------------------------------------------------------ error handlers
@@ -543,7 +555,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     @app.post("/api/ask", tags=["api"], summary="Answer a question with citations")
     def api_ask(body: AskRequest, request: Request, current: PipelineDep) -> dict[str, object]:
         limit_rate(request)
-        return ask(current, body.question, body.k, body.year, body.kind).to_json()
+        return ask(current, body.question, body.k, body.year, body.kind, body.history).to_json()
 
     @app.get("/api/search", tags=["api"], summary="Rank passages for a question")
     def api_search(
@@ -637,14 +649,16 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
         limit_rate(request)
 
         def answer_all() -> list[Turn]:
-            turns = []
+            turns: list[Turn] = []
+            asked: list[str] = []
             for past in previous:
                 try:  # asked before, so cheap: the question vectors are cached
-                    turns.append(Turn(past, ask(current, past)))
+                    turns.append(Turn(past, ask(current, past, history=asked)))
+                    asked.append(past)
                 except InputError:
                     continue
             try:
-                turns.append(Turn(question, ask(current, question)))
+                turns.append(Turn(question, ask(current, question, history=asked)))
             except InputError as exc:
                 turns.append(Turn(question, error=_question_problem(question, exc)))
             return turns

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -22,6 +22,7 @@ from .ingest import MAX_FILE_BYTES, ingest_paths
 from .pipeline import Pipeline, build
 from .retriever import MAX_K, MODES, SearchResult, validate_question
 from .settings import Settings
+from .understanding import MAX_HISTORY
 
 EXIT_USAGE = 2
 
@@ -44,7 +45,8 @@ def _add_settings(parser: argparse.ArgumentParser) -> None:
 
 def _add_query(parser: argparse.ArgumentParser, default_k: int) -> None:
     parser.add_argument("question", nargs="?", help="the question, in quotes")
-    parser.add_argument("--file", type=Path, help="batch mode: one question per line; writes one JSON line each")
+    parser.add_argument("--file", type=Path, help="batch mode: one question per line, or a JSON line "
+                        '{"question": ..., "history": [earlier questions]}; writes one JSON line each')
     parser.add_argument("--k", type=int, default=default_k, help=f"passages to retrieve (1–{MAX_K})")
     parser.add_argument("--year", type=int, help="only documents of this year")
     parser.add_argument("--kind", choices=KINDS, help="only documents of this kind")
@@ -112,14 +114,36 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _questions(args: argparse.Namespace) -> list[str]:
+@dataclass(frozen=True)
+class Query:
+    question: str
+    history: tuple[str, ...] = ()
+
+
+def _query_line(line: str) -> Query:
+    """A plain question, or a JSON line {"question": ..., "history": [...]}."""
+    if not line.lstrip().startswith("{"):
+        return Query(validate_question(line))
+    try:
+        row = json.loads(line)
+    except ValueError as exc:
+        raise InputError(f"not valid JSON ({exc}); write a plain question or {{\"question\": ..., \"history\": [...]}}") from exc
+    history = row.get("history", []) if isinstance(row, dict) else None
+    if not isinstance(row, dict) or not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise InputError('a JSON line needs "question" (text) and optionally "history" (a list of earlier questions)')
+    if len(history) > MAX_HISTORY:
+        raise InputError(f"history holds {len(history)} questions; keep the last {MAX_HISTORY}")
+    return Query(validate_question(row.get("question")), tuple(validate_question(h) for h in history if h.strip()))
+
+
+def _questions(args: argparse.Namespace) -> list[Query]:
     """The question, or every question of the batch file; all are checked before any is answered."""
     if args.file is not None and args.question is not None:
         raise UsageError("give either a question or --file, not both")
     if args.file is None:
         if args.question is None:
             raise UsageError("give a question in quotes, or --file QUESTIONS.txt")
-        return [validate_question(args.question)]
+        return [Query(validate_question(args.question))]
     try:
         lines = args.file.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -129,7 +153,7 @@ def _questions(args: argparse.Namespace) -> list[str]:
         if not line.strip():
             continue
         try:
-            questions.append(validate_question(line))
+            questions.append(_query_line(line))
         except InputError as exc:
             raise InputError(f"{args.file}, line {number}: {exc}") from exc
     if not questions:
@@ -171,12 +195,13 @@ def _print_answer(answer: Answer, out: TextIO) -> None:
             print(f"  《{r.title}》{r.kind} {r.date}", file=out)
 
 
-def _run_queries(args: argparse.Namespace, handle: Callable[[Pipeline, str], object]) -> int:
+def _run_queries(args: argparse.Namespace, handle: Callable[[Pipeline, Query], object]) -> int:
     questions = _questions(args)
     pipeline = Pipeline.load(_settings(args), progress=_progress)
     results = [handle(pipeline, q) for q in questions]  # all answered before anything is written
     out = sys.stdout
-    for question, result in zip(questions, results, strict=True):
+    for query, result in zip(questions, results, strict=True):
+        question = query.question
         if isinstance(result, SearchResult):
             if args.json or args.file:
                 row = {"question": question, "hits": [h.to_json() for h in result.hits]}
@@ -214,13 +239,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     return _run_queries(
-        args, lambda p, q: p.search(q, args.k, year=args.year, kind=args.kind, mode=args.mode)
+        args, lambda p, q: p.search(q.question, args.k, year=args.year, kind=args.kind, mode=args.mode, history=q.history)
     )
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     return _run_queries(
-        args, lambda p, q: p.ask(q, k=args.k, year=args.year, kind=args.kind, mode=args.mode)
+        args, lambda p, q: p.ask(q.question, k=args.k, year=args.year, kind=args.kind, mode=args.mode, history=q.history)
     )
 
 

@@ -16,10 +16,22 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
+from .agreement import (
+    PER_PERSON,
+    TOTAL_CLAUSE,
+    FigureAgreement,
+    clause_span,
+    names_topic,
+    sentence_figures,
+    sentence_place_agrees,
+    topic_share,
+)
 from .answer import Answer, Citation, Conflict, ConflictValue, Fact, Related
+from .answerability import AnswerabilityModel, load_model
 from .chunking import passage_sentences
 from .facts import (
     AGE,
+    HUKOU,
     FactMatch,
     amount_value,
     amounts,
@@ -29,61 +41,52 @@ from .facts import (
     has_figure,
     has_quantity,
 )
+from .places import Gazetteer
 from .retriever import Hit, SearchResult
+from .understanding import ASKING, NUMBERISH, Understanding, asked_kind, intents
+from .vocabulary import RewrittenQuery
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 MIN_FOLLOW_CHARS = 20
-ASKS_NUMBER = re.compile(r"多少|(?<![们好哪])几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
-YES_NO = re.compile(r"[吗么][?？]?$|[吗么][?？]|是否|能不能|可不可以|会不会|要不要|有没有")
-# 给多少钱 asks money; 给多少特殊老人 asks a count.
-MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])")
-MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|费(?!标准)|工资|报销|能报|金额|经费|资金|比例|百分之")
-COUNT_WORDS = re.compile(r"(?:多少|(?<![们好哪])几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+HEADING_SENTENCE_CHARS = 25
+# What a sentence must hold for each kind of question (the question's side is in understanding).
 PROCEDURE_SENTENCE = re.compile(r"申请|申领|办理|无感|i深圳|线上|窗口")
-PROCEDURE_WORDS = re.compile(r"怎么申请|如何申请|怎么办|怎么领|去哪|在哪|哪里|申请|申领|办理|流程|手续|渠道|预约")
-TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
-AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
-ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|条件|资格|能不能|可不可以|能否|是否|有没有|符合|算不算|够不够|可以领|能领|能享受")
-# What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
-FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|自付|自费")
-RECEIVE_WORDS = re.compile(r"补|津贴|资助|奖|报销|减免|发放|能领|能拿|能给|给予")
-# 具体能拿多少 wants one figure; 200-1000元不等 is not it.
-EXACT_WORDS = re.compile(r"具体(?:能|可以|可)?(?:拿|领|给|发|补|是)?多少")
+PERCENT = re.compile(r"\d(?:\.\d+)?\s*[%％]|百分之")
+# How to apply, not only who may: a channel, a place to go or a step.
+PROCEDURE_HOW = re.compile(
+    r"窗口|线上|网上|i深圳|APP|小程序|公众号|社区工作站|党群服务中心|街道|受理|提交|递交|携带|无感申办|免申|"
+    r"短信|办理方式|渠道|流程|程序|向[^，。,；;]{1,15}(?:申请|提出|申报)|登录|预约|上门办理|经办|审核|审批"
+)
 RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
-ORDINAL_WORDS = re.compile(r"第几")
 FEE_SENTENCE = re.compile(r"(?<![免经消])费|价格|缴纳|自付")  # 免费, 经费, 消费券 are not a charge
-# 能报多少, 最多能赔多少: a reimbursement or a payout, not a subsidy.
-REIMBURSE_WORDS = re.compile(r"报销|能报|报多少|赔|理赔")
 REIMBURSE_SENTENCE = re.compile(r"报销|赔|支付|待遇")
-MINIMUM_WORDS = re.compile(r"最低|最少|至少|门槛|起点|起步")
 MINIMUM_SENTENCE = re.compile(r"最低|不低于|至少|不少于|起")
-DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
-MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥)|(?:哪些|什么|啥|准备)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)")
 MATERIALS_SENTENCE = re.compile(r"材料|证件|证明|身份证|户口簿|户口本|资料|照片")
-HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班")
 HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|24小时|周末|节假日|开放时间|值班")
-PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
 PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
-# 推进到哪一步了, 落实了没: where a matter stands.
-PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
 PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步")
 RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度")
-# 哪几家单位, 哪些平台: a list of names, not a number.
-LIST_WORDS = re.compile(r"哪几|哪些(?!人)")
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
 QUALIFIERS = re.compile(r"每[人户月年生]|最高|一次性|不超过")  # a cap per household is not a yearly total
-AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS), ("reimburse", REIMBURSE_WORDS))
-OTHER_INTENTS = (
-    ("progress", PROGRESS_WORDS),
-    ("list", LIST_WORDS),
-    ("materials", MATERIALS_WORDS),
-    ("hours", HOURS_WORDS),
-    ("phone", PHONE_WORDS),
-    ("procedure", PROCEDURE_WORDS),
-    ("eligibility", ELIGIBILITY_WORDS),
-    ("time", TIME_WORDS),
-    ("age", AGE_WORDS),
+CLAUSE_LEAD = re.compile(r"^(?:并|且|同时|其中|另外|此外|以及|和|及|还|也|[一二三四五六七八九十]是)")
+SUMMARY_MAX_CHARS = 90
+YEAR_IN_SENTENCE = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)年")
+PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering threshold
+AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
+# The first line answers the asked kind: a clause holding it scores (kind, test).
+SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
+    ("amount", lambda t: amounts(t)),
+    ("count", has_quantity),
+    ("days", has_days),
+    ("materials", MATERIALS_SENTENCE.search),
+    ("procedure", PROCEDURE_SENTENCE.search),
+    ("hours", HOURS_SENTENCE.search),
+    ("phone", PHONE_SENTENCE.search),
+    ("time", has_date),
+    ("progress", PROGRESS_SENTENCE.search),
+    ("age", AGE.search),
+    ("eligibility", lambda t: bool(AGE.search(t) or HUKOU.search(t))),
 )
 
 
@@ -106,6 +109,7 @@ class ComposerSettings:
     min_conflict_overlap: float = 0.3  # words around two figures must overlap this much to be one thing
     follow_ratio: float = 0.6  # a further sentence must score this share of the best one
     semantic_weight: float = 1.0  # weight of the sentence's z-scored cosine to the question
+    use_model: bool = True  # the fitted answerability model decides (fixed floors when none is fitted)
     templates: Path = field(default=PROMPTS_DIR)
 
 
@@ -119,30 +123,7 @@ class _Sentence:
     coverage: float
     similarity: float | None  # the embedding's cosine of the sentence to the question
     score: float
-
-
-def intents(question: str) -> tuple[str, ...]:
-    """What kind of answer the question wants.
-
-    amount (money), fee (money paid rather than received), minimum (a floor), exact (one figure,
-    not a range), reimburse (a reimbursement or payout), ordinal (第几批), count, days, progress
-    (where a matter stands), list (哪几家), materials (papers to bring), hours (opening hours),
-    phone, procedure, eligibility, time, age.
-    """
-    found = []
-    # 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
-    asks_number = bool(ASKS_NUMBER.search(question)) or ("标准" in question and not YES_NO.search(question))
-    if (asks_number and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question):
-        found.append("amount")
-        if FEE_WORDS.search(question) and not RECEIVE_WORDS.search(question):
-            found.append("fee")
-        found += [name for name, pattern in AMOUNT_KINDS if pattern.search(question)]
-    elif ORDINAL_WORDS.search(question):
-        found.append("ordinal")
-    elif (COUNT_WORDS.search(question) or asks_number) and not TIME_WORDS.search(question):
-        found.append("days" if DAYS_WORDS.search(question) else "count")
-    found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
-    return tuple(found)
+    context: str = ""  # the sentence before it in the passage
 
 
 def _is_dated(text: str) -> bool:
@@ -159,7 +140,7 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("count", has_quantity, 0.15),
     ("days", has_days, 0.25),
     ("materials", MATERIALS_SENTENCE.search, 0.15),
-    ("procedure", PROCEDURE_SENTENCE.search, 0.15),
+    ("procedure", PROCEDURE_HOW.search, 0.15),
     ("eligibility", _names_condition, 0.1),
     ("time", _is_dated, 0.2),
     ("progress", PROGRESS_SENTENCE.search, 0.2),
@@ -167,7 +148,7 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("age", AGE.search, 0.25),
 )
 # Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
-SHOWN = ("amount", "count", "days", "time", "progress", "list")
+SHOWN = ("amount", "count", "days", "time", "progress", "list", "procedure", "materials")
 
 
 def _single_figure(text: str) -> bool:
@@ -178,17 +159,19 @@ def _single_figure(text: str) -> bool:
 # "money": sentences about the question that state an amount; "words": sentences about the question;
 # "typed": those and the sentences closest in meaning.
 ANSWER_TYPES: tuple[tuple[str, str, Callable[[str], object], str], ...] = (
-    ("amount", "money", lambda text: True, "amount"),
     ("fee", "money", FEE_SENTENCE.search, "fee"),
     ("minimum", "money", MINIMUM_SENTENCE.search, "minimum"),
     ("reimburse", "money", REIMBURSE_SENTENCE.search, "reimbursement"),
     ("exact", "money", _single_figure, "single figure"),
+    ("amount", "money", lambda text: True, "amount"),
+    ("rate", "words", PERCENT.search, "rate"),
     ("count", "words", has_quantity, "figure"),
     ("ordinal", "typed", has_figure, "figure"),
     ("days", "typed", has_days, "number of days"),
     ("materials", "typed", MATERIALS_SENTENCE.search, "list of papers"),
     ("hours", "typed", HOURS_SENTENCE.search, "opening hours"),
     ("phone", "typed", PHONE_SENTENCE.search, "phone number"),
+    ("procedure", "typed", PROCEDURE_HOW.search, "way to apply"),
 )
 
 
@@ -223,7 +206,7 @@ def _similar(a: str, b: str) -> bool:
 class Composer:
     """Turns a search result into a cited answer or an honest refusal."""
 
-    def __init__(self, settings: ComposerSettings | None = None) -> None:
+    def __init__(self, settings: ComposerSettings | None = None, gazetteer: Gazetteer | None = None) -> None:
         self.settings = settings or ComposerSettings()
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.settings.templates)),
@@ -235,6 +218,8 @@ class Composer:
         labels = self._env.get_template("fact_labels.j2").module
         self._labels: dict[str, str] = dict(labels.labels)  # type: ignore[attr-defined]
         self._missing: dict[str, str] = dict(labels.missing)  # type: ignore[attr-defined]
+        self.model: AnswerabilityModel | None = load_model() if self.settings.use_model else None
+        self.gazetteer = gazetteer or Gazetteer()
 
     # -- scoring -----------------------------------------------------------------------------
 
@@ -257,7 +242,7 @@ class Composer:
             return 0.0
         return sum(1 for gram in question_grams if gram in text) / len(question_grams)
 
-    def _unknown_share(self, result: SearchResult) -> float:
+    def _unknown_share(self, result: SearchResult, u: Understanding | None = None) -> float:
         """Share of the question's weight in specific words the corpus never uses.
 
         Everyday words (年纪, 老婆, 突然) are absent from policy documents however well they
@@ -267,7 +252,12 @@ class Composer:
         total = sum(t.idf for t in result.terms)
         if total <= 0:
             return 1.0
-        specific = [t for t in result.terms if t.df == 0 and t.everyday < self.settings.everyday_word_freq]
+        asked = {c.value for c in u.conditions} if u else set()
+        specific = [
+            t for t in result.terms
+            if t.df == 0 and t.everyday < self.settings.everyday_word_freq
+            and t.text not in ASKING and not NUMBERISH.fullmatch(t.text) and not any(t.text in a for a in asked)
+        ]
         return sum(t.idf for t in specific) / total
 
     @staticmethod
@@ -285,8 +275,10 @@ class Composer:
             for text, start, end in passage_sentences(hit.text, hit.start):
                 # A clause after a semicolon continues its sentence: “…购买老年人意外伤害保险;” then
                 # “目前统保年龄降至60周岁,最高可获得10万元赔偿”. Its words count for both.
-                context = previous if previous.endswith(("；", ";")) else ""
+                # A short sentence before (一是高龄老人津贴标准全国前列。) heads the one after it.
+                context = previous if previous.endswith(("；", ";")) or len(previous) <= HEADING_SENTENCE_CHARS else ""
                 coverage = self._coverage(result, context + text)
+                before = previous
                 previous = text
                 score = (
                     0.7 * coverage
@@ -298,7 +290,7 @@ class Composer:
                 if len(text) > 220:
                     score -= 0.15
                 similarity = result.sentence_scores.get((hit.doc_id, start))
-                candidates.append(_Sentence(hit, rank, text, start, end, coverage, similarity, score))
+                candidates.append(_Sentence(hit, rank, text, start, end, coverage, similarity, score, before))
         # The embedding's view of each sentence, z-normalised over the candidates, adds meaning
         # that shared words miss (“一个人去申请” ~ “以个人名义单独提出申请”).
         known = np.array([c.similarity for c in candidates if c.similarity is not None], dtype=np.float64)
@@ -371,17 +363,32 @@ class Composer:
         )
 
     def _facts(self, cited: list[tuple[int, _Sentence]]) -> tuple[Fact, ...]:
-        facts: list[Fact] = []
-        seen: set[tuple[str, str]] = set()
+        """Key facts as whole phrases of the cited sentences: a clause cut at any comma, with its subject."""
+        facts: list[tuple[str, str, int]] = []
         for n, sentence in cited:
-            for match in extract_facts(sentence.text):
-                if match.label == "period" and not amounts(sentence.text):
+            text = sentence.text
+            for match in extract_facts(text):
+                if match.label == "period" and not amounts(text):
                     continue
-                key = (match.label, match.value)
-                if key not in seen:
-                    seen.add(key)
-                    facts.append(Fact(self._labels.get(match.label, match.label), match.value, n))
-        return tuple(facts[:8])
+                label, value = match.label, match.value
+                if label in ("amount", "apply"):
+                    value = _fact_phrase(text, match.start, match.start + len(match.value))
+                    if not value:
+                        continue  # a clause too long to read as one fact
+                    if label == "amount" and TOTAL_CLAUSE.search(value) and not PER_PERSON.search(value):
+                        label = "total"  # 累计投入1.64亿元 is a city-wide sum, not what one person gets
+                elif label == "hukou" and len(value) < 3:
+                    continue  # a bare 户籍 says nothing a caller can use
+                facts.append((label, value, n))
+        kept: list[Fact] = []
+        for label, value, n in facts:
+            # 每人每月最高800元 inside 对持证养老护理员按月发放岗位补贴,每人每月最高800元: keep the whole phrase.
+            if any(other != value and value in other for lab, other, _ in facts if lab == label):
+                continue
+            if any(f.value == value for f in kept):
+                continue
+            kept.append(Fact(self._labels.get(label, label), value, n))
+        return tuple(kept[:8])
 
     def _conflicts(
         self, result: SearchResult, candidates: list[_Sentence], chosen: list[_Sentence]
@@ -448,45 +455,186 @@ class Composer:
     # -- the answer --------------------------------------------------------------------------
 
     def compose(self, result: SearchResult) -> Answer:
-        """Compose the answer for a search result."""
+        """Compose the answer for a search result: answered, partial or refused."""
+        u = result.understanding or _plain_understanding(result)
+        decision = self.decide(result, u)
+        return decision.answer
+
+    def decide(self, result: SearchResult, u: Understanding, *, gate: bool = True) -> Decision:
+        """The answer with the signals and the rule that made it.
+
+        ``gate=False`` skips the answerability decision (the model or the fixed floors), to see
+        the answer that would be given; the model is fitted on those.
+        """
         s = self.settings
-        wanted = intents(result.rewritten.text)
+        wanted = u.intents
+        if u.act != "question":
+            return Decision(self._pointer(result, u), {}, u.act)
+        if u.needs_topic:
+            return Decision(self._pointer(result, u, act="topic"), {}, "needs topic")
         if not result.hits:
-            return self._refuse(result, "no passages", [], wanted, 0.0)
+            return Decision(self._refuse(result, u, "no passages", [], wanted, 0.0), {}, "no passages")
         candidates = self._candidates(result, wanted)
         chosen = self._select(candidates, wanted)
-        top = result.hits[: s.top_for_decision]
-        top_dense = max(h.dense_score for h in top)
-        coverage = max(self._coverage(result, h.text) for h in top)
-        unknown = self._unknown_share(result)
-        confidence = round(min(1.0, coverage) * max(0.0, top_dense), 4)
-        if not chosen or top_dense < s.min_dense:
-            return self._refuse(result, f"weak match (cosine {top_dense:.3f})", [], wanted, confidence)
-        if unknown > s.max_unknown:
-            return self._refuse(result, f"question words absent from the corpus ({unknown:.2f})", [], wanted, confidence)
-        known = self._known_share(result)
-        if known < s.min_known:
-            return self._refuse(result, f"almost no question word is in the corpus ({known:.2f})", [], wanted, confidence)
-        if coverage < s.min_coverage:
-            return self._refuse(result, f"low coverage ({coverage:.2f})", [], wanted, confidence)
-        missing_places = [p for p in result.places if not any(p in h.text for h in top)]
-        if missing_places:
-            return self._refuse(result, f"about {missing_places[0]}, not Shenzhen", [], ("place",), confidence)
-        # Stricter than places: a letter may mention 住房公积金 in passing, so the answer itself must.
-        missing_matters = [m for m in result.matters if not any(m in c.text for c in chosen)]
-        if missing_matters:
-            return self._refuse(result, f"about {missing_matters[0]}, a matter of another bureau", [], ("matter",), confidence)
-        # The asked figure must be in a sentence that is itself about the question, by its words.
-        # For a typed answer (a number of days, a list of papers) the sentence the embedding finds
-        # closest counts too: a figure of that type there is rarely a coincidence, a sum of money is.
+        if not chosen:
+            return Decision(self._refuse(result, u, "no sentence", [], wanted, 0.0), {}, "no sentence")
         relevant = self._about(candidates, chosen[0])
         best = max((c.similarity for c in candidates if c.similarity is not None), default=None)
         closest = [c for c in candidates if best is not None and c.similarity is not None and c.similarity >= best - s.semantic_margin]
-        missing = self._missing_answer(wanted, relevant, relevant + closest)
-        if missing:
-            asked, reason = missing
-            return self._refuse(result, reason, chosen[:1], (asked, *wanted), confidence)
+        # Amounts: only a figure that agrees with the question (its own subject, time, place, kind).
+        figures = {id(c): sentence_figures(u, c.text, c.hit.year, self.gazetteer, c.context) for c in relevant}
+        agreeing = [c for c in relevant if any(f.agrees for f in figures[id(c)])]
+        if "amount" in wanted:
+            chosen = self._with_figure(chosen, agreeing, figures)
+        chosen = [c for c in chosen if sentence_place_agrees(u, c.text, self.gazetteer)] or chosen
+        missing = self._missing_answer(wanted, relevant, relevant + closest, agreeing)
+        signals = self._signals(result, u, candidates, chosen, missing is None, bool(agreeing))
+        heuristic = round(min(1.0, signals["coverage"]) * max(0.0, signals["top_dense"]), 4)
+        confidence = round(self.model.probability(signals), 4) if self.model else heuristic
 
+        def refuse(reason: str, shown: list[_Sentence], asked: tuple[str, ...]) -> Decision:
+            return Decision(self._refuse(result, u, reason, shown, asked, confidence), signals, reason)
+
+        missing_places = [p for p in u.places_elsewhere if not any(p in c.text for c in chosen)]
+        if missing_places:
+            return refuse(f"about {missing_places[0]}, not Shenzhen", [], ("place",))
+        # Stricter than places: a letter may mention 住房公积金 in passing, so the answer itself must.
+        missing_matters = [m for m in u.matters if not any(m in c.text for c in chosen)]
+        if missing_matters:
+            return refuse(f"about {missing_matters[0]}, a matter of another bureau", [], ("matter",))
+        # The decision: answer at or above the model's threshold; say what is missing (partial) when
+        # the documents are close, which needs less confidence than an answer, since it claims less.
+        answerable, close = True, True
+        if gate and self.model is not None:
+            answerable = confidence >= self.model.threshold
+            close = confidence >= PARTIAL_SHARE * self.model.threshold
+        elif gate:
+            floor = self._floor(signals)
+            if floor:
+                return refuse(floor, [], wanted)
+        if missing and close:
+            asked, reason = missing
+            partial = self._partial_time(u, relevant, figures) if asked in AMOUNT_NAMES else None
+            if partial is not None:
+                return Decision(self._partial(result, u, partial[0], [partial[1]], confidence, time=partial[2]), signals, "older figure")
+            named = u.asked if u.asked in self._missing and u.asked in AMOUNT_NAMES and asked in AMOUNT_NAMES else asked
+            return Decision(self._partial(result, u, reason, chosen[:1], confidence, asked=named), signals, reason)
+        if not answerable or missing:
+            threshold = self.model.threshold if self.model else 0.0
+            return refuse(f"not answerable (p={confidence:.2f} < {threshold:.2f})", [], wanted)
+        stale = self._stale(u, chosen) if {"count", "rate", "amount"} & set(wanted) else None
+        if stale is not None:
+            sentence, year = stale
+            return Decision(self._partial(result, u, "older year", [sentence], confidence, time=year), signals, "older figure")
+        return Decision(self._answered(result, u, candidates, chosen, confidence), signals, "answered")
+
+    @staticmethod
+    def _stale(u: Understanding, chosen: list[_Sentence]) -> tuple[_Sentence, int] | None:
+        """A figure asked for a year (今年, 现在, 2026年) that the answer states only for an earlier one."""
+        asked = u.asked_years
+        if not asked:
+            return None
+        dated = []
+        for c in chosen:
+            if not has_quantity(c.text):
+                continue
+            years = [int(y) for y in YEAR_IN_SENTENCE.findall(c.text)] + ([c.hit.year] if c.hit.year else [])
+            if any(y in asked for y in years):
+                return None
+            if years:
+                dated.append((max(years), c))
+        if not dated:
+            return None
+        year, sentence = max(dated, key=lambda pair: pair[0])
+        return sentence, year
+
+    def _floor(self, signals: dict[str, float]) -> str:
+        """Without a fitted model: the fixed floors of version 0.1 (a reason, or "" to answer)."""
+        s = self.settings
+        if signals["top_dense"] < s.min_dense:
+            return f"weak match (cosine {signals['top_dense']:.3f})"
+        if signals["unknown"] > s.max_unknown:
+            return f"question words absent from the corpus ({signals['unknown']:.2f})"
+        if signals["known"] < s.min_known:
+            return f"almost no question word is in the corpus ({signals['known']:.2f})"
+        if signals["coverage"] < s.min_coverage:
+            return f"low coverage ({signals['coverage']:.2f})"
+        return ""
+
+    def _with_figure(
+        self, chosen: list[_Sentence], agreeing: list[_Sentence], figures: dict[int, list[FigureAgreement]]
+    ) -> list[_Sentence]:
+        """For an amount question: the best agreeing figure first, and no sentence whose figures all disagree."""
+        kept = [c for c in chosen if not amounts(c.text) or any(f.agrees for f in figures.get(id(c), []))]
+        if agreeing and not any(c in agreeing for c in kept):
+            kept = [agreeing[0], *kept]
+        return self._fit(kept) if kept else chosen
+
+    def _signals(
+        self,
+        result: SearchResult,
+        u: Understanding,
+        candidates: list[_Sentence],
+        chosen: list[_Sentence],
+        asked_found: bool,
+        figure_agrees: bool,
+    ) -> dict[str, float]:
+        top = result.hits[: self.settings.top_for_decision]
+        best = max((c.similarity for c in candidates if c.similarity is not None), default=0.0)
+        first = chosen[0]
+        answer_text = "".join(c.text for c in chosen)
+        topic = u.topic
+        named = sum(1 for t in topic if names_topic(answer_text, _only(u, t))) / len(topic) if topic else 0.0
+        lexical = max(h.lexical_score for h in top) / max(1, len(result.terms))
+        figure_kinds = {"amount", "count", "days", "hours", "phone", "ordinal", "rate"}
+        return {
+            "top_dense": max(h.dense_score for h in top),
+            "best_sentence": best,
+            "sentence_margin": (first.similarity if first.similarity is not None else best) - best,
+            "coverage": max(self._coverage(result, h.text) for h in top),
+            "answer_coverage": first.coverage,
+            "topic_in_answer": named,
+            "unknown": self._unknown_share(result, u),
+            "known": self._known_share(result),
+            "asked_found": float(asked_found),
+            "figure_agrees": float(figure_agrees) if "amount" in u.intents else 1.0,
+            "asks_figure": float(bool(figure_kinds & set(u.intents))),
+            "follow_up": float(u.follow_up),
+            "corrected": float(bool(u.rewritten.corrections)),
+            "lexical": min(5.0, lexical),
+            "act_question": u.act_probability,
+            "act_elsewhere": u.elsewhere_probability,
+            "topic_weight_in_answer": topic_share(answer_text, u) if topic else 0.0,
+            "missing_specific": self._missing_specific(u, answer_text, result),
+        }
+
+    @staticmethod
+    def _missing_specific(u: Understanding, answer_text: str, result: SearchResult) -> float:
+        """How specific the rarest word of the question is that the answer does not name (遗嘱, 门牌…)."""
+        ceiling = max((t.idf for t in result.terms), default=1.0) or 1.0
+        idf = {t.text: t.idf for t in result.terms}
+        missing = [idf.get(w, ceiling) for w in u.unknown_words]
+        missing += [u.weight(w) for w in u.topic if topic_share(answer_text, _only(u, w)) == 0]
+        return min(1.0, max(missing, default=0.0) / ceiling)
+
+    def _partial_time(
+        self, u: Understanding, relevant: list[_Sentence], figures: dict[int, list[FigureAgreement]]
+    ) -> tuple[str, _Sentence, int | None] | None:
+        """A figure that agrees in all but its year: the newest such, for 文件没有写明今年的标准."""
+        if not u.asked_years:
+            return None
+        older = [
+            (f.year or 0, c) for c in relevant for f in figures.get(id(c), [])
+            if f.subject and f.place and f.kind and not f.time
+        ]
+        if not older:
+            return None
+        year, sentence = max(older, key=lambda pair: pair[0])
+        return "older year", sentence, year or None
+
+    def _answered(
+        self, result: SearchResult, u: Understanding, candidates: list[_Sentence], chosen: list[_Sentence], confidence: float
+    ) -> Answer:
         conflicts_found = self._conflicts(result, candidates, chosen)
         cited: list[tuple[int, _Sentence]] = [(n, sentence) for n, sentence in enumerate(chosen, start=1)]
         conflicts: list[Conflict] = []
@@ -504,48 +652,160 @@ class Composer:
             note = self._render("conflict.j2", topic=topic, values=entries, newest_differ=newest_differ).strip()
             conflicts.append(Conflict(topic, tuple(entries), note))
             notes.append(note)
-
+        summary = self._summary(u, cited[: len(chosen)])
         text = self._render(
-            "answer.j2", sentences=[{"text": c.text, "n": n} for n, c in cited[: len(chosen)]], conflicts=notes
+            "answer.j2",
+            summary=summary,
+            understood_as=u.understood_as if u.follow_up else "",
+            corrections=_shown_corrections(u),
+            sentences=[{"text": c.text, "n": n} for n, c in cited[: len(chosen)]],
+            conflicts=notes,
         ).strip()
         citations = tuple(self._citation(n, sentence) for n, sentence in cited)
         return Answer(
             question=result.question,
             answer=text,
             refused=False,
+            status="answered",
+            summary=summary,
             citations=citations,
             facts=self._facts(cited),
             conflicts=tuple(conflicts),
             related=self._related(result, {c.doc_id for c in citations}),
             confidence=confidence,
+            understood_as=u.understood_as if u.follow_up else "",
+            corrections=u.rewritten.corrections,
         )
+
+    def _summary(self, u: Understanding, cited: list[tuple[int, _Sentence]]) -> str:
+        """One line to read out, made of the cited sentences' own clauses that answer the asked kind."""
+        tests = [test for kind, test in SUMMARY_TESTS if kind in u.intents]
+        parts: list[str] = []
+        for n, sentence in cited[:3]:
+            clause = self._summary_clause(sentence.text, u, tests)
+            if clause and not any(clause in p for p in parts):
+                piece = f"{clause}[{n}]"
+                if sum(len(p) for p in parts) + len(piece) > SUMMARY_MAX_CHARS and parts:
+                    break
+                parts.append(piece)
+            if len(parts) >= 2:
+                break
+        return "；".join(parts)
+
+    @staticmethod
+    def _summary_clause(text: str, u: Understanding, tests: list[Callable[[str], object]]) -> str:
+        """The clause of a sentence that holds the asked kind, with the clause before when it lacks a subject."""
+        spans = []
+        left = 0
+        for match in re.finditer(r"[，,；;。！？!?：:]", text + "。"):
+            if match.start() > left:
+                spans.append((left, match.start()))
+            left = match.end()
+        if not spans:
+            return ""
+
+        def score(span: tuple[int, int]) -> float:
+            piece = text[span[0] : span[1]]
+            return 2.0 * any(test(piece) for test in tests) + names_topic(piece, u) + 0.2 * has_figure(piece)
+
+        i = max(range(len(spans)), key=lambda j: (score(spans[j]), -j))
+        start, end = spans[i]
+        piece = text[start:end]
+        if i > 0 and (len(piece) < 12 or CLAUSE_LEAD.match(piece) or not names_topic(piece, u)):
+            start = spans[i - 1][0]
+        if end - start > SUMMARY_MAX_CHARS:
+            return text[spans[i][0] : spans[i][1]][:SUMMARY_MAX_CHARS]
+        return CLAUSE_LEAD.sub("", text[start:end]).strip()
 
     @staticmethod
     def _missing_answer(
-        wanted: tuple[str, ...], relevant: list[_Sentence], typed: list[_Sentence]
+        wanted: tuple[str, ...], relevant: list[_Sentence], typed: list[_Sentence], agreeing: list[_Sentence]
     ) -> tuple[str, str] | None:
         """The kind of answer asked for that the sentences do not hold, and the reason; None when they do.
 
-        Money and counts are looked for in the sentences about the question by their words
-        (``relevant``); typed answers also in those closest in meaning (``typed``).
+        Money is looked for in the figures that agree with the question; counts in the sentences
+        about the question by their words (``relevant``); typed answers also in those closest in
+        meaning (``typed``).
         """
-        pools = {"money": [c for c in relevant if amounts(c.text)], "words": relevant, "typed": typed}
+        pools = {"money": agreeing, "words": relevant, "typed": typed}
         for intent, pool, holds, what in ANSWER_TYPES:
             if intent in wanted and not any(holds(c.text) for c in pools[pool]):
                 return intent, f"no {what} in the matching sentences"
         return None
 
+    def _partial(
+        self,
+        result: SearchResult,
+        u: Understanding,
+        reason: str,
+        closest: list[_Sentence],
+        confidence: float,
+        *,
+        asked: str = "amount",
+        time: int | None = None,
+    ) -> Answer:
+        """The documents say something close but not what was asked: say what is missing and what they say."""
+        citations = tuple(self._citation(n, sentence) for n, sentence in enumerate(closest, start=1))
+        asked_years = u.asked_years
+        text = self._render(
+            "partial.j2",
+            missing=self._missing.get(asked, self._missing["other"]),
+            asked_year=asked_years[0] if asked_years else None,
+            year=time,
+            understood_as=u.understood_as if u.follow_up else "",
+            corrections=_shown_corrections(u),
+            closest=[{"text": c.text, "n": c.n} for c in citations],
+        ).strip()
+        return Answer(
+            question=result.question,
+            answer=text,
+            refused=True,
+            status="partial",
+            summary="",
+            citations=citations,
+            related=self._related(result, {c.doc_id for c in citations}),
+            reason=reason,
+            confidence=confidence,
+            understood_as=u.understood_as if u.follow_up else "",
+            corrections=u.rewritten.corrections,
+        )
+
+    def _pointer(self, result: SearchResult, u: Understanding, act: str = "") -> Answer:
+        """A complaint, a suggestion, a personal case, small talk or a follow-up without a topic: never an answer."""
+        act = act or u.act
+        text = self._render("pointer.j2", act=act).strip()
+        return Answer(
+            question=result.question,
+            answer=text,
+            refused=True,
+            status="refused",
+            related=self._related(result, set()) if act in ("complaint", "suggestion", "personal_case") else (),
+            reason=f"not a question: {act}" if act != "topic" else "a follow-up without a topic",
+            act=act,
+        )
+
     def _refuse(
-        self, result: SearchResult, reason: str, closest: list[_Sentence], wanted: tuple[str, ...], confidence: float
+        self,
+        result: SearchResult,
+        u: Understanding,
+        reason: str,
+        closest: list[_Sentence],
+        wanted: tuple[str, ...],
+        confidence: float,
     ) -> Answer:
         asked = next((w for w in wanted if w in self._missing), "other")
         citations = tuple(self._citation(n, sentence) for n, sentence in enumerate(closest, start=1))
+        places = u.places_elsewhere
+        top = " ".join(h.text for h in result.hits[: self.settings.top_for_decision])
+        covered = [w for w in u.topic if names_topic(top, _only(u, w))]
         text = self._render(
             "refusal.j2",
             question=result.question,
+            covered="、".join(covered[:2]),
+            understood_as=u.understood_as if u.follow_up else "",
             asked=asked,
-            place=result.places[0] if result.places else "",
-            matter=result.matters[0] if result.matters else "",
+            place=places[0] if places else "",
+            matter=u.matters[0] if u.matters else "",
             closest=[{"text": c.text, "n": c.n} for c in citations],
             missing=self._missing[asked],
         ).strip()
@@ -553,11 +813,65 @@ class Composer:
             question=result.question,
             answer=text,
             refused=True,
+            status="refused",
             citations=citations,
             related=self._related(result, set()),
             reason=reason,
             confidence=confidence,
+            understood_as=u.understood_as if u.follow_up else "",
+            corrections=u.rewritten.corrections,
         )
 
     def _render(self, template: str, **values: object) -> str:
         return self._env.get_template(template).render(**values)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The composed answer with the signals it was decided on (empty for non-questions) and why."""
+
+    answer: Answer
+    signals: dict[str, float]
+    rule: str
+
+
+def _only(u: Understanding, term: str) -> Understanding:
+    """The understanding narrowed to one topic word (to count how many topic words a text names)."""
+    return replace(u, topic=(term,), rewritten=RewrittenQuery(u.rewritten.original, u.rewritten.text))
+
+
+def _plain_understanding(result: SearchResult) -> Understanding:
+    """An understanding from the rewritten question alone, for search results made without one."""
+    found = intents(result.rewritten.text)
+    return Understanding(
+        question=result.question, rewritten=result.rewritten, intents=found, asked=asked_kind(found), topic=(),
+        matters=result.matters,
+    )
+
+
+FACT_MAX_CHARS = 40
+FACT_LEAD = re.compile(r"^(?:每[人户月年]|最高|按|可|给予|并|且|其中|累计|共|均)")
+
+
+def _fact_phrase(text: str, start: int, end: int) -> str:
+    """The clause around a fact, cut at any comma (full-width or not); with the clause before when
+    it starts without its subject (每人每月最高800元); "" when that is too long to read as one fact."""
+    left, right = clause_span(text, start, end)
+    phrase = text[left:right].strip()
+    if left > 0 and (FACT_LEAD.match(phrase) or len(phrase) < 8):
+        before, _ = clause_span(text, left - 1, left - 1)
+        wider = text[before:right].strip()
+        if len(wider) <= FACT_MAX_CHARS:
+            phrase = wider
+    phrase = CLAUSE_LEAD.sub("", phrase).strip()
+    return phrase if len(phrase) <= FACT_MAX_CHARS else ""
+
+
+def _shown_corrections(u: Understanding) -> list[dict[str, str]]:
+    """The corrections to show, each once: 高领津帖 → 高龄津贴, not also its part 津帖 → 津贴."""
+    pairs = u.rewritten.corrections
+    return [
+        {"wrong": wrong, "right": right}
+        for wrong, right in pairs
+        if not any(right != other and right in other for _, other in pairs)
+    ]

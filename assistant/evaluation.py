@@ -27,8 +27,12 @@ from .metrics import hit_rate, mrr, ndcg, percentile, recall
 from .pipeline import Pipeline
 from .retriever import MODES
 
-PERSONAS = ("hotline", "citizen", "maintainer")
-TYPES = ("subsidy", "eligibility", "procedure", "fact", "policy", "multi", "unanswerable")
+PERSONAS = ("hotline", "citizen", "maintainer", "elderly")
+TYPES = (
+    "subsidy", "eligibility", "procedure", "fact", "policy", "multi", "unanswerable", "fee", "count", "date",
+    "materials", "hours", "phone", "list", "yesno", "definition", "progress", "other",
+)
+EXPECTED = ("answered", "partial", "refused")
 CURVE_KS = (1, 2, 3, 5, 10, 15, 20)
 MIN_SPLIT_SHARE = 0.5
 NEAR_COPY_SHARE = 0.9
@@ -50,6 +54,9 @@ class EvalCase:
     evidence: tuple[Evidence, ...]
     answer: str
     answerable: bool
+    history: tuple[str, ...] = ()  # the conversation's earlier questions, oldest first
+    category: str = ""  # answerable, or why not: other_place, other_bureau, complaint, not_stated…
+    expected: str = ""  # answered / partial / refused ("" in the older sets: answered when answerable)
 
 
 @dataclass
@@ -65,6 +72,8 @@ class EvalReport:
     breakdown: dict[str, dict[str, dict[str, float]]]
     worst: list[dict[str, object]]
     failures: dict[str, list[str]] = field(default_factory=dict)
+    # (confidence, 1 if the answer holds its evidence else 0) for every answered question
+    reliability: list[tuple[float, int]] = field(default_factory=list)
 
     def summary_table(self) -> str:
         """The side-by-side table printed by ``python -m assistant eval``."""
@@ -85,6 +94,9 @@ class EvalReport:
             f"refused {a['refusal_unanswerable']:.3f} of unanswerable, "
             f"false refusals {a['false_refusal']:.3f} of answerable; ask p50 {t['p50']:.1f} ms, p95 {t['p95']:.1f} ms",
         ]
+        if a.get("followups"):
+            lines.append(f"follow-ups resolved {a['followups_resolved']:.3f} of {int(a['followups'])}; "
+                         f"partial {a['partial_unanswerable']:.3f} of unanswerable")
         return "\n".join(lines)
 
 
@@ -115,6 +127,9 @@ def load_eval_set(path: Path) -> list[EvalCase]:
                     evidence=tuple(Evidence(str(e["doc_id"]), str(e["quote"])) for e in row["evidence"]),
                     answer=str(row["answer"]),
                     answerable=bool(row["answerable"]),
+                    history=tuple(str(h) for h in row.get("history", [])),
+                    category=str(row.get("category", "answerable" if row["answerable"] else "")),
+                    expected=str(row.get("expected", "answered" if row["answerable"] else "refused")),
                 )
             except (ValueError, KeyError, TypeError) as exc:
                 raise InputError(f"{where}: not a valid evaluation record ({exc})") from exc
@@ -122,8 +137,12 @@ def load_eval_set(path: Path) -> list[EvalCase]:
                 raise InputError(f"{where}: id {case.id!r} is used twice")
             if case.persona not in PERSONAS or case.type not in TYPES:
                 raise InputError(f"{where}: persona {case.persona!r} or type {case.type!r} is unknown")
-            if case.answerable != bool(case.evidence):
-                raise InputError(f"{where}: answerable questions need evidence, unanswerable ones none")
+            if case.answerable and not case.evidence:
+                raise InputError(f"{where}: an answerable question needs evidence")
+            if not case.answerable and case.evidence and case.expected != "partial":
+                raise InputError(f"{where}: an unanswerable question carries evidence only when partial is expected")
+            if case.expected not in EXPECTED:
+                raise InputError(f"{where}: expected {case.expected!r} is unknown; use one of {', '.join(EXPECTED)}")
             seen.add(case.id)
             cases.append(case)
     return cases
@@ -252,7 +271,7 @@ def run_evaluation(
         times = []
         for case in answerable:
             started = time.perf_counter()
-            result = pipeline.search(case.question, max_k, mode=mode)
+            result = pipeline.search(case.question, max_k, mode=mode, history=case.history)
             times.append((time.perf_counter() - started) * 1000)
             run[case.id] = [h.chunk_id for h in result.hits]
         runs[mode] = run
@@ -274,7 +293,7 @@ def run_evaluation(
     ask_times = []
     for case in cases:
         started = time.perf_counter()
-        answers[case.id] = pipeline.ask(case.question)
+        answers[case.id] = pipeline.ask(case.question, history=case.history)
         ask_times.append((time.perf_counter() - started) * 1000)
     latency["ask"] = _timings(ask_times)
 
@@ -290,11 +309,19 @@ def run_evaluation(
         "refusal_unanswerable": share([answers[c.id].refused for c in unanswerable]),
         "false_refusal": share([answers[c.id].refused for c in answerable]),
         "with_conflict_note": share([bool(answers[c.id].conflicts) for c in answerable if c.type == "multi"]),
+        "partial_unanswerable": share([answers[c.id].status == "partial" for c in unanswerable]),
+        "followups": float(sum(1 for c in cases if c.history)),
+        # A follow-up is resolved when its answer holds the evidence, or, unanswerable, is not answered.
+        "followups_resolved": share([
+            held(c) if c.answerable else answers[c.id].refused for c in cases if c.history
+        ]),
+        "answerable_n": float(len(answerable)),
+        "unanswerable_n": float(len(unanswerable)),
     }
 
     breakdown: dict[str, dict[str, dict[str, float]]] = {}
     hybrid = runs["hybrid"]
-    for attribute in ("type", "persona", "style"):
+    for attribute in ("type", "persona", "style", "category"):
         groups: dict[str, list[EvalCase]] = defaultdict(list)
         for case in cases:
             groups[getattr(case, attribute)].append(case)
@@ -355,6 +382,9 @@ def run_evaluation(
         breakdown=breakdown,
         worst=worst_rows,
         failures=failures,
+        reliability=[
+            (answers[c.id].confidence, int(c.answerable and held(c))) for c in cases if not answers[c.id].refused
+        ],
     )
 
 
@@ -373,6 +403,10 @@ def _markdown(report: EvalReport) -> str:
         "relevant passage is in the top k.",
         "",
         "![Recall@k](recall_at_k.png)",
+        "",
+        "Confidence against the share of answered questions that hold their evidence:",
+        "",
+        "![Reliability](reliability.png)",
         "",
         "## Breakdown (hybrid retrieval, composer)",
     ]
@@ -416,7 +450,46 @@ def write_report(report: EvalReport, out_dir: Path) -> list[Path]:
     figure.tight_layout()
     figure.savefig(png_path, dpi=110)
     plt.close(figure)
-    return [json_path, md_path, png_path]
+    reliability_path = out_dir / "reliability.png"
+    plot_reliability(report.reliability, reliability_path, "answered questions")
+    return [json_path, md_path, png_path, reliability_path]
+
+
+def reliability_bins(pairs: Sequence[tuple[float, int]], bins: int = 10) -> list[tuple[float, float, int]]:
+    """(mean confidence, share correct, count) per confidence bin of width 1/bins; empty bins left out."""
+    rows = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        members = [(p, y) for p, y in pairs if low <= p < high or (b == bins - 1 and p == 1.0)]
+        if members:
+            rows.append((sum(p for p, _ in members) / len(members), sum(y for _, y in members) / len(members), len(members)))
+    return rows
+
+
+def plot_reliability(pairs: Sequence[tuple[float, int]], path: Path, title: str) -> None:
+    """A reliability diagram: the share of correct answers against the stated confidence."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = reliability_bins(pairs)
+    figure, axes = plt.subplots(figsize=(4.5, 4.5))
+    axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    if rows:
+        axes.plot([r[0] for r in rows], [r[1] for r in rows], marker="o", label="observed")
+        for confidence, correct, count in rows:
+            axes.annotate(str(count), (confidence, correct), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    axes.set_xlabel("confidence")
+    axes.set_ylabel("share holding the evidence")
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    axes.grid(alpha=0.3)
+    axes.legend(loc="upper left")
+    axes.set_title(f"Reliability: {title}")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
 
 
 def export_beir(pipeline: Pipeline, cases: Iterable[EvalCase], out_dir: Path) -> None:

@@ -7,6 +7,7 @@ components.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import threadpoolctl
@@ -41,7 +42,14 @@ class Pipeline:
     load_seconds: float = 0.0
 
     @classmethod
-    def load(cls, settings: Settings, *, build_if_missing: bool = True, progress: Progress | None = None) -> Pipeline:
+    def load(
+        cls,
+        settings: Settings,
+        *,
+        build_if_missing: bool = True,
+        progress: Progress | None = None,
+        composer: Composer | None = None,
+    ) -> Pipeline:
         """Load the index (building it first when there is none) and warm the models."""
         started = time.perf_counter()
         # The retriever's matrix products are small; numpy's BLAS threads would only spin after
@@ -66,7 +74,7 @@ class Pipeline:
             settings=settings,
             index=index,
             retriever=retriever,
-            composer=Composer(),
+            composer=composer or Composer(),
             load_seconds=time.perf_counter() - started,
         )
 
@@ -75,16 +83,34 @@ class Pipeline:
         return self.index.documents
 
     def search(
-        self, question: str, k: int = 10, *, year: int | None = None, kind: str | None = None, mode: Mode = "hybrid"
+        self,
+        question: str,
+        k: int = 10,
+        *,
+        year: int | None = None,
+        kind: str | None = None,
+        mode: Mode = "hybrid",
+        history: Sequence[str] = (),
     ) -> SearchResult:
-        return self.retriever.search(question, k, year=year, kind=kind, mode=mode)
+        return self.retriever.search(question, k, year=year, kind=kind, mode=mode, history=history)
 
     def ask(
-        self, question: str, *, k: int = 8, year: int | None = None, kind: str | None = None, mode: Mode = "hybrid"
+        self,
+        question: str,
+        *,
+        k: int = 8,
+        year: int | None = None,
+        kind: str | None = None,
+        mode: Mode = "hybrid",
+        history: Sequence[str] = (),
     ) -> Answer:
-        """Retrieve passages and compose a cited answer (or an honest refusal)."""
+        """Retrieve passages and compose a cited answer (or an honest refusal).
+
+        ``history`` holds the conversation's earlier questions, oldest first (at most 6): a
+        follow-up such as 那要带什么材料？ takes its topic from them.
+        """
         started = time.perf_counter()
-        result = self.retriever.search(question, k, year=year, kind=kind, mode=mode)
+        result = self.retriever.search(question, k, year=year, kind=kind, mode=mode, history=history)
         retrieved = time.perf_counter()
         answer = self.composer.compose(result)
         done = time.perf_counter()

@@ -10,6 +10,7 @@ import math
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,6 +22,7 @@ from .errors import InputError
 from .index import Index
 from .spelling import SpellingCorrector
 from .tokenizer import Tokenizer
+from .understanding import MAX_HISTORY, Understander, Understanding, load_act_model
 from .vocabulary import RewrittenQuery, Vocabulary
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -102,6 +104,7 @@ class SearchResult:
     sentence_scores: dict[tuple[str, int], float] = field(default_factory=dict)
     places: tuple[str, ...] = ()  # places outside Shenzhen the question names
     matters: tuple[str, ...] = ()  # matters of other bureaus the question names
+    understanding: Understanding | None = None
 
 
 def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
@@ -159,6 +162,10 @@ class Retriever:
         self._years = np.array([index.documents[c.doc_id].year or 0 for c in index.chunks])
         self._kinds = np.array([index.documents[c.doc_id].kind for c in index.chunks])
         self.speller = SpellingCorrector(index.terms, index.corpus_text())
+        self.understander = Understander(
+            vocabulary, tokenizer, self.speller.pairs, index.lexical.document_frequency, passages=len(index.chunks),
+            embed=self._query_vector, acts=load_act_model(index.manifest.model),
+        )
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -216,21 +223,32 @@ class Retriever:
     def lexical_scores(self, rewritten: RewrittenQuery) -> np.ndarray:
         return self.index.lexical.scores(self.tokenizer.tokenize(rewritten.expanded))
 
+    def understand(self, question: str, history: Sequence[str] = ()) -> Understanding:
+        """Check the question and understand it in its conversation (earlier questions, oldest first)."""
+        text = validate_question(question)
+        if isinstance(history, str) or not all(isinstance(h, str) for h in history):
+            raise InputError("history must be a list of the earlier questions (text), oldest first")
+        if len(history) > MAX_HISTORY:
+            raise InputError(f"history holds {len(history)} questions; send at most the last {MAX_HISTORY}")
+        return self.understander.understand(text, [validate_question(h) for h in history if h.strip()])
+
     def search(
         self,
-        question: str,
+        question: str | Understanding,
         k: int = 10,
         *,
         year: int | None = None,
         kind: str | None = None,
         mode: Mode = "hybrid",
+        history: Sequence[str] = (),
     ) -> SearchResult:
         """Rank passages for a question, optionally only from one year or one kind of document."""
-        text = validate_question(question)
+        understanding = question if isinstance(question, Understanding) else self.understand(question, history)
+        text = understanding.question
         validate_filters(k, year, kind)
         if mode not in MODES:
             raise InputError(f"mode={mode!r} is unknown; use one of {', '.join(MODES)}")
-        rewritten = self.rewrite(text)
+        rewritten = understanding.rewritten
         n = len(self.index.chunks)
         w = self.weights
         zeros = np.zeros(n, dtype=np.float32)
@@ -282,8 +300,9 @@ class Retriever:
             hits=tuple(hits),
             terms=self.query_terms(rewritten),
             sentence_scores=self._sentence_scores(similarities, order[:SENTENCE_SCORED_HITS]),
-            places=self.vocabulary.places_in(rewritten.text),
-            matters=self.vocabulary.matters_in(rewritten.text),
+            places=understanding.places_elsewhere,
+            matters=understanding.matters,
+            understanding=understanding,
         )
 
     def _sentence_scores(self, similarities: np.ndarray, chunk_numbers: np.ndarray) -> dict[tuple[str, int], float]:

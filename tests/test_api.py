@@ -92,6 +92,21 @@ def test_ask_returns_an_answer_whose_markers_point_at_quoted_document_text(
     assert any("万元" in fact["value"] for fact in answer["facts"]), answer["facts"]
 
 
+def test_ask_takes_the_conversation_and_says_how_a_follow_up_was_understood(client: TestClient) -> None:
+    answer = client.post(
+        "/api/ask", json={"question": "那要带什么材料？", "history": ["我爸85了每个月能领多少高龄津贴"]}
+    ).json()
+    assert answer["understood_as"] == "高龄津贴" and answer["status"] in ("answered", "partial", "refused")
+    assert answer["refused"] == (answer["status"] != "answered")
+    alone = client.post("/api/ask", json={"question": "那要带什么材料？"}).json()
+    assert alone["status"] == "refused" and alone["act"] == "topic"
+
+
+def test_ask_rejects_a_history_longer_than_six_questions(client: TestClient) -> None:
+    response = client.post("/api/ask", json={"question": "那呢？", "history": ["低保怎么申请？"] * 7})
+    assert response.status_code == 422 and "history" in response.json()["detail"]
+
+
 def test_ask_refuses_a_question_the_documents_do_not_cover(client: TestClient) -> None:
     answer = client.post("/api/ask", json={"question": OFF_TOPIC_QUESTION}).json()
 

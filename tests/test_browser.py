@@ -154,7 +154,7 @@ def test_chat_answers_without_a_reload_and_the_marker_opens_the_passage(
 
 def test_thumbs_down_with_a_comment_is_stored(page: Page, served: Served) -> None:
     page.goto("/")
-    turn = _ask_in_chat(page, "低保怎么申请？")
+    turn = _ask_in_chat(page, "养老护理员每个月能领多少岗位补贴？")
     form = turn.locator("form.feedback")
 
     form.locator("details.comment summary").click()
@@ -169,7 +169,7 @@ def test_thumbs_down_with_a_comment_is_stored(page: Page, served: Served) -> Non
         ).fetchall()
     assert len(rows) == 1
     question, rating, _, citations = rows[0]
-    assert (question, rating) == ("低保怎么申请？", -1)
+    assert (question, rating) == ("养老护理员每个月能领多少岗位补贴？", -1)
     assert citations.startswith('["')
 
 

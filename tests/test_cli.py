@@ -80,6 +80,30 @@ def test_batch_search_and_ask_write_one_json_line_per_question_in_order(
     assert answers[0]["refused"] is False and answers[2]["refused"] is True
 
 
+def test_batch_ask_reads_json_lines_with_their_conversation(
+    pipeline_seed: Pipeline, settings_seed: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(
+        "颐年卡有什么用\n"
+        + json.dumps({"question": "这个怎么申请？", "history": ["颐年卡有什么用"]}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    common = ["--index", str(settings_seed.index), "--documents", str(settings_seed.documents)]
+    result = run("ask", "--file", str(path), "--json", *common)
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert answers[1]["question"] == "这个怎么申请？" and answers[1]["understood_as"] == "颐年卡"
+    assert answers[0]["understood_as"] == ""
+
+
+def test_a_malformed_json_line_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text('低保怎么申请\n{"question": "那呢", "history": "not a list"}\n', encoding="utf-8")
+    result = run("ask", "--file", str(path), "--json")
+    assert result.returncode == 2 and "line 2" in result.stderr and "history" in result.stderr
+
+
 def test_search_prints_title_and_date_for_a_person(pipeline_seed: Pipeline, settings_seed: Settings) -> None:
     result = run("search", "养老护理员每个月能领多少岗位补贴？", "--k", "3", "--index", str(settings_seed.index))
     assert result.returncode == 0, result.stderr

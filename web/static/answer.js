@@ -128,8 +128,13 @@
   function renderAnswer(answer, newTab) {
     var root = document.createDocumentFragment();
     if (answer.refused) {
-      var box = el("div", "refusal");
-      box.appendChild(el("p", "answer-text", answer.answer || "抱歉，现有的政策文件里没有找到能回答这个问题的内容。"));
+      var box = el("div", answer.status === "partial" ? "refusal partial" : "refusal");
+      if (answer.citations && answer.citations.length) {
+        // a partial answer: what is missing, and what the documents do say, with its sources
+        box.appendChild(markedText(el("p", "answer-text"), answer.answer, byNumber(answer), newTab));
+      } else {
+        box.appendChild(el("p", "answer-text", answer.answer || "抱歉，现有的政策文件里没有找到能回答这个问题的内容。"));
+      }
       if (answer.related && answer.related.length) {
         box.appendChild(el("p", "related-title", "以下文件可能相关，供参考："));
         var list = el("ul", "related");

@@ -74,7 +74,9 @@
     bot.appendChild(M.el("p", "pending", "正在查找相关政策…"));
     bot.parentNode.scrollIntoView({ behavior: "smooth", block: "start" });
     box.value = "";
-    M.postJson("/api/ask", { question: question }).then(function (result) {
+    // Earlier questions travel along, so a follow-up (那要带什么材料？) keeps its topic.
+    var history = turns.map(function (t) { return t.question; }).slice(-MAX_TURNS);
+    M.postJson("/api/ask", { question: question, history: history }).then(function (result) {
       if (!result.ok) {
         bot.textContent = "";
         bot.appendChild(M.el("p", "error", M.problem(result.status, result.data.detail)));

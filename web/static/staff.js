@@ -65,6 +65,8 @@
     });
   }
 
+  var asked = [];
+
   function run() {
     var question = input.value.trim();
     if (!question) {
@@ -75,7 +77,9 @@
     var p = params(question);
     history.replaceState(null, "", "/staff?" + p.toString());
     status.textContent = "查询中…";
-    var body = { question: question, k: K };
+    // The agent's earlier questions on this page, so a follow-up (那非深户的呢？) keeps its topic.
+    var body = { question: question, k: K, history: asked.slice(-6) };
+    if (asked[asked.length - 1] !== question) asked.push(question);
     if (year.value) body.year = Number(year.value);
     if (kind.value) body.kind = kind.value;
     p.set("k", String(K));

@@ -1,0 +1,176 @@
+"""Agreement between an understood question and a sentence of the evidence.
+
+A sentence answers only when it agrees with the question: the figure's own subject (the words
+around the figure, not anywhere in the sentence) is the asked subject, its time fits the asked
+time, its place is Shenzhen or unnamed, and its kind is the asked kind (a fee paid is not a
+subsidy received; a range is not the one exact figure asked for). Plain functions over an
+``Understanding`` and a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .facts import FactMatch, amounts
+from .places import Gazetteer
+from .understanding import Understanding
+
+CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?]")
+YEAR_IN_TEXT = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)年")
+RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
+FEE_CLAUSE = re.compile(r"(?<![免经消])费|价格|缴纳|自付|收取")
+RECEIVE_CLAUSE = re.compile(r"补贴|补助|津贴|资助|奖励|奖补|扶持|支持|救助|慰问|发放|给予")
+# A city-wide sum (累计投入1.64亿元, 资金规模约4.2亿元) is not what one person receives or pays.
+TOTAL_CLAUSE = re.compile(r"累计|共计|总计|合计|共投入|投入|筹集|募集|资金规模|总额|总规模|撬动|带动|全市共|亿元")
+MIN_TOPIC_SHARE = 0.5  # of the topic words' idf weight
+RELATIVE_TOPIC_SHARE = 0.6  # or this share of what the whole sentence names
+LEAD_UP_CHARS = 60
+SEMICOLON = re.compile(r"[；;。]")
+PER_PERSON = re.compile(r"每[人户月年生名床位次]|人均|最高|一次性|不超过|不低于|按月|按年")
+
+
+@dataclass(frozen=True)
+class FigureAgreement:
+    """How one figure of a sentence agrees with the question."""
+
+    value: str
+    subject: bool  # its clause (or the one before) names the asked topic
+    time: bool  # its year is an asked year, or no year was asked
+    place: bool  # its clause names no place outside Shenzhen the question did not name
+    kind: bool  # a fee when a fee was asked, a single figure when one was asked, not a city-wide total
+    year: int | None  # the year the figure is of: stated in the sentence, else the document's
+
+    @property
+    def agrees(self) -> bool:
+        return self.subject and self.time and self.place and self.kind
+
+
+def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around [start, end), cut at any comma or stop, full-width or not."""
+    left = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    right = next((m.start() for m in CLAUSE_BREAK.finditer(sentence, end)), len(sentence))
+    return left, right
+
+
+def lead_up(sentence: str, start: int, end: int) -> str:
+    """The words leading up to a span, back to a semicolon or at most LEAD_UP_CHARS, and its clause."""
+    _, right = clause_span(sentence, start, end)
+    stop = max((m.end() for m in SEMICOLON.finditer(sentence, 0, start)), default=0)
+    return sentence[max(stop, start - LEAD_UP_CHARS) : right]
+
+
+def clause_with_subject(sentence: str, start: int, end: int) -> str:
+    """The clause around a span and the clause before it (每人每月最高800元 needs 岗位补贴 before it)."""
+    left, right = clause_span(sentence, start, end)
+    before = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, max(0, left - 1))), default=0)
+    return sentence[before:right] if left > 0 else sentence[left:right]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _names(text: str, terms: tuple[str, ...]) -> bool:
+    for term in terms:
+        if term in text:
+            return True
+        grams = _bigrams(term)
+        # 高龄津贴 ~ 高龄老人津贴: most of a long term's character pairs are there.
+        if len(grams) >= 3 and len(grams & _bigrams(text)) >= 0.6 * len(grams):
+            return True
+    return False
+
+
+def topic_share(text: str, understanding: Understanding) -> float:
+    """Share of the question's topic words that a piece of text names (itself or a document term for it)."""
+    topic = understanding.topic
+    if not topic:
+        return 1.0
+    total = sum(understanding.weight(w) for w in topic)
+    return sum(understanding.weight(w) for w in topic if _names(text, understanding.terms_for(w))) / total
+
+
+def names_topic(text: str, understanding: Understanding) -> bool:
+    """Whether a piece of text names the question's topic: most of its topic words, or their terms."""
+    return topic_share(text, understanding) >= MIN_TOPIC_SHARE
+
+
+def _touches(text: str, understanding: Understanding) -> bool:
+    """Whether a text shares a character pair with some topic word (津贴 of 高龄津贴)."""
+    grams = _bigrams(text)
+    return any(_bigrams(term) & grams for word in understanding.topic for term in understanding.terms_for(word))
+
+
+def figure_year(sentence: str, match: FactMatch, document_year: int | None) -> int | None:
+    """The year a figure is of: the last year stated before it in its sentence, else the document's."""
+    years = [int(m.group(1)) for m in YEAR_IN_TEXT.finditer(sentence, 0, match.start + len(match.value))]
+    return years[-1] if years else document_year
+
+
+def figure_agreement(
+    understanding: Understanding,
+    sentence: str,
+    match: FactMatch,
+    document_year: int | None,
+    gazetteer: Gazetteer,
+    context: str = "",
+) -> FigureAgreement:
+    """How one figure agrees; ``context`` is the sentence before (一是高龄老人津贴标准全国前列。70周岁…)."""
+    around = lead_up(sentence, match.start, match.start + len(match.value))
+    left, right = clause_span(sentence, match.start, match.start + len(match.value))
+    own = sentence[left:right]
+    year = figure_year(sentence, match, document_year)
+    asked_years = understanding.asked_years
+    # 2021年答复里的指导价: the year may name the document rather than the figure.
+    time = not asked_years or year in asked_years or document_year in asked_years
+    asked_places = {p.name for p in understanding.places}
+    place = all(p.in_scope or p.name in asked_places for p in gazetteer.find(around))
+    wanted = understanding.intents
+    if "fee" in wanted:
+        kind = bool(FEE_CLAUSE.search(own)) and not RECEIVE_CLAUSE.search(own)
+    elif "total" in wanted:
+        kind = True
+    else:
+        kind = not (TOTAL_CLAUSE.search(own) and not PER_PERSON.search(own))
+    if "exact" in wanted and RANGE.search(match.value):
+        kind = False
+    # The words leading up to the figure must name the topic about as well as the whole sentence
+    # does: 为失能老人…每户最高2万元 agrees, …等纳入职补贴范围,最高补贴1.5万元 does not answer 岗位补贴.
+    # The subject may also sit in the sentence before when this one goes on about it (…的津贴).
+    share = topic_share(around, understanding)
+    programme = understanding.terms_for(understanding.programme) if understanding.programme else ()
+    here = (not programme or _names(around, programme)) and share > 0 and share >= min(
+        MIN_TOPIC_SHARE, RELATIVE_TOPIC_SHARE * topic_share(sentence, understanding)
+    )
+    before = (
+        bool(context) and names_topic(context, understanding) and _touches(around, understanding)
+        and (not programme or _names(context + around, programme))
+    )
+    subject = here or before
+    return FigureAgreement(match.value, subject, time, place, kind, year)
+
+
+def sentence_figures(
+    understanding: Understanding, sentence: str, document_year: int | None, gazetteer: Gazetteer, context: str = ""
+) -> list[FigureAgreement]:
+    """Every amount of the sentence with its agreement to the question.
+
+    After a semicolon (…购买老年人意外伤害保险; 目前…最高可获得10万元赔偿) the sentence goes on with the
+    one before, so the figure is read in both.
+    """
+    if context.endswith(("；", ";")):
+        joined = context[:-1] + "，" + sentence  # one sentence: the lead-up runs through the semicolon
+        return [
+            figure_agreement(understanding, joined, m, document_year, gazetteer)
+            for m in amounts(joined)
+            if m.start >= len(context)
+        ]
+    return [figure_agreement(understanding, sentence, m, document_year, gazetteer, context) for m in amounts(sentence)]
+
+
+def sentence_place_agrees(understanding: Understanding, sentence: str, gazetteer: Gazetteer) -> bool:
+    """A sentence about another place (北京、上海的做法) does not answer for Shenzhen."""
+    asked = {p.name for p in understanding.places}
+    elsewhere = [p for p in gazetteer.find(sentence) if not p.in_scope and p.name not in asked]
+    return not elsewhere or any(p.in_scope for p in gazetteer.find(sentence))

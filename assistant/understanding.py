@@ -1,0 +1,470 @@
+"""Question understanding: what a question asks, about what, when, where, for whom, and whether it is one.
+
+Between the words (vocabulary, spelling) and retrieval. One typed ``Understanding`` per question:
+the topic (the caller's content words and the documents' terms for them), the kind of answer
+asked for, a time constraint, the places named (from the national gazetteer), the person's
+conditions, the speech act (a question, a complaint, a suggestion, a personal case, small talk),
+and, for a follow-up such as 那要带什么材料？, the topic taken from the earlier turns.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from .places import Gazetteer, Place
+from .tokenizer import Tokenizer
+from .vocabulary import RewrittenQuery, Vocabulary
+
+MAX_HISTORY = 6
+
+# -- what kind of answer is asked for (the question's side; the composer tests sentences) --------
+
+ASKS_NUMBER = re.compile(r"多少|(?<![们好哪])几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+YES_NO = re.compile(r"[吗么嘛][?？]?$|[吗么][?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
+# 给多少钱 asks money; 给多少特殊老人 asks a count.
+MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])|几多钱|多少钱")
+MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
+RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率")
+# 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
+PROGRAMME_SUFFIX = r"(?:补贴|津贴|补助|资助|奖励|奖补|补偿|救助金|经费)"
+# 一共花了多少, 累计筹了多少: a total is asked, not what one person receives.
+TOTAL_WORDS = re.compile(r"一共|总共|累计|总额|合计|全市|全区|总计|花了|投入|筹|规模|总的|加起来|合共|总数")
+COUNT_WORDS = re.compile(r"(?:多少|(?<![们好哪])几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+# How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
+PROCEDURE_WORDS = re.compile(
+    r"(?:怎么|怎样|如何|点样|咋)(?:去|才能|样)?(?:申请|申领|办|领|弄|报名|登记|预约|认证|年审|开通)|流程|手续|渠道|步骤|办理方式|"
+    r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|报名|登记)|怎么办"
+)
+TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
+AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
+ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|条件|资格|能不能|可不可以|能否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
+# What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
+FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|自付|自费")
+# 养老院一个月多少钱 asks a price; 低保标准一个月多少钱 asks a benefit.
+PRICE_WORDS = re.compile(r"多少钱|几多钱|贵不贵|贵吗")
+BENEFIT_WORDS = re.compile(r"标准|保|津贴|补|救助|资助|奖|金|工资|待遇|领|拿|发|给")
+RECEIVE_WORDS = re.compile(r"补|津贴|资助|奖|报销|减免|发放|能领|能拿|能给|给予")
+EXACT_WORDS = re.compile(r"具体(?:能|可以|可)?(?:拿|领|给|发|补|是)?多少")
+ORDINAL_WORDS = re.compile(r"第几")
+REIMBURSE_WORDS = re.compile(r"报销|能报|报多少|赔|理赔")
+MINIMUM_WORDS = re.compile(r"最低|最少|至少|门槛|起点|起步")
+DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
+MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥|乜)|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|材料")
+HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班")
+PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
+PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
+LIST_WORDS = re.compile(r"哪几|哪些(?!人)")
+DEFINITION_WORDS = re.compile(r"什么是|是什么|是啥|指什么|什么意思|啥意思|咩嘢")
+AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS), ("reimburse", REIMBURSE_WORDS))
+OTHER_INTENTS = (
+    ("progress", PROGRESS_WORDS),
+    ("list", LIST_WORDS),
+    ("materials", MATERIALS_WORDS),
+    ("hours", HOURS_WORDS),
+    ("phone", PHONE_WORDS),
+    ("procedure", PROCEDURE_WORDS),
+    ("eligibility", ELIGIBILITY_WORDS),
+    ("time", TIME_WORDS),
+    ("age", AGE_WORDS),
+    ("definition", DEFINITION_WORDS),
+)
+# The one kind named as "asked", most specific first.
+ASKED_ORDER = (
+    "rate", "fee", "reimburse", "minimum", "exact", "amount", "ordinal", "days", "count", "materials", "hours",
+    "phone", "time", "age", "list", "procedure", "progress", "eligibility", "definition", "yesno",
+)
+
+
+def intents(question: str) -> tuple[str, ...]:
+    """What kind of answer the question wants.
+
+    amount (money), fee (money paid rather than received), minimum (a floor), exact (one figure,
+    not a range), reimburse (a reimbursement or payout), ordinal (第几批), count, days, progress
+    (where a matter stands), list (哪几家), materials (papers to bring), hours (opening hours),
+    phone, procedure, eligibility, time, age, definition, yesno.
+    """
+    found = []
+    # 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
+    asks_number = bool(ASKS_NUMBER.search(question)) or ("标准" in question and not YES_NO.search(question))
+    if asks_number and RATE_WORDS.search(question) and not MONEY_FIRST.search(question):
+        found.append("rate")
+    elif (asks_number and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question):
+        found.append("amount")
+        priced = PRICE_WORDS.search(question) and not BENEFIT_WORDS.search(question)
+        if (FEE_WORDS.search(question) or priced) and not RECEIVE_WORDS.search(question):
+            found.append("fee")
+        found += [name for name, pattern in AMOUNT_KINDS if pattern.search(question)]
+        if TOTAL_WORDS.search(question):
+            found.append("total")
+    elif ORDINAL_WORDS.search(question):
+        found.append("ordinal")
+    elif (COUNT_WORDS.search(question) or asks_number) and not TIME_WORDS.search(question):
+        found.append("days" if DAYS_WORDS.search(question) else "count")
+    found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
+    if YES_NO.search(question):
+        found.append("yesno")
+    return tuple(dict.fromkeys(found))
+
+
+# -- time ---------------------------------------------------------------------------------------
+
+NUMBERISH = re.compile(r"[\d.]+|[\d一二三四五六七八九十两百千万多几]+(?:岁|周岁|年|月|个|元|块)?")
+YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年|年度)?(?!\d)")
+CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|而家|宜家")
+# 今年85了 states an age, not the year a figure is asked for.
+THIS_YEAR = re.compile(r"今年(?!\s*(?:已经|都|刚|满|有)?\s*[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多))|本年度?")
+NEXT_YEAR = re.compile(r"明年")
+LAST_YEAR = re.compile(r"去年|上一年")
+
+# -- the person's conditions ---------------------------------------------------------------------
+
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+AGE_DIGITS = re.compile(r"(?<![\d.])(\d{2,3})\s*(?:周岁|岁|了)")
+AGE_WORDS_CN = re.compile(r"([一二三四五六七八九])十(?:([一二三四五六七八九])|多)?(?:周岁|岁)")
+HUKOU_WORDS = re.compile(r"非深户籍?|非户籍|外地户口|外省户口|没有深圳户口|不是深户|深户|深圳户口|深圳户籍|本市户籍|户籍")
+GROUP_WORDS = (
+    "低保边缘", "低保", "特困", "低收入", "失能", "半失能", "失智", "残疾", "困境儿童", "孤儿",
+    "留守儿童", "优抚对象", "退役军人", "独居", "空巢", "孤寡", "计划生育特殊家庭",
+)
+
+# -- what the message is, if not a question ------------------------------------------------------
+
+COMPLAINT = re.compile(
+    r"投诉|举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
+    r"(?:一直|到现在|至今|几个月|半年)(?:都|还)?(?:没|不)(?:到账|发|批|办|回复|人管|处理)|凭什么|太过分|坑人|"
+    r"没人管|没人理|不负责|欺负|气死|有没有人管"
+)
+SUGGESTION = re.compile(
+    r"我建议|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
+    r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
+    r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|能不能多(?:建|开|设|办|搞)|为什么不(?:多建|多开|多设)"
+)
+PERSONAL_CASE = re.compile(
+    r"帮(?:我|忙)(?:查|看|问|办|催|处理|申请|联系|核实|跟进)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
+    r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
+    r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|我的电话是|我叫[\u4e00-\u9fff]{2,3}[，,。]|"
+    r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)"
+)
+SMALL_TALK = re.compile(
+    r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
+    r"你是谁|你叫什么|你是机器人|你是真人|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊",
+    re.IGNORECASE,
+)
+
+# -- follow-ups -----------------------------------------------------------------------------------
+
+# 那要带什么材料？ 这个怎么申请？ 我妈也能领吗？ 那2021年呢？: the topic is in an earlier turn.
+ANAPHORA = re.compile(r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|这个|那个|这项|该项|上面|刚才|前面")
+# Words that ask rather than name a topic: a question made only of these lacks its topic.
+ASKING = frozenset(
+    "申请 申领 办理 怎么办 材料 资料 证件 证明 条件 资格 标准 多少 多少钱 钱 元 流程 手续 时间 电话 热线 地址 "
+    "哪里 地方 窗口 网上 线上 需要 需要带 带 准备 提交 补贴 补助 津贴 待遇 政策 规定 情况 问题 事情 事 "
+    "年 月 每月 每个月 一个 领取 能 可以 有 没有 要 请问 谢谢 你好 您好 具体 一般 大概 多久 几天 上限 最高 最低 "
+    "老人 老年人 家人 我妈 我爸 妈妈 爸爸 母亲 父亲 孩子 小孩 本人 自己 人 呢 吗 也 还 又 那 这 那个 这个 "
+    "深圳 深圳市 市民 居民 户籍 深户 非深户 现在 最新 今年 去年 明年 目前 每个 每人 每年 个月 一年 我要 "
+    "你们 我们 他们 咱们 知道 想问 问问 了解 咨询 告诉 一下 怎么办 怎么样 怎样 如何 为什么 是不是 能不能 可不可以 "
+    "最多 最少 最高 最低 多少钱 能补 补多少 能拿 能报 能领 领多少 拿多少 一共 总共 多久 几个 多大 封顶 上限 "
+    "几多 点样 边度 乜嘢 咩 嘅 咗 冇 唔 系 佢 而家 宜家".split()
+)
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: str  # age / hukou / group
+    value: str  # as the caller wrote it (85岁, 非深户, 低保)
+    number: int | None = None  # the age in years
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """One question as understood, ready for retrieval and for checking the evidence against it."""
+
+    question: str  # as asked
+    rewritten: RewrittenQuery  # corrected, and for a follow-up prefixed with the inherited topic
+    intents: tuple[str, ...]  # every kind of answer asked for
+    asked: str  # the most specific of them, or "other"
+    topic: tuple[str, ...]  # the caller's content words (and inherited ones), document terms in rewritten
+    years: tuple[int, ...] = ()  # years asked about
+    current: bool = False  # 最新 / 现在 / 目前: the newest figure is wanted
+    this_year: int | None = None  # 今年 / 明年 resolved against today: a figure of that year is wanted
+    places: tuple[Place, ...] = ()
+    conditions: tuple[Condition, ...] = ()
+    act: str = "question"  # question / complaint / suggestion / personal_case / small_talk
+    today_year: int = 0  # the year 现在 means
+    act_probability: float = 1.0  # the act model's probability that it is a question (1 without a model)
+    elsewhere_probability: float = 0.0  # the act model's probability that it is about what others handle
+    follow_up: bool = False  # the topic (and perhaps the asked kind) came from earlier turns
+    understood_as: str = ""  # the inherited topic, shown as 按“…”理解
+    needs_topic: bool = False  # a follow-up without any earlier turn that names a topic
+    matters: tuple[str, ...] = ()  # other bureaus' matters named (公积金, 医保…)
+    unknown_words: tuple[str, ...] = ()  # content words the documents never use (二胎, 挂失)
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # topic word → the documents' terms for it
+    weights: tuple[float, ...] = ()  # each topic word's idf in the corpus (rare words weigh more)
+    programme: str = ""  # the topic word naming the benefit asked about (岗位 of 岗位补贴), if any
+
+    def weight(self, word: str) -> float:
+        return dict(zip(self.topic, self.weights, strict=False)).get(word, 1.0)
+
+    def terms_for(self, word: str) -> tuple[str, ...]:
+        """A topic word and the documents' terms for it (养老院 → 养老机构)."""
+        return (word, *next((terms for w, terms in self.synonyms if w == word), ()))
+
+    @property
+    def text(self) -> str:
+        return self.rewritten.text
+
+    @property
+    def places_elsewhere(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.places if not p.in_scope)
+
+    @property
+    def asked_years(self) -> tuple[int, ...]:
+        """The years a figure must be of: the named ones, or this/next year when said so."""
+        return self.years or ((self.this_year,) if self.this_year else ())
+
+    def with_intents(self, found: tuple[str, ...]) -> Understanding:
+        return replace(self, intents=found, asked=asked_kind(found))
+
+
+def asked_kind(found: tuple[str, ...]) -> str:
+    return next((kind for kind in ASKED_ORDER if kind in found), "other")
+
+
+def conditions_in(text: str) -> tuple[Condition, ...]:
+    """The person's conditions the text states: an age, a household registration, a group."""
+    found: list[Condition] = []
+    for match in AGE_DIGITS.finditer(text):
+        age = int(match.group(1))
+        if 40 <= age <= 120:
+            found.append(Condition("age", match.group(0), age))
+    for match in AGE_WORDS_CN.finditer(text):
+        tens = CN_DIGITS[match.group(1)] * 10
+        found.append(Condition("age", match.group(0), tens + (CN_DIGITS[match.group(2)] if match.group(2) else 0)))
+    for match in HUKOU_WORDS.finditer(text):
+        found.append(Condition("hukou", match.group(0)))
+    for group in GROUP_WORDS:
+        if group in text and not any(group in c.value for c in found):
+            found.append(Condition("group", group))
+    return tuple(found)
+
+
+# "elsewhere": a question about something the documents leave to others (another bureau's matter,
+# another place, an uncovered topic); it is a signal for the answerability model, never a pointer.
+ACTS = ("question", "complaint", "suggestion", "personal_case", "small_talk", "elsewhere")
+POINTER_ACTS = ("complaint", "suggestion", "personal_case", "small_talk")
+ELSEWHERE = ("other_bureau", "other_place", "off_topic")
+ACTS_PATH = Path(__file__).parent / "data" / "acts.json"
+MIN_ACT_PROBABILITY = 0.6  # for another act than question to override the wording
+MIN_ACT_PROBABILITY_ASKING = 0.75  # the same when the message asks something (多少, 吗, ？)
+
+
+@dataclass(frozen=True)
+class ActModel:
+    """A softmax regression over the question's embedding, fitted on the training pool (eval/fit_acts.py)."""
+
+    acts: tuple[str, ...]
+    coef: np.ndarray  # acts × dimension
+    intercept: np.ndarray
+    model: str  # the embedding model it was fitted on
+
+    def probabilities(self, vector: np.ndarray) -> dict[str, float]:
+        z = self.coef @ vector + self.intercept
+        z = np.exp(z - z.max())
+        return dict(zip(self.acts, (z / z.sum()).tolist(), strict=True))
+
+
+def load_act_model(model_name: str, path: Path = ACTS_PATH) -> ActModel | None:
+    """The fitted act model for this embedding model, or None (patterns alone then)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("model") != model_name:
+        return None
+    return ActModel(tuple(data["acts"]), np.array(data["coef"]), np.array(data["intercept"]), data["model"])
+
+
+def speech_act(text: str) -> str:
+    """question, or what the message is instead by its wording: complaint, suggestion, personal_case, small_talk."""
+    if PERSONAL_CASE.search(text):
+        return "personal_case"
+    if COMPLAINT.search(text):
+        return "complaint"
+    if SUGGESTION.search(text):
+        return "suggestion"
+    if SMALL_TALK.search(text.strip()):
+        return "small_talk"
+    return "question"
+
+
+class Understander:
+    """Turns a question (and the conversation before it) into an ``Understanding``."""
+
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        tokenizer: Tokenizer,
+        corrector: Callable[[str], tuple[str, tuple[tuple[str, str], ...]]] | None,
+        document_frequency: Callable[[str], int],
+        gazetteer: Gazetteer | None = None,
+        today: datetime.date | None = None,
+        passages: int = 1000,
+        embed: Callable[[str], np.ndarray] | None = None,
+        acts: ActModel | None = None,
+    ) -> None:
+        self.embed = embed
+        self.acts = acts
+        self.passages = passages  # the number of indexed passages, for the topic words' idf
+        self.vocabulary = vocabulary
+        self.tokenizer = tokenizer
+        self.corrector = corrector
+        self.document_frequency = document_frequency
+        self.gazetteer = gazetteer or Gazetteer()
+        self.today = today
+
+    def topic_words(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The content words of a text that the documents use, and those they never use.
+
+        Asking words (申请, 材料, 多少), numbers and the person's conditions are left out.
+        """
+        known, unknown = [], []
+        ages = [c.value for c in conditions_in(text) if c.kind == "age"]
+        for token in self.tokenizer.tokenize(text):
+            if token in ASKING or len(token) < 2 or NUMBERISH.fullmatch(token) or any(token in c for c in ages):
+                continue
+            if self.document_frequency(token) > 0 or any(word in token for word, _ in self.vocabulary.synonyms):
+                known.append(token)
+            elif all("\u4e00" <= ch <= "\u9fff" for ch in token):
+                unknown.append(token)
+
+        def longest(words: list[str]) -> tuple[str, ...]:
+            # Search mode also yields the parts of a long word (高龄 in 高龄津贴): keep the longest.
+            return tuple(w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words))
+
+        return longest(known), longest(unknown)
+
+    def _idf(self, word: str) -> float:
+        df = self.document_frequency(word)
+        n = max(self.passages, df + 1)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else math.log(1 + n)
+
+    def _synonyms(self, words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple(
+            (w, tuple(dict.fromkeys(t for caller, targets in self.vocabulary.synonyms if caller in w for t in targets)))
+            for w in words
+        )
+
+    def _single(self, question: str) -> Understanding:
+        rewritten = self.vocabulary.rewrite(question, self.corrector)
+        text = rewritten.text
+        found = intents(text)
+        years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))
+        today = self.today or datetime.date.today()
+        this_year = today.year if THIS_YEAR.search(text) else today.year + 1 if NEXT_YEAR.search(text) else None
+        if LAST_YEAR.search(text):
+            years = (*years, today.year - 1)
+        topic, unknown = self.topic_words(text)
+        weights = tuple(self._idf(w) for w in topic)
+        programme = next((w for w in topic if re.search(re.escape(w) + PROGRAMME_SUFFIX, text) or re.search(PROGRAMME_SUFFIX + "$", w)), "")
+        act, act_probability, elsewhere_probability = speech_act(text), 1.0, 0.0
+        if self.acts is not None and self.embed is not None:
+            probabilities = self.acts.probabilities(self.embed(text))
+            act_probability = probabilities.get("question", 1.0)
+            elsewhere_probability = probabilities.get("elsewhere", 0.0)
+            likeliest = max(POINTER_ACTS, key=lambda a: probabilities.get(a, 0.0))
+            floor = MIN_ACT_PROBABILITY_ASKING if found or "?" in text or "？" in text else MIN_ACT_PROBABILITY
+            if act == "question" and probabilities.get(likeliest, 0.0) >= floor:
+                act = likeliest
+        return Understanding(
+            question=question,
+            rewritten=rewritten,
+            intents=found,
+            asked=asked_kind(found),
+            topic=topic,
+            unknown_words=unknown,
+            synonyms=self._synonyms(topic),
+            weights=weights,
+            programme=programme,
+            years=years,
+            current=bool(CURRENT_WORDS.search(text)),
+            this_year=this_year,
+            places=self.gazetteer.find(text),
+            conditions=conditions_in(text),
+            act=act,
+            today_year=today.year,
+            act_probability=act_probability,
+            elsewhere_probability=elsewhere_probability,
+            matters=self.vocabulary.matters_in(text),
+        )
+
+    def understand(self, question: str, history: Sequence[str] = ()) -> Understanding:
+        """Understand a question; ``history`` holds the conversation's earlier questions, oldest first."""
+        turns = [t for t in (h.strip() for h in list(history)[-MAX_HISTORY:]) if t]
+        current = self._single(question)
+        if current.act != "question":
+            return current
+        refers_back = bool(ANAPHORA.search(current.text))
+        # 二胎有什么补贴 names a topic (one the documents lack); 那要带什么材料？ names none.
+        lacks_topic = not current.topic and (refers_back or not current.unknown_words)
+        if not lacks_topic and not refers_back:
+            return current
+        earlier = self._topic_turn(turns)
+        if earlier is None:
+            return replace(current, needs_topic=lacks_topic)
+        return self._follow(current, earlier)
+
+    def _topic_turn(self, turns: list[str]) -> Understanding | None:
+        """The latest earlier turn that names a topic, itself resolved against the turns before it."""
+        for i in range(len(turns) - 1, -1, -1):
+            turn = self._single(turns[i])
+            if turn.topic:
+                if ANAPHORA.search(turn.text) and i > 0:
+                    before = self._topic_turn(turns[:i])
+                    if before is not None:
+                        return self._follow(turn, before)
+                return turn
+        return None
+
+    def _follow(self, current: Understanding, earlier: Understanding) -> Understanding:
+        """The follow-up with the earlier turn's topic (and conditions, places, years it does not restate)."""
+        inherited = tuple(w for w in earlier.topic if w not in current.topic)
+        if not inherited:
+            return current
+        prefix = "".join(inherited)
+        text = f"{prefix} {current.text}"
+        rewritten = RewrittenQuery(
+            original=current.question,
+            text=text,
+            expansions=self.vocabulary.expansions(text),
+            corrections=current.rewritten.corrections,
+        )
+        found = current.intents
+        if not found or found == ("yesno",):
+            # 那2021年呢？ asks what the earlier turn asked, for another year.
+            found = tuple(dict.fromkeys((*earlier.intents, *found)))
+        kinds = {c.kind for c in current.conditions}
+        return replace(
+            current,
+            rewritten=rewritten,
+            intents=found,
+            asked=asked_kind(found),
+            topic=(*inherited, *current.topic),
+            synonyms=(*earlier.synonyms, *current.synonyms),
+            weights=(*(earlier.weight(w) for w in inherited), *current.weights),
+            conditions=(*current.conditions, *(c for c in earlier.conditions if c.kind not in kinds)),
+            places=current.places or earlier.places,
+            years=current.years or earlier.years,
+            current=current.current or (earlier.current and not current.years),
+            this_year=current.this_year or (earlier.this_year if not current.years else None),
+            follow_up=True,
+            programme=current.programme or earlier.programme,
+            understood_as="".join(earlier.topic),
+            matters=current.matters or earlier.matters,
+        )

@@ -1,0 +1,134 @@
+"""Question understanding: what is asked, about what, when, where, for whom, and whether it is a question."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from assistant.places import Gazetteer
+from assistant.tokenizer import Tokenizer
+from assistant.understanding import Understander, conditions_in, intents, speech_act
+from assistant.vocabulary import load_vocabulary
+
+# Words "the documents use" for these unit tests; the real corpus is used by the slow tests below.
+KNOWN = {"高龄津贴", "高龄", "津贴", "颐年卡", "低保", "养老机构", "养老", "机构", "材料", "申请", "岗位", "养老护理员"}
+
+
+@pytest.fixture(scope="module")
+def understander() -> Understander:
+    vocabulary = load_vocabulary()
+    return Understander(
+        vocabulary,
+        Tokenizer(vocabulary),
+        None,
+        lambda word: 5 if word in KNOWN else 0,
+        Gazetteer(),
+        today=datetime.date(2026, 11, 29),
+    )
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "in_scope"),
+    [
+        ("绍兴市的高龄津贴是多少", "绍兴市", False),
+        ("我老家湖南的", "湖南", False),
+        ("佛山南海区的养老院", "南海区", False),
+        ("南山区的长者饭堂在哪", "南山区", True),  # also a district of Hegang: Shenzhen's is meant
+        ("某某县的低保标准", "某某县", False),  # Shenzhen has no counties
+        ("广东省的政策", "广东省", True),
+    ],
+)
+def test_places_come_from_the_national_table(gazetteer: Gazetteer, text: str, name: str, in_scope: bool) -> None:
+    places = {p.name: p for p in gazetteer.find(text)}
+    assert name in places and places[name].in_scope is in_scope
+
+
+@pytest.mark.parametrize("text", ["长治久安", "区县民政部门", "县级以上", "三明治"])
+def test_everyday_words_are_not_places(gazetteer: Gazetteer, text: str) -> None:
+    assert gazetteer.find(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("养老院一个月多少钱", "fee"),  # a price paid
+        ("深圳低保标准一个月多少钱", "amount"),  # a benefit received, not a fee
+        ("民生微实事机动经费按多少比例留", "rate"),
+        ("福田区2020年民生微实事一共花了多少钱", "total"),
+        ("那要带什么材料", "materials"),
+        ("颐年卡怎么申请", "procedure"),
+    ],
+)
+def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
+    assert kind in intents(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("深圳低保标准一个月多少钱", "fee"),
+        ("小区想修健身器材,能不能申请民生微实事", "procedure"),  # whether one may, not how
+        ("时间银行在哪些区试点", "procedure"),  # where, not how to apply
+    ],
+)
+def test_kinds_not_asked_for(question: str, kind: str) -> None:
+    assert kind not in intents(question)
+
+
+def test_conditions_of_the_person() -> None:
+    ages = [c.number for c in conditions_in("我爸85了") if c.kind == "age"]
+    assert ages == [85]
+    assert [c.number for c in conditions_in("我妈八十多岁了") if c.kind == "age"] == [80]
+    assert {c.value for c in conditions_in("非深户的低保老人")} >= {"非深户", "低保"}
+
+
+@pytest.mark.parametrize(
+    ("message", "act"),
+    [
+        ("你们工作人员态度太差了，我要投诉", "complaint"),
+        ("建议你们多建几个长者饭堂", "suggestion"),
+        ("帮我查一下我妈的津贴为什么停了", "personal_case"),
+        ("你好", "small_talk"),
+        ("高龄津贴怎么申请？", "question"),
+        ("发现邻居家小孩被打,有没有全天都能打的求助热线?", "question"),
+    ],
+)
+def test_what_the_message_is(message: str, act: str) -> None:
+    assert speech_act(message) == act
+
+
+def test_a_follow_up_takes_the_topic_and_conditions_of_the_earlier_turn(understander: Understander) -> None:
+    u = understander.understand("那要带什么材料？", ["我爸85了每个月能领多少高龄津贴"])
+    assert u.follow_up and u.understood_as == "高龄津贴"
+    assert "高龄津贴" in u.text and u.asked == "materials"
+    assert [c.number for c in u.conditions if c.kind == "age"] == [85]
+
+
+def test_a_follow_up_for_another_year_asks_what_the_earlier_turn_asked(understander: Understander) -> None:
+    u = understander.understand("那2021年呢？", ["深圳有多少家养老机构"])
+    assert u.follow_up and u.years == (2021,) and "count" in u.intents
+
+
+def test_a_follow_up_without_history_needs_its_topic(understander: Understander) -> None:
+    u = understander.understand("那要带什么材料？")
+    assert u.needs_topic and not u.follow_up
+
+
+def test_a_question_with_its_own_topic_is_not_a_follow_up(understander: Understander) -> None:
+    u = understander.understand("颐年卡怎么申请？", ["我爸85了每个月能领多少高龄津贴"])
+    assert not u.follow_up and "颐年卡" in u.topic
+
+
+def test_this_year_is_a_time_constraint_but_an_age_is_not(understander: Understander) -> None:
+    assert understander.understand("今年高龄津贴标准是多少").asked_years == (2026,)
+    assert understander.understand("我爸今年85了,高龄津贴有多少").asked_years == ()
+
+
+def test_the_benefit_named_is_the_programme(understander: Understander) -> None:
+    assert understander.understand("养老护理员每个月能领多少岗位补贴").programme in {"岗位", "岗位补贴"}
