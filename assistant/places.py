@@ -34,6 +34,7 @@ class Place:
     name: str  # as written in the question
     code: str  # the division's 6-digit code; "" for an unnamed county or village
     in_scope: bool  # Shenzhen, one of its districts, or Guangdong as a whole
+    origin: bool = False  # where the person comes from (老家湖南, 香港人), not what the question asks about
 
 
 def _table_path() -> Path:
@@ -49,10 +50,11 @@ class Gazetteer:
     def __init__(self, table: Path | None = None) -> None:
         self._table = table
         self._names: dict[str, tuple[str, ...]] | None = None
-        self._pattern: re.Pattern[str] | None = None
+        self._by_start: dict[str, tuple[str, ...]] | None = None
 
-    def _load(self) -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
-        if self._names is None or self._pattern is None:
+    def _load(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        if self._names is None or self._by_start is None:
+            jieba.setLogLevel(logging.WARNING)
             names: dict[str, list[str]] = {}
             with (self._table or _table_path()).open(encoding="utf-8") as handle:
                 for row in csv.DictReader(handle):
@@ -65,23 +67,36 @@ class Gazetteer:
                     if rank < 2 and short != name and len(short) >= 2:
                         names.setdefault(short, []).append(code)
             self._names = {name: tuple(dict.fromkeys(codes)) for name, codes in names.items()}
-            # Longest first, so 南海区 wins over a shorter name inside it.
-            alternatives = sorted(self._names, key=len, reverse=True)
-            self._pattern = re.compile("|".join(map(re.escape, alternatives)))
-        return self._names, self._pattern
+            # Names by their first two characters, longest first, so 南海区 wins over a shorter name.
+            by_start: dict[str, list[str]] = {}
+            for name in sorted(self._names, key=len, reverse=True):
+                by_start.setdefault(name[:2], []).append(name)
+            self._by_start = {key: tuple(value) for key, value in by_start.items()}
+        return self._names, self._by_start
+
+    def _matches(self, text: str) -> list[str]:
+        """The names in the text, left to right, longest at each position, not overlapping."""
+        _, by_start = self._load()
+        found, i = [], 0
+        while i < len(text) - 1:
+            name = next((n for n in by_start.get(text[i : i + 2], ()) if text.startswith(n, i)), None)
+            if name:
+                found.append(name)
+                i += len(name)
+            else:
+                i += 1
+        return found
 
     def find(self, text: str) -> tuple[Place, ...]:
         """The divisions the text names, in order, each once."""
-        names, pattern = self._load()
+        names, _ = self._load()
         found: dict[str, Place] = {}
         words: set[str] | None = None
-        for match in pattern.finditer(text):
-            name = match.group(0)
+        for name in self._matches(text):
             codes = names[name]
             if not SUFFIXED.search(name):
                 # A shortened name counts only as a word of its own: 长治 is not in 长治久安.
                 if words is None:
-                    jieba.setLogLevel(logging.WARNING)
                     words = set(jieba.lcut(text, HMM=False))
                 if name not in words:
                     continue

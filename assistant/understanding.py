@@ -27,21 +27,23 @@ MAX_HISTORY = 6
 
 # -- what kind of answer is asked for (the question's side; the composer tests sentences) --------
 
-ASKS_NUMBER = re.compile(r"多少|(?<![们好哪])几|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+# 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few).
+FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加])几"
+ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 YES_NO = re.compile(r"[吗么嘛][?？]?$|[吗么][?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])|几多钱|多少钱")
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率")
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
-PROGRAMME_SUFFIX = r"(?:补贴|津贴|补助|资助|奖励|奖补|补偿|救助金|经费)"
+PROGRAMME_SUFFIX = r"(?:补贴|津贴|补助|资助|奖励|奖补|补偿|救助金|经费)(?![了过多几])"
 # 一共花了多少, 累计筹了多少: a total is asked, not what one person receives.
 TOTAL_WORDS = re.compile(r"一共|总共|累计|总额|合计|全市|全区|总计|花了|投入|筹|规模|总的|加起来|合共|总数")
-COUNT_WORDS = re.compile(r"(?:多少|(?<![们好哪])几)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+COUNT_WORDS = re.compile(rf"(?:多少|{FEW})(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
 PROCEDURE_WORDS = re.compile(
     r"(?:怎么|怎样|如何|点样|咋)(?:去|才能|样)?(?:申请|申领|办|领|弄|报名|登记|预约|认证|年审|开通)|流程|手续|渠道|步骤|办理方式|"
-    r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|报名|登记)|怎么办"
+    r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|报名|登记|挂失|补办)"
 )
 TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
 AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
@@ -49,7 +51,8 @@ ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|条件|资格|能不能
 # What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
 FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|自付|自费")
 # 养老院一个月多少钱 asks a price; 低保标准一个月多少钱 asks a benefit.
-PRICE_WORDS = re.compile(r"多少钱|几多钱|贵不贵|贵吗")
+# 住一个月多少钱, 一餐几多钱: a price per unit; 一年卖了多少钱, 累计筹了几多钱 are totals.
+PRICE_WORDS = re.compile(r"(?:一个月|每个月|每月|一天|每天|一次|每次|一晚|一餐|一顿|一位)[^，。？?]{0,4}(?:要|收|交|花)?(?:多少钱|几多钱)|贵不贵|贵吗")
 BENEFIT_WORDS = re.compile(r"标准|保|津贴|补|救助|资助|奖|金|工资|待遇|领|拿|发|给")
 RECEIVE_WORDS = re.compile(r"补|津贴|资助|奖|报销|减免|发放|能领|能拿|能给|给予")
 EXACT_WORDS = re.compile(r"具体(?:能|可以|可)?(?:拿|领|给|发|补|是)?多少")
@@ -120,7 +123,7 @@ NUMBERISH = re.compile(r"[\d.]+|[\d一二三四五六七八九十两百千万多
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年|年度)?(?!\d)")
 CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|而家|宜家")
 # 今年85了 states an age, not the year a figure is asked for.
-THIS_YEAR = re.compile(r"今年(?!\s*(?:已经|都|刚|满|有)?\s*[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多))|本年度?")
+THIS_YEAR = re.compile(r"今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))|本年度?")
 NEXT_YEAR = re.compile(r"明年")
 LAST_YEAR = re.compile(r"去年|上一年")
 
@@ -139,13 +142,14 @@ GROUP_WORDS = (
 
 COMPLAINT = re.compile(
     r"投诉|举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
-    r"(?:一直|到现在|至今|几个月|半年)(?:都|还)?(?:没|不)(?:到账|发|批|办|回复|人管|处理)|凭什么|太过分|坑人|"
-    r"没人管|没人理|不负责|欺负|气死|有没有人管"
+    r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
+    r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么|太过分|坑人|"
+    r"没人管|没人理|不负责|气死|有没有人管|忍不住要说"
 )
 SUGGESTION = re.compile(
     r"我建议|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
-    r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|能不能多(?:建|开|设|办|搞)|为什么不(?:多建|多开|多设)"
+    r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,8}多(?:建|开|设|办|搞|啲)|为什么不(?:多建|多开|多设)"
 )
 PERSONAL_CASE = re.compile(
     r"帮(?:我|忙)(?:查|看|问|办|催|处理|申请|联系|核实|跟进)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
@@ -162,7 +166,10 @@ SMALL_TALK = re.compile(
 # -- follow-ups -----------------------------------------------------------------------------------
 
 # 那要带什么材料？ 这个怎么申请？ 我妈也能领吗？ 那2021年呢？: the topic is in an earlier turn.
-ANAPHORA = re.compile(r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|这个|那个|这项|该项|上面|刚才|前面")
+ANAPHORA = re.compile(
+    r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|"
+    r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰个"
+)
 # Words that ask rather than name a topic: a question made only of these lacks its topic.
 ASKING = frozenset(
     "申请 申领 办理 怎么办 材料 资料 证件 证明 条件 资格 标准 多少 多少钱 钱 元 流程 手续 时间 电话 热线 地址 "
@@ -172,6 +179,8 @@ ASKING = frozenset(
     "深圳 深圳市 市民 居民 户籍 深户 非深户 现在 最新 今年 去年 明年 目前 每个 每人 每年 个月 一年 我要 "
     "你们 我们 他们 咱们 知道 想问 问问 了解 咨询 告诉 一下 怎么办 怎么样 怎样 如何 为什么 是不是 能不能 可不可以 "
     "最多 最少 最高 最低 多少钱 能补 补多少 能拿 能报 能领 领多少 拿多少 一共 总共 多久 几个 多大 封顶 上限 "
+    # what is asked about a topic rather than the topic: 全市一共设了多少个？ 打算什么时候办？ 面积有啥要求？
+    "全市 全区 一共 总共 打算 计划 要求 面积 规定 成立 设立 开始 时候 结果 效果 变化 人数 数量 地点 地址 位置 "
     "几多 点样 边度 乜嘢 咩 嘅 咗 冇 唔 系 佢 而家 宜家".split()
 )
 
@@ -223,7 +232,8 @@ class Understanding:
 
     @property
     def places_elsewhere(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.places if not p.in_scope)
+        """The places outside Shenzhen the question asks about (not where the person comes from)."""
+        return tuple(p.name for p in self.places if not p.in_scope and not p.origin)
 
     @property
     def asked_years(self) -> tuple[int, ...]:
@@ -289,6 +299,36 @@ def load_act_model(model_name: str, path: Path = ACTS_PATH) -> ActModel | None:
     if data.get("model") != model_name:
         return None
     return ActModel(tuple(data["acts"]), np.array(data["coef"]), np.array(data["intercept"]), data["model"])
+
+
+CLAUSE = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
+ASKING_CLAUSE = re.compile(r"多少|几|吗|么|呢|[?？]|怎么|怎样|如何|什么|啥|哪|是否|能不能|可不可以|有没有|标准|点样|咩|边度|系咪|冇")
+ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|老家在|回|系|是)(?:那边的?)?$")
+ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来深|嚟|的户口|那边过来)")
+
+
+def asking_part(text: str) -> str:
+    """The clauses of a message that ask something (all of it when none does)."""
+    clauses = [m.group(0) for m in CLAUSE.finditer(text) if ASKING_CLAUSE.search(m.group(0))]
+    return "".join(clauses) or text
+
+
+def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
+    """Places that say where the person is from (老家湖南, 我系香港人), not what the question is about.
+
+    A message that also names Shenzhen or one of its districts asks about Shenzhen.
+    """
+    here = any(p.in_scope for p in places)
+    marked = []
+    for place in places:
+        at = text.find(place.name)
+        origin = not place.in_scope and (
+            here
+            or bool(ORIGIN_BEFORE.search(text[max(0, at - 4) : at]))
+            or bool(ORIGIN_AFTER.match(text[at + len(place.name) :]))
+        )
+        marked.append(replace(place, origin=origin) if origin else place)
+    return tuple(marked)
 
 
 def speech_act(text: str) -> str:
@@ -362,26 +402,27 @@ class Understander:
         )
 
     def _single(self, question: str) -> Understanding:
+        """One message on its own, its act by its wording only."""
         rewritten = self.vocabulary.rewrite(question, self.corrector)
         text = rewritten.text
         found = intents(text)
-        years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))
+        # A year counts when it is in a clause that asks (去年评上了4A,给多少奖励? asks no year).
+        asking = asking_part(text)
+        years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(asking)))
         today = self.today or datetime.date.today()
-        this_year = today.year if THIS_YEAR.search(text) else today.year + 1 if NEXT_YEAR.search(text) else None
-        if LAST_YEAR.search(text):
+        this_year = today.year if THIS_YEAR.search(asking) else today.year + 1 if NEXT_YEAR.search(asking) else None
+        if LAST_YEAR.search(asking):
             years = (*years, today.year - 1)
         topic, unknown = self.topic_words(text)
         weights = tuple(self._idf(w) for w in topic)
-        programme = next((w for w in topic if re.search(re.escape(w) + PROGRAMME_SUFFIX, text) or re.search(PROGRAMME_SUFFIX + "$", w)), "")
-        act, act_probability, elsewhere_probability = speech_act(text), 1.0, 0.0
-        if self.acts is not None and self.embed is not None:
-            probabilities = self.acts.probabilities(self.embed(text))
-            act_probability = probabilities.get("question", 1.0)
-            elsewhere_probability = probabilities.get("elsewhere", 0.0)
-            likeliest = max(POINTER_ACTS, key=lambda a: probabilities.get(a, 0.0))
-            floor = MIN_ACT_PROBABILITY_ASKING if found or "?" in text or "？" in text else MIN_ACT_PROBABILITY
-            if act == "question" and probabilities.get(likeliest, 0.0) >= floor:
-                act = likeliest
+        programme = next(
+            (
+                w for w in topic
+                if not TOTAL_WORDS.search(w) and (re.search(re.escape(w) + PROGRAMME_SUFFIX, text) or re.search(PROGRAMME_SUFFIX + "$", w))
+            ),
+            "",
+        )
+        act = speech_act(text)
         return Understanding(
             question=question,
             rewritten=rewritten,
@@ -395,12 +436,10 @@ class Understander:
             years=years,
             current=bool(CURRENT_WORDS.search(text)),
             this_year=this_year,
-            places=self.gazetteer.find(text),
+            places=mark_origins(self.gazetteer.find(text), text),
             conditions=conditions_in(text),
             act=act,
             today_year=today.year,
-            act_probability=act_probability,
-            elsewhere_probability=elsewhere_probability,
             matters=self.vocabulary.matters_in(text),
         )
 
@@ -410,9 +449,28 @@ class Understander:
         current = self._single(question)
         if current.act != "question":
             return current
+        return self._classify(self._resolve(current, turns))
+
+    def _classify(self, u: Understanding) -> Understanding:
+        """The act model's view, on the text retrieval will embed (one encoding per question)."""
+        if self.acts is None or self.embed is None:
+            return u
+        probabilities = self.acts.probabilities(self.embed(u.text))
+        likeliest = max(POINTER_ACTS, key=lambda a: probabilities.get(a, 0.0))
+        floor = MIN_ACT_PROBABILITY_ASKING if u.intents or "?" in u.text or "？" in u.text else MIN_ACT_PROBABILITY
+        act = likeliest if probabilities.get(likeliest, 0.0) >= floor else u.act
+        return replace(
+            u,
+            act=act,
+            act_probability=probabilities.get("question", 1.0),
+            elsewhere_probability=probabilities.get("elsewhere", 0.0),
+        )
+
+    def _resolve(self, current: Understanding, turns: list[str]) -> Understanding:
+        """A follow-up with its topic from the earlier turns; any other question as it is."""
         refers_back = bool(ANAPHORA.search(current.text))
         # 二胎有什么补贴 names a topic (one the documents lack); 那要带什么材料？ names none.
-        lacks_topic = not current.topic and (refers_back or not current.unknown_words)
+        lacks_topic = not current.topic and (refers_back or bool(turns) or not current.unknown_words)
         if not lacks_topic and not refers_back:
             return current
         earlier = self._topic_turn(turns)
@@ -421,21 +479,29 @@ class Understander:
         return self._follow(current, earlier)
 
     def _topic_turn(self, turns: list[str]) -> Understanding | None:
-        """The latest earlier turn that names a topic, itself resolved against the turns before it."""
+        """The latest earlier turn that names a topic, itself resolved against the turns before it.
+
+        A turn that only tells something (她68岁,深圳户口) adds its conditions to the question before it.
+        """
         for i in range(len(turns) - 1, -1, -1):
             turn = self._single(turns[i])
             if turn.topic:
-                if ANAPHORA.search(turn.text) and i > 0:
+                tells = asking_part(turn.text) == turn.text and not ASKING_CLAUSE.search(turn.text)
+                if (ANAPHORA.search(turn.text) or tells) and i > 0:
                     before = self._topic_turn(turns[:i])
                     if before is not None:
-                        return self._follow(turn, before)
+                        return self._follow(turn, before, force=True)
                 return turn
         return None
 
-    def _follow(self, current: Understanding, earlier: Understanding) -> Understanding:
-        """The follow-up with the earlier turn's topic (and conditions, places, years it does not restate)."""
-        inherited = tuple(w for w in earlier.topic if w not in current.topic)
-        if not inherited:
+    def _follow(self, current: Understanding, earlier: Understanding, *, force: bool = False) -> Understanding:
+        """The follow-up with the earlier turn's topic (and conditions, places, years it does not restate).
+
+        A place the follow-up names replaces the earlier one (南山区… 那福田区呢？).
+        """
+        replaced = {p.name for p in earlier.places} if current.places else set()
+        inherited = tuple(w for w in earlier.topic if w not in current.topic and not any(w in r or r in w for r in replaced))
+        if not inherited and not force:
             return current
         prefix = "".join(inherited)
         text = f"{prefix} {current.text}"

@@ -34,9 +34,6 @@ from assistant.evaluation import (  # noqa: E402
 from assistant.pipeline import Pipeline  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
-MAX_FALSE_REFUSAL = 0.05
-
-
 OUT_OF_FOLD = ROOT / "eval" / "training" / "acts_out_of_fold.json"
 
 
@@ -113,8 +110,10 @@ def main() -> None:
         probabilities[rows.index(row)] = p
 
     table = [outcomes(rows, probabilities, t) for t in np.round(np.arange(0.05, 0.96, 0.05), 2)]
-    within = [r for r in table if r["false_refusal"] <= MAX_FALSE_REFUSAL + 1e-9] or table
-    best = max(within, key=lambda r: r["refusal_unanswerable"] + r["evidence_held"] - r["false_refusal"])
+    # Every point counts alike: an answer that holds its evidence, an unanswerable question refused,
+    # and (against) an answerable one refused. A hard cap on the last alone would pick a threshold
+    # that refuses almost nothing whenever the rules before the model already refuse 5 %.
+    best = max(table, key=lambda r: r["refusal_unanswerable"] + r["evidence_held"] - r["false_refusal"])
 
     scaler = StandardScaler().fit(x)
     fitted = LogisticRegression(C=1.0, max_iter=2000).fit(scaler.transform(x), y)
@@ -140,9 +139,9 @@ def main() -> None:
         "|---|---|---|---|---|",
         *[f"| {r['threshold']:.2f} | {r['evidence_held']:.3f} | {r['refusal_unanswerable']:.3f} | {r['false_refusal']:.3f} | {r['precision']:.3f} |" for r in table],
         "",
-        f"Chosen: **{best['threshold']:.2f}**: the best held + refused − wrongly refused among the thresholds "
-        f"with at most {MAX_FALSE_REFUSAL:.0%} wrongly refused, or among all when none meets it (none does here: "
-        "the rules of question understanding and evidence agreement alone refuse the share in the first row).",
+        f"Chosen: **{best['threshold']:.2f}**, the best evidence held + unanswerable refused − answerable wrongly "
+        "refused. The first row is close to what the rules of question understanding and evidence agreement do "
+        "without the model.",
         "",
         "## Reliability (out of fold)",
         "",

@@ -182,11 +182,6 @@ def test_everyday_words_do_not_make_a_colloquial_question_refused(pipeline_seed:
     assert "60周岁" in answer.answer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss of the fitted answerability model (p just above its threshold): the words the "
-    "documents never use (挂失, 补办) weigh too little in it; listed in the issue 9 closing note",
-)
 def test_a_specific_word_the_documents_never_use_leads_to_refusal(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("我妈的颐年卡弄丢了,去哪里挂失补办?")  # 挂失/补办: not in the documents
     assert answer.refused, answer.answer

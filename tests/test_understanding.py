@@ -132,3 +132,32 @@ def test_this_year_is_a_time_constraint_but_an_age_is_not(understander: Understa
 
 def test_the_benefit_named_is_the_programme(understander: Understander) -> None:
     assert understander.understand("养老护理员每个月能领多少岗位补贴").programme in {"岗位", "岗位补贴"}
+
+
+@pytest.mark.parametrize(
+    ("question", "asked_about"),
+    [
+        ("我是湖南来深圳干了十几年的,孩子能不能在深圳参加医保?", ()),  # where the person is from
+        ("我系香港人,而家住喺深圳,搭地铁系咪免费?", ()),
+        ("绍兴市的高龄津贴是多少", ("绍兴市",)),
+    ],
+)
+def test_where_a_person_comes_from_is_not_what_the_question_asks_about(
+    understander: Understander, question: str, asked_about: tuple[str, ...]
+) -> None:
+    assert understander.understand(question).places_elsewhere == asked_about
+
+
+def test_a_year_in_a_clause_that_only_tells_is_no_time_constraint(understander: Understander) -> None:
+    assert understander.understand("我们协会去年评上了4A,区里有奖励吗?给多少?").asked_years == ()
+    assert understander.understand("去年新增了多少张养老床位?").asked_years == (2025,)
+
+
+def test_a_follow_up_for_another_district_replaces_the_earlier_one(understander: Understander) -> None:
+    u = understander.understand("那福田区呢?", ["南山区对行业协会租办公室有没有补贴?"])
+    assert u.follow_up and "南山区" not in u.text and "福田区" in u.text
+
+
+def test_a_question_without_its_own_topic_in_a_conversation_is_a_follow_up(understander: Understander) -> None:
+    u = understander.understand("全市一共设了多少个？", ["颐年卡到底是干什么用的?"])
+    assert u.follow_up and "颐年卡" in u.text
