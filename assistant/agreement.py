@@ -16,18 +16,19 @@ from .facts import FactMatch, amounts
 from .places import Gazetteer
 from .understanding import Understanding
 
-CLAUSE_BREAK = re.compile(r"[，,；;。：:！？!?]")
+# An ASCII comma between digits (1,200元) separates thousands; it does not end a clause.
+CLAUSE_BREAK = re.compile(r"[，；;。：:！？!?]|,(?!\d{3}(?!\d))")
 YEAR_IN_TEXT = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)年")
 RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
 FEE_CLAUSE = re.compile(r"(?<![免经消])费|价格|缴纳|自付|收取")
 RECEIVE_CLAUSE = re.compile(r"补贴|补助|津贴|资助|奖励|奖补|扶持|支持|救助|慰问|发放|给予")
 # A city-wide sum (累计投入1.64亿元, 资金规模约4.2亿元) is not what one person receives or pays.
-TOTAL_CLAUSE = re.compile(r"累计|共计|总计|合计|共投入|投入|筹集|募集|资金规模|总额|总规模|撬动|带动|全市共|亿元")
+TOTAL_CLAUSE = re.compile(r"、共|共\d|累计|共计|总计|合计|共投入|投入|筹集|募集|资金规模|总额|总规模|撬动|带动|全市共|亿元|增值|预算|安排")
 MIN_TOPIC_SHARE = 0.5  # of the topic words' idf weight
 RELATIVE_TOPIC_SHARE = 0.6  # or this share of what the whole sentence names
 LEAD_UP_CHARS = 60
 SEMICOLON = re.compile(r"[；;。]")
-PER_PERSON = re.compile(r"每[人户月年生名床位次]|人均|最高|一次性|不超过|不低于|按月|按年")
+PER_PERSON = re.compile(r"每[人户月生名床位次]|人均|最高|一次性|不超过|不低于|按月")
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def figure_agreement(
     wanted = understanding.intents
     if "fee" in wanted:
         kind = bool(FEE_CLAUSE.search(own)) and not RECEIVE_CLAUSE.search(own)
-    elif "total" in wanted:
+    elif "total" in wanted or not understanding.personal:
         kind = True
     else:
         kind = not (TOTAL_CLAUSE.search(own) and not PER_PERSON.search(own))

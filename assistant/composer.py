@@ -17,6 +17,7 @@ import jinja2
 import numpy as np
 
 from .agreement import (
+    CLAUSE_BREAK,
     PER_PERSON,
     TOTAL_CLAUSE,
     FigureAgreement,
@@ -70,6 +71,10 @@ RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|�
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
 QUALIFIERS = re.compile(r"每[人户月年生]|最高|一次性|不超过")  # a cap per household is not a yearly total
 CLAUSE_LEAD = re.compile(r"^(?:并|且|同时|其中|另外|此外|以及|和|及|还|也|[一二三四五六七八九十]是)")
+# A clause that cannot stand alone: it goes on from the one before (即可受理…, 其余…).
+DANGLING = re.compile(r"^(?:即可|即|其余|其|则|从而|进而|由此|以便|并且|但|而|或)")
+# Numbers about a population or coverage, not a condition a person must meet.
+STATISTIC = re.compile(r"覆盖率|占|比例|比重|%|万人|人口|共有|达到|超过|约|累计|总数")
 SUMMARY_MAX_CHARS = 90
 YEAR_IN_SENTENCE = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)年")
 PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering threshold
@@ -368,9 +373,19 @@ class Composer:
         for n, sentence in cited:
             text = sentence.text
             for match in extract_facts(text):
-                if match.label == "period" and not amounts(text):
-                    continue
                 label, value = match.label, match.value
+                left, right = clause_span(text, match.start, match.start + len(match.value))
+                clause = text[left:right]
+                if label == "period" and not amounts(clause):
+                    continue  # 每年按10个月计算 is no payment period; 每人每月最高800元 is
+                if label in ("age", "hukou", "group") and STATISTIC.search(clause):
+                    continue  # 户籍老年人颐年卡覆盖率超90% states a figure, not a condition
+                if label == "hukou" and (
+                    HUKOU_BOTH.search(clause) or re.match(r"[\u4e00-\u9fff]", text[match.start + len(match.value) :][:1] or "。")
+                ):
+                    continue  # 本市户籍家庭的非户籍成员, 户籍和流动儿童: no 户籍 condition
+                if label == "apply" and not PROCEDURE_HOW.search(clause):
+                    continue  # a clause naming 申请 or 办理 without a way to do it
                 if label in ("amount", "apply"):
                     value = _fact_phrase(text, match.start, match.start + len(match.value))
                     if not value:
@@ -697,7 +712,7 @@ class Composer:
         """The clause of a sentence that holds the asked kind, with the clause before when it lacks a subject."""
         spans = []
         left = 0
-        for match in re.finditer(r"[，,；;。！？!?：:]", text + "。"):
+        for match in CLAUSE_BREAK.finditer(text + "。"):
             if match.start() > left:
                 spans.append((left, match.start()))
             left = match.end()
@@ -850,7 +865,8 @@ def _plain_understanding(result: SearchResult) -> Understanding:
 
 
 FACT_MAX_CHARS = 40
-FACT_LEAD = re.compile(r"^(?:每[人户月年]|最高|按|可|给予|并|且|其中|累计|共|均)")
+HUKOU_BOTH = re.compile(r"非户籍|非深户|流动|常住")
+FACT_LEAD = re.compile(r"^(?:每[人户月年]|最高|按|可|给予|并|且|其中|累计|共|均|即可|即|其余|其|则)")
 
 
 def _fact_phrase(text: str, start: int, end: int) -> str:
@@ -858,12 +874,15 @@ def _fact_phrase(text: str, start: int, end: int) -> str:
     it starts without its subject (每人每月最高800元); "" when that is too long to read as one fact."""
     left, right = clause_span(text, start, end)
     phrase = text[left:right].strip()
-    if left > 0 and (FACT_LEAD.match(phrase) or len(phrase) < 8):
+    if left > 0 and (FACT_LEAD.match(phrase) or len(phrase) < 8 or "其" in phrase):
         before, _ = clause_span(text, left - 1, left - 1)
         wider = text[before:right].strip()
-        if len(wider) <= FACT_MAX_CHARS:
-            phrase = wider
+        if len(wider) > FACT_MAX_CHARS:
+            return ""  # 最高补贴1.5万元 without whose subsidy it is says too little
+        phrase = wider
     phrase = CLAUSE_LEAD.sub("", phrase).strip()
+    if DANGLING.match(phrase):
+        return ""  # it needs the clause before, which did not fit
     return phrase if len(phrase) <= FACT_MAX_CHARS else ""
 
 

@@ -37,6 +37,8 @@ MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|(?<![消免])费(?!
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率")
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
 PROGRAMME_SUFFIX = r"(?:补贴|津贴|补助|资助|奖励|奖补|补偿|救助金|经费)(?![了过多几])"
+# 能领多少, 每个月, 我妈: what one person receives or pays, where a city-wide sum is no answer.
+PERSONAL = re.compile(r"能领|能拿|能补|能报|补多少|领多少|拿多少|给多少|发多少|每月|每个月|一个月|每人|每户|每年|我|老人|家里|个人")
 # 一共花了多少, 累计筹了多少: a total is asked, not what one person receives.
 TOTAL_WORDS = re.compile(r"一共|总共|累计|总额|合计|全市|全区|总计|花了|投入|筹|规模|总的|加起来|合共|总数")
 COUNT_WORDS = re.compile(rf"(?:多少|{FEW})(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
@@ -218,6 +220,7 @@ class Understanding:
     synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # topic word → the documents' terms for it
     weights: tuple[float, ...] = ()  # each topic word's idf in the corpus (rare words weigh more)
     programme: str = ""  # the topic word naming the benefit asked about (岗位 of 岗位补贴), if any
+    personal: bool = False  # asks what one person or household gets or pays (能领多少, 每月, 我妈…)
 
     def weight(self, word: str) -> float:
         return dict(zip(self.topic, self.weights, strict=False)).get(word, 1.0)
@@ -433,6 +436,7 @@ class Understander:
             synonyms=self._synonyms(topic),
             weights=weights,
             programme=programme,
+            personal=bool(PERSONAL.search(text)) or bool(conditions_in(text)),
             years=years,
             current=bool(CURRENT_WORDS.search(text)),
             this_year=this_year,
@@ -531,6 +535,7 @@ class Understander:
             this_year=current.this_year or (earlier.this_year if not current.years else None),
             follow_up=True,
             programme=current.programme or earlier.programme,
+            personal=current.personal or earlier.personal,
             understood_as="".join(earlier.topic),
             matters=current.matters or earlier.matters,
         )

@@ -44,6 +44,7 @@ class Vocabulary:
     synonyms: tuple[tuple[str, tuple[str, ...]], ...]  # caller word → document terms
     typos: tuple[tuple[str, str], ...]  # wrong → right
     fingerprint: str = field(default="")
+    dialect: tuple[tuple[str, str], ...] = ()  # Cantonese → Mandarin, longest first
     places: frozenset[str] = field(default_factory=frozenset)  # places outside Shenzhen
     matters: frozenset[str] = field(default_factory=frozenset)  # matters of other bureaus
 
@@ -74,9 +75,16 @@ class Vocabulary:
                 found.extend(t for t in targets if t not in text and t not in found)
         return tuple(found)
 
+    def mandarin(self, text: str) -> str:
+        """Cantonese words in Mandarin (几多 → 多少, 系咪 → 是不是), as the documents are written."""
+        for word, standard in self.dialect:
+            if word in text:
+                text = text.replace(word, standard)
+        return text
+
     def rewrite(self, query: str, corrector: Callable[[str], tuple[str, tuple[tuple[str, str], ...]]] | None = None) -> RewrittenQuery:
-        """Fix listed typos, then sound-alike typos (``corrector``), then add document terms."""
-        text, applied = self.fix_typos(query)
+        """Put Cantonese words in Mandarin, fix listed typos, then sound-alike ones (``corrector``), then add document terms."""
+        text, applied = self.fix_typos(self.mandarin(query))
         if corrector is not None:
             text, more = corrector(text)
             applied += more
@@ -118,18 +126,25 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
             raise ValueError(f"{data_dir / 'typos.txt'}: line {line!r} needs 'wrong = right'")
         wrong, right = (part.strip() for part in line.split("=", 1))
         typos.append((wrong, right))
+    dialect = []
+    for line in _data_lines(data_dir / "dialect.txt"):
+        if "=" not in line:
+            raise ValueError(f"{data_dir / 'dialect.txt'}: line {line!r} needs 'caller word = Mandarin'")
+        word, standard = (part.strip() for part in line.split("=", 1))
+        dialect.append((word, standard))
     places, matters = (
         frozenset(word for line in _data_lines(data_dir / name) for word in line.split())
         for name in ("places.txt", "matters.txt")
     )
     digest = hashlib.sha256()
-    for name in ("userdict.txt", "synonyms.txt", "typos.txt", "places.txt", "matters.txt"):
+    for name in ("userdict.txt", "synonyms.txt", "typos.txt", "dialect.txt", "places.txt", "matters.txt"):
         digest.update((data_dir / name).read_bytes())
     return Vocabulary(
         terms=tuple(terms),
         # Longer caller words first, so 老人饭堂 is matched before 老人.
         synonyms=tuple(sorted(synonyms.items(), key=lambda item: -len(item[0]))),
         typos=tuple(typos),
+        dialect=tuple(sorted(dialect, key=lambda pair: -len(pair[0]))),
         fingerprint=digest.hexdigest()[:16],
         places=places,
         matters=matters,
