@@ -726,7 +726,7 @@ class Composer:
         i = max(range(len(spans)), key=lambda j: (score(spans[j]), -j))
         start, end = spans[i]
         piece = text[start:end]
-        if i > 0 and (len(piece) < 12 or CLAUSE_LEAD.match(piece) or not names_topic(piece, u)):
+        if i > 0 and (len(piece) < 12 or CLAUSE_LEAD.match(piece) or DANGLING.match(piece) or not names_topic(piece, u)):
             start = spans[i - 1][0]
         if end - start > SUMMARY_MAX_CHARS:
             return text[spans[i][0] : spans[i][1]][:SUMMARY_MAX_CHARS]

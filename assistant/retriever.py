@@ -223,14 +223,17 @@ class Retriever:
     def lexical_scores(self, rewritten: RewrittenQuery) -> np.ndarray:
         return self.index.lexical.scores(self.tokenizer.tokenize(rewritten.expanded))
 
-    def understand(self, question: str, history: Sequence[str] = ()) -> Understanding:
-        """Check the question and understand it in its conversation (earlier questions, oldest first)."""
+    def understand(self, question: str, history: Sequence[str] = (), *, classify: bool = True) -> Understanding:
+        """Check the question and understand it in its conversation (earlier questions, oldest first).
+
+        ``classify=False`` leaves out the speech-act model (it needs the question's embedding).
+        """
         text = validate_question(question)
         if isinstance(history, str) or not all(isinstance(h, str) for h in history):
             raise InputError("history must be a list of the earlier questions (text), oldest first")
         if len(history) > MAX_HISTORY:
             raise InputError(f"history holds {len(history)} questions; send at most the last {MAX_HISTORY}")
-        return self.understander.understand(text, [validate_question(h) for h in history if h.strip()])
+        return self.understander.understand(text, [validate_question(h) for h in history if h.strip()], classify=classify)
 
     def search(
         self,
@@ -243,7 +246,10 @@ class Retriever:
         history: Sequence[str] = (),
     ) -> SearchResult:
         """Rank passages for a question, optionally only from one year or one kind of document."""
-        understanding = question if isinstance(question, Understanding) else self.understand(question, history)
+        understanding = (
+            question if isinstance(question, Understanding)
+            else self.understand(question, history, classify=mode != "lexical")  # lexical search embeds nothing
+        )
         text = understanding.question
         validate_filters(k, year, kind)
         if mode not in MODES:

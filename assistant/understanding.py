@@ -447,13 +447,14 @@ class Understander:
             matters=self.vocabulary.matters_in(text),
         )
 
-    def understand(self, question: str, history: Sequence[str] = ()) -> Understanding:
+    def understand(self, question: str, history: Sequence[str] = (), *, classify: bool = True) -> Understanding:
         """Understand a question; ``history`` holds the conversation's earlier questions, oldest first."""
         turns = [t for t in (h.strip() for h in list(history)[-MAX_HISTORY:]) if t]
         current = self._single(question)
         if current.act != "question":
             return current
-        return self._classify(self._resolve(current, turns))
+        resolved = self._resolve(current, turns)
+        return self._classify(resolved) if classify else resolved
 
     def _classify(self, u: Understanding) -> Understanding:
         """The act model's view, on the text retrieval will embed (one encoding per question)."""

@@ -271,6 +271,15 @@ def test_screenshots(browser: Browser, served: Served, device: str) -> None:
         _ask_in_chat(page, "火星移民有什么政策？")
         page.screenshot(path=SCREENSHOTS / f"chat-refusal-{device}.png", full_page=True)
 
+        # a conversation: a follow-up keeps its topic; a question for this year gets a partial answer
+        page.goto("/")
+        _ask_in_chat(page, "我爸85了每个月能领多少高龄津贴")
+        followup = _ask_in_chat(page, "那要带什么材料？")
+        expect(followup).to_contain_text("按“高龄津贴”理解")
+        partial = _ask_in_chat(page, "今年高龄津贴标准是多少")
+        expect(partial.locator(".refusal.partial a.cite")).to_have_count(1)
+        page.screenshot(path=SCREENSHOTS / f"chat-followup-{device}.png", full_page=True)
+
         page.goto("/staff")
         page.fill("#q", RETROFIT_QUESTION)
         page.press("#q", "Enter")
@@ -278,5 +287,5 @@ def test_screenshots(browser: Browser, served: Served, device: str) -> None:
         page.screenshot(path=SCREENSHOTS / f"staff-{device}.png")
     finally:
         context.close()
-    for name in ("chat", "chat-refusal", "document", "staff"):
+    for name in ("chat", "chat-refusal", "chat-followup", "document", "staff"):
         assert (SCREENSHOTS / f"{name}-{device}.png").stat().st_size > 10_000

@@ -132,6 +132,7 @@
       if (answer.citations && answer.citations.length) {
         // a partial answer: what is missing, and what the documents do say, with its sources
         box.appendChild(markedText(el("p", "answer-text"), answer.answer, byNumber(answer), newTab));
+        box.appendChild(sourcesSection(answer, newTab));
       } else {
         box.appendChild(el("p", "answer-text", answer.answer || "抱歉，现有的政策文件里没有找到能回答这个问题的内容。"));
       }
@@ -198,23 +199,26 @@
       root.appendChild(conflicts);
     }
 
-    if (answer.citations && answer.citations.length) {
-      var sources = el("section", "sources");
-      sources.setAttribute("aria-label", "出处");
-      sources.appendChild(el("h3", "", "出处"));
-      var ol = el("ol");
-      answer.citations.forEach(function (c) {
-        var li = el("li");
-        li.appendChild(link(passageUrl(c.doc_id, c.start, c.end), "[" + c.n + "] 《" + c.title + "》", "source-title", newTab));
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(meta([c.kind, c.number ? "第" + c.number + "号" : "", c.date]));
-        li.appendChild(el("blockquote", "", c.text));
-        ol.appendChild(li);
-      });
-      sources.appendChild(ol);
-      root.appendChild(sources);
-    }
+    if (answer.citations && answer.citations.length) root.appendChild(sourcesSection(answer, newTab));
     return root;
+  }
+
+  // The cited documents, each with its sentence: for answers and for partial answers alike.
+  function sourcesSection(answer, newTab) {
+    var sources = el("section", "sources");
+    sources.setAttribute("aria-label", "出处");
+    sources.appendChild(el("h3", "", "出处"));
+    var ol = el("ol");
+    answer.citations.forEach(function (c) {
+      var li = el("li");
+      li.appendChild(link(passageUrl(c.doc_id, c.start, c.end), "[" + c.n + "] 《" + c.title + "》", "source-title", newTab));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(meta([c.kind, c.number ? "第" + c.number + "号" : "", c.date]));
+      li.appendChild(el("blockquote", "", c.text));
+      ol.appendChild(li);
+    });
+    sources.appendChild(ol);
+    return sources;
   }
 
   function hidden(name, value) {
