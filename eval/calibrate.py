@@ -5,6 +5,8 @@ Usage: python eval/calibrate.py [--index index] [--out eval/reports/calibration.
 Searches run once per question; the sweep then re-ranks and re-composes from those results,
 so the whole run takes about a minute. The chosen values are reported, not written into the
 code: copy them into DEFAULT_DENSE_WEIGHT / ComposerSettings by hand after reading the table.
+The composer's fixed floors matter only when no answerability model is fitted; with one (the
+default, see eval/fit_answerability.py) the fitted decision replaces them.
 Ids are split in two halves (even/odd) so an overfitted threshold shows up as a gap.
 """
 
@@ -76,7 +78,8 @@ def main() -> int:
               "| false refusal | off-topic refused | score |",
               "|---|---|---|---|---|---|---|---|---|"]
     rows = []
-    base = ComposerSettings()
+    # The fixed floors apply only without the fitted answerability model (make fit replaces them).
+    base = ComposerSettings(use_model=False)
     for min_dense, min_coverage, max_unknown, min_figure in itertools.product(
         [0.80, 0.84, 0.85, 0.86, 0.87], [0.3, 0.4], [0.2, 0.3, 0.4, 0.5, 1.01], [0.3, 0.4, 0.5]
     ):

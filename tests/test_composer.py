@@ -8,10 +8,10 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.composer import Composer
-from assistant.understanding import intents
 from assistant.facts import amounts, has_days, has_quantity
 from assistant.pipeline import Pipeline
 from assistant.retriever import SearchResult
+from assistant.understanding import intents
 from assistant.vocabulary import RewrittenQuery
 
 
