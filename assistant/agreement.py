@@ -61,13 +61,6 @@ def lead_up(sentence: str, start: int, end: int) -> str:
     return sentence[max(stop, start - LEAD_UP_CHARS) : right]
 
 
-def clause_with_subject(sentence: str, start: int, end: int) -> str:
-    """The clause around a span and the clause before it (每人每月最高800元 needs 岗位补贴 before it)."""
-    left, right = clause_span(sentence, start, end)
-    before = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, max(0, left - 1))), default=0)
-    return sentence[before:right] if left > 0 else sentence[left:right]
-
-
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
@@ -173,5 +166,6 @@ def sentence_figures(
 def sentence_place_agrees(understanding: Understanding, sentence: str, gazetteer: Gazetteer) -> bool:
     """A sentence about another place (北京、上海的做法) does not answer for Shenzhen."""
     asked = {p.name for p in understanding.places}
-    elsewhere = [p for p in gazetteer.find(sentence) if not p.in_scope and p.name not in asked]
-    return not elsewhere or any(p.in_scope for p in gazetteer.find(sentence))
+    named = gazetteer.find(sentence)
+    elsewhere = [p for p in named if not p.in_scope and p.name not in asked]
+    return not elsewhere or any(p.in_scope for p in named)

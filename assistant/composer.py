@@ -671,7 +671,7 @@ class Composer:
         text = self._render(
             "answer.j2",
             summary=summary,
-            understood_as=u.understood_as if u.follow_up else "",
+            understood_as=u.understood_as,
             corrections=_shown_corrections(u),
             sentences=[{"text": c.text, "n": n} for n, c in cited[: len(chosen)]],
             conflicts=notes,
@@ -688,7 +688,7 @@ class Composer:
             conflicts=tuple(conflicts),
             related=self._related(result, {c.doc_id for c in citations}),
             confidence=confidence,
-            understood_as=u.understood_as if u.follow_up else "",
+            understood_as=u.understood_as,
             corrections=u.rewritten.corrections,
         )
 
@@ -767,7 +767,7 @@ class Composer:
             missing=self._missing.get(asked, self._missing["other"]),
             asked_year=asked_years[0] if asked_years else None,
             year=time,
-            understood_as=u.understood_as if u.follow_up else "",
+            understood_as=u.understood_as,
             corrections=_shown_corrections(u),
             closest=[{"text": c.text, "n": c.n} for c in citations],
         ).strip()
@@ -781,7 +781,7 @@ class Composer:
             related=self._related(result, {c.doc_id for c in citations}),
             reason=reason,
             confidence=confidence,
-            understood_as=u.understood_as if u.follow_up else "",
+            understood_as=u.understood_as,
             corrections=u.rewritten.corrections,
         )
 
@@ -817,7 +817,7 @@ class Composer:
             "refusal.j2",
             question=result.question,
             covered="、".join(covered[:2]),
-            understood_as=u.understood_as if u.follow_up else "",
+            understood_as=u.understood_as,
             asked=asked,
             place=places[0] if places else "",
             matter=u.matters[0] if u.matters else "",
@@ -833,7 +833,7 @@ class Composer:
             related=self._related(result, set()),
             reason=reason,
             confidence=confidence,
-            understood_as=u.understood_as if u.follow_up else "",
+            understood_as=u.understood_as,
             corrections=u.rewritten.corrections,
         )
 

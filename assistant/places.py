@@ -108,7 +108,3 @@ class Gazetteer:
             if not any(match.group(0) in p.name or p.name in match.group(0) for p in found.values()):
                 found.setdefault(match.group(0), Place(match.group(0), "", False))
         return tuple(found.values())
-
-    def elsewhere(self, text: str) -> tuple[Place, ...]:
-        """The places the text names outside Shenzhen."""
-        return tuple(p for p in self.find(text) if not p.in_scope)

@@ -209,7 +209,6 @@ class Understanding:
     places: tuple[Place, ...] = ()
     conditions: tuple[Condition, ...] = ()
     act: str = "question"  # question / complaint / suggestion / personal_case / small_talk
-    today_year: int = 0  # the year 现在 means
     act_probability: float = 1.0  # the act model's probability that it is a question (1 without a model)
     elsewhere_probability: float = 0.0  # the act model's probability that it is about what others handle
     follow_up: bool = False  # the topic (and perhaps the asked kind) came from earlier turns
@@ -443,7 +442,6 @@ class Understander:
             places=mark_origins(self.gazetteer.find(text), text),
             conditions=conditions_in(text),
             act=act,
-            today_year=today.year,
             matters=self.vocabulary.matters_in(text),
         )
 

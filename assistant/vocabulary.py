@@ -2,9 +2,9 @@
 
 The data lives in ``assistant/data/`` as plain text so maintainers can extend it without code:
 ``userdict.txt`` (terms), ``synonyms.txt`` (callers' words → the documents' terms, added to
-a query), ``typos.txt`` (misspellings → the right term, replaced in a query), ``places.txt``
-(places outside Shenzhen, whose policies the documents do not describe) and ``matters.txt``
-(matters of other bureaus: pension and medical insurance, the housing fund, tax…).
+a query), ``typos.txt`` (misspellings → the right term, replaced in a query), ``dialect.txt`` (Cantonese
+words → Mandarin) and ``matters.txt`` (matters of other bureaus: pension and medical insurance,
+the housing fund, tax…). Places come from the national division table (see places).
 """
 
 from __future__ import annotations
@@ -45,12 +45,7 @@ class Vocabulary:
     typos: tuple[tuple[str, str], ...]  # wrong → right
     fingerprint: str = field(default="")
     dialect: tuple[tuple[str, str], ...] = ()  # Cantonese → Mandarin, longest first
-    places: frozenset[str] = field(default_factory=frozenset)  # places outside Shenzhen
     matters: frozenset[str] = field(default_factory=frozenset)  # matters of other bureaus
-
-    def places_in(self, text: str) -> tuple[str, ...]:
-        """Places other than Shenzhen that the text names."""
-        return _named(self.places, text)
 
     def matters_in(self, text: str) -> tuple[str, ...]:
         """Matters of other bureaus that the text names (公积金, 医保…)."""
@@ -132,12 +127,9 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
             raise ValueError(f"{data_dir / 'dialect.txt'}: line {line!r} needs 'caller word = Mandarin'")
         word, standard = (part.strip() for part in line.split("=", 1))
         dialect.append((word, standard))
-    places, matters = (
-        frozenset(word for line in _data_lines(data_dir / name) for word in line.split())
-        for name in ("places.txt", "matters.txt")
-    )
+    matters = frozenset(word for line in _data_lines(data_dir / "matters.txt") for word in line.split())
     digest = hashlib.sha256()
-    for name in ("userdict.txt", "synonyms.txt", "typos.txt", "dialect.txt", "places.txt", "matters.txt"):
+    for name in ("userdict.txt", "synonyms.txt", "typos.txt", "dialect.txt", "matters.txt"):
         digest.update((data_dir / name).read_bytes())
     return Vocabulary(
         terms=tuple(terms),
@@ -146,6 +138,5 @@ def load_vocabulary(data_dir: Path = DATA_DIR) -> Vocabulary:
         typos=tuple(typos),
         dialect=tuple(sorted(dialect, key=lambda pair: -len(pair[0]))),
         fingerprint=digest.hexdigest()[:16],
-        places=places,
         matters=matters,
     )
