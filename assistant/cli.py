@@ -280,7 +280,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .api import create_app
+    from .app import create_app
 
     # One encode per core: concurrent questions of many users are served in parallel.
     app = create_app(replace(_settings(args), parallel_encodes=os.cpu_count() or 1))

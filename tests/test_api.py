@@ -15,19 +15,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.answer import Answer, Citation, Conflict, Fact
-from assistant.api import (
-    MAX_BODY_BYTES,
-    RateLimiter,
-    answer_segments,
-    copy_text,
-    create_app,
-    group_facts,
-    highlight,
-    split_markers,
-)
+from assistant.app import create_app
 from assistant.errors import InputError
 from assistant.feedback import FeedbackRecord, FeedbackStore
+from assistant.middleware import MAX_BODY_BYTES, RateLimiter
 from assistant.pipeline import Pipeline
+from assistant.rendering import answer_segments, copy_text, group_facts, highlight, split_markers
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow

@@ -22,7 +22,10 @@ LAYERS = [
     {"composer"},
     {"pipeline", "feedback"},
     {"evaluation", "benchmark"},
-    {"api"},
+    {"rendering", "middleware"},
+    {"service"},
+    {"api", "pages"},
+    {"app"},
     {"cli"},
     {"__main__"},
 ]
@@ -61,7 +64,7 @@ def test_importing_the_package_loads_no_model():
     import subprocess
     import sys
 
-    code = ("import sys, assistant.cli, assistant.api; "
+    code = ("import sys, assistant.cli, assistant.app; "
             "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"], "a module imports torch or sentence-transformers at import time"

@@ -65,7 +65,7 @@ def served(
 ) -> Iterator[Served]:
     import uvicorn
 
-    from assistant.api import create_app
+    from assistant.app import create_app
 
     feedback_db = tmp_path_factory.mktemp("browser-feedback") / "feedback.sqlite3"
     settings = replace(settings_seed, feedback_db=feedback_db, rate_limit_per_minute=1000)
