@@ -76,7 +76,9 @@ def api_ask(
     body: AskRequest, request: Request, shared: ServiceDep, current: PipelineDep
 ) -> dict[str, object]:
     shared.limit_rate(request)
-    answer = shared.ask(current, body.question, body.k, body.year, body.kind, body.history)
+    answer = shared.ask(
+        current, body.question, body.k, body.year, body.kind, body.history, channel="api"
+    )
     return answer.to_json()
 
 

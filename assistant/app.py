@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from . import api, pages
+from . import admin, api, pages
 from .errors import AssistantError
 from .middleware import MAX_BODY_BYTES, BodyLimitMiddleware, SecurityHeadersMiddleware
 from .pipeline import Pipeline
@@ -90,7 +90,12 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(pages.router)
+    admin.install(app, shared)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=MAX_BODY_BYTES,
+        uploads=dict.fromkeys(admin.UPLOAD_PATHS, settings.max_upload_bytes),
+    )
     return app

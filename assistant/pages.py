@@ -73,7 +73,7 @@ async def chat_post(request: Request, shared: ServiceDep) -> HTMLResponse:
             except InputError:
                 continue
         try:
-            turns.append(Turn(question, shared.ask(current, question, history=asked)))
+            turns.append(Turn(question, shared.ask(current, question, history=asked, channel="chat")))
         except InputError as exc:
             turns.append(Turn(question, error=_question_problem(question, exc)))
         return turns
@@ -126,7 +126,7 @@ def staff(
         try:
             year_value = _parse_year(year)
             shared.limit_rate(request)
-            answer = shared.ask(current, q, STAFF_K, year_value, kind or None)
+            answer = shared.ask(current, q, STAFF_K, year_value, kind or None, channel="staff")
             result = current.search(answer.question, STAFF_K, year=year_value, kind=kind or None)
         except InputError as exc:
             context["error"] = str(exc)

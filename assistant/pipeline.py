@@ -109,6 +109,19 @@ class Pipeline:
         ``history`` holds the conversation's earlier questions, oldest first (at most 6): a
         follow-up such as 那要带什么材料？ takes its topic from them.
         """
+        return self.answer(question, k=k, year=year, kind=kind, mode=mode, history=history)[1]
+
+    def answer(
+        self,
+        question: str,
+        *,
+        k: int = 8,
+        year: int | None = None,
+        kind: str | None = None,
+        mode: Mode = "hybrid",
+        history: Sequence[str] = (),
+    ) -> tuple[SearchResult, Answer]:
+        """As :meth:`ask`, with the search result the answer was composed from."""
         started = time.perf_counter()
         result = self.retriever.search(question, k, year=year, kind=kind, mode=mode, history=history)
         retrieved = time.perf_counter()
@@ -117,4 +130,4 @@ class Pipeline:
         answer.timings_ms.update(
             retrieve=round((retrieved - started) * 1000, 2), compose=round((done - retrieved) * 1000, 2)
         )
-        return answer
+        return result, answer

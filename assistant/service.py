@@ -6,8 +6,10 @@ it, and the pipeline, through the dependencies below.
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -27,7 +29,10 @@ from .pipeline import Pipeline
 from .rendering import template_environment
 from .retriever import validate_question
 from .settings import Settings
+from .unanswered import UnansweredQuestion, UnansweredStore
 from .understanding import MAX_HISTORY
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,6 +43,7 @@ class Service:
     feedback: FeedbackStore
     limiter: RateLimiter
     templates: jinja2.Environment
+    unanswered: UnansweredStore
     pipeline: Pipeline | None = None
     load_error: str = ""
     # per process: client hashes cannot be joined across restarts
@@ -49,6 +55,7 @@ class Service:
             settings=settings,
             feedback=FeedbackStore(settings.feedback_db),
             limiter=RateLimiter(settings.rate_limit_per_minute),
+            unanswered=UnansweredStore(settings.feedback_db),
             templates=template_environment(
                 kinds=KINDS, max_question_chars=settings.max_question_chars
             ),
@@ -85,16 +92,27 @@ class Service:
         year: int | None = None,
         kind: str | None = None,
         history: Sequence[str] = (),
+        channel: str = "",
     ) -> Answer:
-        """Validate the question and its history, then answer it."""
+        """Validate the question and its history, then answer it.
+
+        A refused or partial answer is logged as unanswered when ``channel`` names where the
+        question came from (chat, staff, api); a conversation's replayed turns give none.
+        """
         limit = self.settings.max_question_chars
-        return current.ask(
+        result, answer = current.answer(
             validate_question(question, limit),
             k=k,
             year=year,
             kind=kind,
             history=[validate_question(h, limit) for h in history if h.strip()][-MAX_HISTORY:],
         )
+        if channel and answer.refused:
+            try:
+                self.unanswered.add(UnansweredQuestion.from_answer(answer, result, channel))
+            except sqlite3.Error as exc:  # the log must never cost the caller the answer
+                logger.warning("could not log an unanswered question: %s", exc)
+        return answer
 
 
 def service(request: Request) -> Service:
