@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -28,7 +28,7 @@ from .ingest import SkippedFile
 from .library import Change, Library, Rebuilder
 from .middleware import RateLimiter
 from .service import Service, ServiceDep, client, ordered, service
-from .unanswered import TopicGroup
+from .unanswered import TopicGroup, redact
 
 MAX_UPLOAD_FILES = 20
 SIGN_INS_PER_MINUTE = 10
@@ -245,6 +245,7 @@ def feedback_page(request: Request, shared: ServiceDep, chosen: FeedbackFilterDe
     records = shared.feedback.search(
         rating=chosen.rating, text=chosen.q, since=chosen.since, until=chosen.until, limit=500
     )
+    records = [replace(r, question=redact(r.question), comment=redact(r.comment)) for r in records]
     return _render(request, "admin_feedback.html", records=records, chosen=chosen, query=request.url.query)
 
 

@@ -15,7 +15,7 @@ from typing import TextIO
 from .documents import Document
 from .evaluation import TYPES
 from .feedback import FeedbackRecord
-from .unanswered import TopicGroup
+from .unanswered import TopicGroup, redact
 
 MARKERS = re.compile(r"\s*\[\d{1,3}\]")
 SENTENCE_END = re.compile(r"(?<=[。；;！!？?\n])")
@@ -39,7 +39,10 @@ def quotes_in(answer: str, document: Document) -> list[str]:
 
 
 def feedback_case(record: FeedbackRecord, documents: Mapping[str, Document]) -> dict[str, object]:
-    """A rated answer as a draft: 👍 as an answered case with its cited quotes, 👎 to be reviewed."""
+    """A rated answer as a draft: 👍 as an answered case with its cited quotes, 👎 to be reviewed.
+
+    Personal data in the question and the comment is masked: drafts end up in the repository.
+    """
     evidence = []
     if record.rating > 0:
         for doc_id in record.citations:
@@ -49,7 +52,7 @@ def feedback_case(record: FeedbackRecord, documents: Mapping[str, Document]) -> 
     helpful = record.rating > 0 and bool(evidence)
     return {
         "id": f"feedback-{record.id}",
-        "question": record.question,
+        "question": redact(record.question),
         "persona": "citizen",
         "type": "other",
         "style": "",
@@ -60,7 +63,7 @@ def feedback_case(record: FeedbackRecord, documents: Mapping[str, Document]) -> 
         "category": "answerable" if helpful else "review",
         "draft": True,
         "rating": record.rating,
-        "comment": record.comment,
+        "comment": redact(record.comment),
         "given_answer": record.answer,
         "cited_doc_ids": list(record.citations),
         "created_at": record.created_at,

@@ -182,8 +182,8 @@ def group(entries: list[UnansweredQuestion]) -> list[TopicGroup]:
     """Entries grouped by topic, the most asked topic first.
 
     The word most questions share becomes a topic and takes them (护照 takes 护照丢了怎么补办
-    and 护照过期了怎么办), then the next among the rest; ties go to the word more often a
-    question's most specific one.
+    and 护照过期了怎么办), then the next among the rest; ties go to the longer word (长者饭堂
+    before 每餐: compounds name programmes), then to the one more often a question's first.
     """
     rest = sorted(entries, key=lambda e: e.id)
     groups = []
@@ -193,7 +193,7 @@ def group(entries: list[UnansweredQuestion]) -> list[TopicGroup]:
         if not counts:
             groups.append(_topic(NO_TOPIC, rest))
             break
-        word = max(counts, key=lambda w: (counts[w], leading[w]))
+        word = max(counts, key=lambda w: (counts[w], len(w), leading[w]))
         groups.append(_topic(word, [e for e in rest if word in e.words]))
         rest = [e for e in rest if word not in e.words]
     groups.sort(key=lambda g: g.last, reverse=True)

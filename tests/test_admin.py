@@ -314,7 +314,7 @@ def test_the_feedback_list_filters_and_exports_evaluation_cases(client: TestClie
     quote = next(line for line in document.text.splitlines() if len(line) > 20)
     store = FeedbackStore(pipeline.settings.feedback_db)
     store.add(FeedbackRecord("第一个问题", f"{quote}[1]", 1, "很有用", (document.id,), created_at="2026-01-05T08:00:00+00:00"))
-    store.add(FeedbackRecord("第二个问题", "答非所问", -1, "没说到点子上", created_at="2026-02-10T08:00:00+00:00"))
+    store.add(FeedbackRecord("第二个问题", "答非所问", -1, "没说到点子上，回电13812345678", created_at="2026-02-10T08:00:00+00:00"))
     sign_in(client)
     page = client.get("/admin/feedback", params={"rating": "-1"}).text
     assert "第二个问题" in page and "第一个问题" not in page
@@ -322,6 +322,7 @@ def test_the_feedback_list_filters_and_exports_evaluation_cases(client: TestClie
     assert "第一个问题" in page and "第二个问题" not in page
     page = client.get("/admin/feedback", params={"since": "2026-02-01", "until": "2026-02-10"}).text
     assert "第二个问题" in page and "第一个问题" not in page
+    assert "回电[电话]" in page and "13812345678" not in page
     assert client.get("/admin/feedback", params={"since": "yesterday"}).status_code == 400
 
     export = client.get("/admin/feedback.jsonl")
@@ -332,7 +333,7 @@ def test_the_feedback_list_filters_and_exports_evaluation_cases(client: TestClie
     assert [c.answerable for c in cases] == [True, False]
     assert cases[0].evidence[0].doc_id == document.id and cases[0].evidence[0].quote in document.text
     lines = [json.loads(line) for line in export.text.splitlines()]
-    assert lines[1]["comment"] == "没说到点子上" and lines[1]["draft"] is True
+    assert lines[1]["comment"] == "没说到点子上，回电[电话]" and lines[1]["draft"] is True
 
 
 # unanswered questions through the app ------------------------------------------------------

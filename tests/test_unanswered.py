@@ -79,9 +79,10 @@ def test_groups_gather_questions_around_the_word_they_share() -> None:
         entry("护照丢了怎么补办？", unknown=("护照", "补办"), id=3, status="partial", created_at="2026-03-04T09:00:00+00:00"),
         entry("身份证怎么补办？", unknown=("身份证", "补办"), id=4),
         entry("你好", id=5),
+        entry("长者饭堂每餐补贴多少？", topic=("长者饭堂",), unknown=("每餐",), id=6),
     ]
     groups = group(entries)
-    assert [(g.key, g.count) for g in groups] == [("护照", 3), ("身份证", 1), ("（无主题词）", 1)]
+    assert [(g.key, g.count) for g in groups] == [("护照", 3), ("长者饭堂", 1), ("身份证", 1), ("（无主题词）", 1)]
     passports = groups[0]
     assert passports.questions[0] == ("护照丢了怎么补办？", 2)
     assert (passports.refused, passports.partial) == (2, 1)
