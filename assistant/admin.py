@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import tempfile
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +32,7 @@ from .service import Service, ServiceDep, client, ordered, service
 from .unanswered import TopicGroup, redact
 
 MAX_UPLOAD_FILES = 20
+MAX_RECHECKS = 30  # topics asked again per page view
 SIGN_INS_PER_MINUTE = 10
 UPLOAD_PATHS = ("/admin/documents", "/api/documents")  # allowed bodies up to the upload limit
 WAIT_SECONDS = 600.0
@@ -260,9 +262,22 @@ def feedback_export(shared: ServiceDep, chosen: FeedbackFilterDep) -> Response:
 
 @router.get("/admin/unanswered", response_class=HTMLResponse, dependencies=[SessionDep])
 def unanswered_page(
-    request: Request, shared: ServiceDep, q: str = "", since: str = "", until: str = "", all: str = ""
+    request: Request,
+    shared: ServiceDep,
+    q: str = "",
+    since: str = "",
+    until: str = "",
+    all: str = "",
+    recheck: str = "",
 ) -> HTMLResponse:
     groups = shared.unanswered.groups(text=q, since=since, until=until, questions_only=not all)
+    now: dict[str, str] = {}
+    current = shared.pipeline
+    if recheck and current is not None:
+        # Asked again of the serving index, unlogged: shows which gaps new documents closed.
+        for topic in groups[:MAX_RECHECKS]:
+            with suppress(InputError):
+                now[topic.key] = shared.ask(current, topic.questions[0][0]).status
     return _render(
         request,
         "admin_unanswered.html",
@@ -272,6 +287,7 @@ def unanswered_page(
         since=since,
         until=until,
         all=bool(all),
+        now=now,
         query=request.url.query,
     )
 

@@ -365,3 +365,16 @@ def test_refused_questions_are_logged_masked_and_exportable(client: TestClient, 
     cases = load_eval_set(path)
     assert {c.question for c in cases} >= {"护照丢了怎么补办？", "护照过期了怎么办理？"}
     assert all(not c.answerable and c.expected in ("refused", "partial") for c in cases)
+
+
+def test_a_recheck_asks_each_topic_again_without_logging_it(client: TestClient, pipeline: Pipeline) -> None:
+    for question in ("护照丢了怎么补办？", "二胎生育补贴能领多少？"):
+        client.post("/api/ask", json={"question": question})
+    sign_in(client)
+    assert "现在：" not in client.get("/admin/unanswered").text
+    page = client.get("/admin/unanswered", params={"recheck": "1"}).text
+    topics = re.findall(r"<h3>([^<]+)</h3>", page)
+    labels = re.findall(r'class="now now-(answered|partial|refused)">现在：(已能回答|部分回答|仍不能回答)', page)
+    assert len(topics) == 2 and len(labels) == 2
+    with sqlite3.connect(pipeline.settings.feedback_db) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM unanswered").fetchone()[0] == 2

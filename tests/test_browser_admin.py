@@ -181,6 +181,8 @@ def test_unanswered_and_feedback_pages(page: Page) -> None:
     expect(passports.locator("ul.questions li")).to_have_count(2)
     expect(page.locator("main")).not_to_contain_text("13812345678")
     expect(page.locator("main")).not_to_contain_text("张伟")
+    page.click("button[name=recheck]")
+    expect(passports.locator(".now")).to_have_text("现在：仍不能回答")
     screenshots(page, "unanswered")
     page.goto("/admin/feedback?rating=-1")
     expect(page.locator("ol.feedback li")).to_have_count(1)
