@@ -37,6 +37,7 @@ SIGN_INS_PER_MINUTE = 10
 UPLOAD_PATHS = ("/admin/documents", "/api/documents")  # allowed bodies up to the upload limit
 WAIT_SECONDS = 600.0
 JSONL = "application/x-ndjson; charset=utf-8"
+NO_STORE = "no-store"
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["admin"])
@@ -85,7 +86,7 @@ def _flash(request: Request, level: str, text: str) -> None:
 
 def _render(request: Request, template: str, status_code: int = 200, **context: object) -> HTMLResponse:
     flashes = request.session.pop("flash", [])
-    return service(request).render(
+    response = service(request).render(
         request,
         template,
         status_code=status_code,
@@ -96,6 +97,8 @@ def _render(request: Request, template: str, status_code: int = 200, **context: 
         rebuild=state(request).rebuilder.status(),
         **context,
     )
+    response.headers["Cache-Control"] = NO_STORE  # pages hold a CSRF token and personal feedback
+    return response
 
 
 # sign-in ---------------------------------------------------------------------------------
@@ -419,5 +422,5 @@ def _jsonl(cases: list[dict[str, object]], filename: str) -> Response:
     return Response(
         stream.getvalue(),
         media_type=JSONL,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": NO_STORE},
     )

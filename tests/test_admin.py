@@ -163,6 +163,8 @@ def test_sign_in_then_out(client: TestClient) -> None:
     token = sign_in(client)
     page = client.get("/admin/documents")
     assert page.status_code == 200 and "已导入的文件（4 份）" in page.text
+    assert page.headers["cache-control"] == "no-store"
+    assert client.get("/admin/unanswered.jsonl").headers["cache-control"] == "no-store"
     response = client.post("/admin/logout", data={"csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303
     assert client.get("/admin/documents", follow_redirects=False).status_code == 303
