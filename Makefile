@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run demo ingest build test test-fast browser-deps lint eval fit bench scale clean
+.PHONY: help setup run demo ingest build bundled-index test test-fast browser-deps lint eval fit bench scale clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -33,6 +33,11 @@ ingest: setup ## turn the raw seed pages into documents/
 
 build: setup ## build or update the index from documents/
 	$(BIN)/python -m assistant build
+
+bundled-index: build ## refresh index/bundled/, the index shipped for documents/ (commit it after changing documents/)
+	rm -rf index/.bundled.new && cp -r "index/$$(cat index/CURRENT)" index/.bundled.new
+	rm -rf index/bundled && mv index/.bundled.new index/bundled
+	@echo "index/bundled/ now matches documents/; commit it"
 
 browser-deps: ## install Debian chromium + chromedriver for the browser tests (needs root)
 	@if [ -x /usr/bin/chromium ]; then echo "chromium present"; \

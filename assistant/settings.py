@@ -18,6 +18,8 @@ class Settings:
     rate_limit_per_minute: int = 60
     max_question_chars: int = 1000
     parallel_encodes: int = 1  # the server sets one per core
+    # the index of the bundled documents, shipped with the repository; None: always build
+    bundled_index: Path | None = Path("index/bundled")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
