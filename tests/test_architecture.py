@@ -21,7 +21,7 @@ LAYERS = [
     {"agreement"},
     {"composer"},
     {"pipeline", "feedback"},
-    {"evaluation", "benchmark"},
+    {"evaluation", "benchmark", "keeper"},
     {"rendering", "middleware"},
     {"service"},
     {"api", "pages"},
