@@ -10,12 +10,13 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
 from . import api, pages
 from .errors import AssistantError
 from .keeper import PipelineKeeper
-from .middleware import MAX_BODY_BYTES, BodyLimitMiddleware, SecurityHeadersMiddleware
+from .middleware import DOCS_ASSETS, MAX_BODY_BYTES, BodyLimitMiddleware, SecurityHeadersMiddleware
 from .pipeline import Pipeline
 from .rendering import WEB_DIR
 from .service import (
@@ -44,12 +45,16 @@ def create_app(
         shared.keeper.start()
         yield
 
-    app = FastAPI(
+    # Swagger UI and ReDoc come from fastapi-offline's copy, served here: no CDN, works offline.
+    app = FastAPIOffline(
         title="深圳民政政策问答 API",
         description="Cited answers and passages from Shenzhen civil-affairs documents.",
         version="0.1.0",
         debug=False,
         lifespan=lifespan,
+        static_url=DOCS_ASSETS,
+        # Swagger UI's validator badge would load an image from the validator's public site.
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.service = shared
 
