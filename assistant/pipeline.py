@@ -101,6 +101,8 @@ class Pipeline:
             _first_index(settings, documents, embedder, tokenizer, progress, steps)
         index = load_index(settings.index, model=settings.model, documents=documents)
         retriever = Retriever(index, embedder, tokenizer, vocabulary)
+        if progress:
+            progress(f"loading the embedding model {settings.model} and the dictionaries")
         retriever.search("高龄老人津贴", k=1)  # loads jieba and the model now, not on the first question
         return cls(
             settings=settings,

@@ -101,5 +101,6 @@ def test_a_first_start_installs_the_shipped_index_and_builds_nothing(
     pipeline = Pipeline.load(settings, progress=lines.append)
 
     assert pipeline.index.manifest == manifest_of(BUNDLED)
-    assert lines == [f"installed the bundled index from {BUNDLED}"], "nothing is embedded"
+    assert lines[0] == f"installed the bundled index from {BUNDLED}"
+    assert not [line for line in lines if line.startswith(("embedding", "embedded", "building"))], lines
     assert pipeline.ask("家里老人做适老化改造能补多少？").status == "answered"
