@@ -15,11 +15,11 @@ $(VENV)/.installed: pyproject.toml
 	@echo "setup 1/4: creating the virtual environment $(VENV) with $(PYTHON)"
 	@$(PYTHON) -m venv $(VENV)
 	@echo "setup 2/4: upgrading pip"
-	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/pip install -qq --disable-pip-version-check --upgrade pip
 	@echo "setup 3/4: installing torch, CPU build (the largest download)"
-	@$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
+	@$(BIN)/pip install -qq --disable-pip-version-check torch==2.13.0
 	@echo "setup 4/4: installing the project and its dev tools (pip install -e '.[dev]')"
-	@$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@$(BIN)/pip install -qq --disable-pip-version-check -e '.[dev]'
 	@touch $@
 	@echo "setup done; activate the environment with: . $(BIN)/activate"
 

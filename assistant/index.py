@@ -162,6 +162,12 @@ def _build_lock(folder: Path, *, wait: bool = False) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def wait_for_build(folder: Path) -> None:
+    """Return once no build of ``folder`` runs (another process may hold its lock)."""
+    with _build_lock(folder, wait=True):
+        pass
+
+
 def current_build(folder: Path) -> Path | None:
     """The active build folder, or None when the index has never been built."""
     marker = folder / CURRENT_FILE

@@ -197,6 +197,7 @@ class PipelineKeeper:
                 self._status,
                 state="ready" if serving else "failed",
                 serving=serving,
+                stage=self._status.stage if error else "",
                 progress=None,
                 eta_seconds=None,
                 seconds=round(time.perf_counter() - started, 2),

@@ -27,6 +27,7 @@ from .index import (
     load_index,
     misfits,
     read_manifest,
+    wait_for_build,
 )
 from .retriever import Mode, Retriever, SearchResult
 from .settings import Settings
@@ -57,10 +58,13 @@ def _first_index(
     say = progress or (lambda message: None)
     if install_bundled(settings.bundled_index, settings.index, settings.model):
         say(f"installed the bundled index from {settings.bundled_index}")
+    else:
+        wait_for_build(settings.index)  # another server worker may be building this very index
+    if current_build(settings.index) is not None:
         reasons = misfits(read_manifest(settings.index), model=settings.model, documents=documents, tokenizer=tokenizer)
         if not reasons:
             return
-        say(f"the bundled index does not fit ({', '.join(reasons)}); rebuilding it, reusing its vectors")
+        say(f"the index does not fit ({', '.join(reasons)}); rebuilding it, reusing its vectors")
     else:
         say(f"no index in {settings.index}; building it now")
     build_index(documents, settings.index, embedder, tokenizer, progress=progress, steps=steps)

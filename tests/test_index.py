@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,7 @@ from assistant.index import (
     manifest_of,
     misfits,
     read_manifest,
+    wait_for_build,
 )
 from assistant.ingest import ingest_paths
 from assistant.tokenizer import Tokenizer
@@ -151,3 +155,26 @@ def test_a_build_after_installing_reuses_the_shipped_vectors(tmp_path, documents
 
     assert second.reused == first.chunks and embedder.passages_embedded == second.texts_embedded
     assert source.is_dir(), "the shipped build is never removed"
+
+
+def test_waiting_for_a_build_returns_when_the_other_builder_lets_go(tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    held = threading.Event()
+    released_at: list[float] = []
+
+    def other_builder() -> None:
+        with open(tmp_path / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            held.set()
+            time.sleep(0.5)
+            released_at.append(time.monotonic())
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    builder = threading.Thread(target=other_builder)
+    builder.start()
+    assert held.wait(5)
+    wait_for_build(tmp_path)
+    returned_at = time.monotonic()
+    builder.join()
+
+    assert released_at and returned_at >= released_at[0]
