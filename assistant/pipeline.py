@@ -15,22 +15,59 @@ import threadpoolctl
 from .answer import Answer
 from .composer import Composer
 from .documents import Document, load_documents
-from .embedding import SentenceTransformerEmbedder
+from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexMissingError
-from .index import Index, Progress, build_index, current_build, load_index
+from .index import (
+    Index,
+    Progress,
+    Steps,
+    build_index,
+    current_build,
+    install_bundled,
+    load_index,
+    misfits,
+    read_manifest,
+    wait_for_build,
+)
 from .retriever import Mode, Retriever, SearchResult
 from .settings import Settings
 from .tokenizer import Tokenizer
 from .vocabulary import load_vocabulary
 
 
-def build(settings: Settings, progress: Progress | None = None) -> Index:
+def build(settings: Settings, progress: Progress | None = None, steps: Steps | None = None) -> Index:
     """Build (or rebuild) the index from the documents folder and load it."""
     documents = load_documents(settings.documents)
     vocabulary = load_vocabulary()
     embedder = SentenceTransformerEmbedder(settings.model)
-    build_index(documents, settings.index, embedder, Tokenizer(vocabulary), progress=progress)
+    if current_build(settings.index) is None:  # the shipped vectors are reused for unchanged text
+        install_bundled(settings.bundled_index, settings.index, settings.model)
+    build_index(documents, settings.index, embedder, Tokenizer(vocabulary), progress=progress, steps=steps)
     return load_index(settings.index, model=settings.model, documents=documents)
+
+
+def _first_index(
+    settings: Settings,
+    documents: Sequence[Document],
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    progress: Progress | None,
+    steps: Steps | None,
+) -> None:
+    """Install the bundled index when this model made it, and build only when it does not fit."""
+    say = progress or (lambda message: None)
+    if install_bundled(settings.bundled_index, settings.index, settings.model):
+        say(f"installed the bundled index from {settings.bundled_index}")
+    else:
+        wait_for_build(settings.index)  # another server worker may be building this very index
+    if current_build(settings.index) is not None:
+        reasons = misfits(read_manifest(settings.index), model=settings.model, documents=documents, tokenizer=tokenizer)
+        if not reasons:
+            return
+        say(f"the index does not fit ({', '.join(reasons)}); rebuilding it, reusing its vectors")
+    else:
+        say(f"no index in {settings.index}; building it now")
+    build_index(documents, settings.index, embedder, tokenizer, progress=progress, steps=steps)
 
 
 @dataclass
@@ -49,8 +86,9 @@ class Pipeline:
         build_if_missing: bool = True,
         progress: Progress | None = None,
         composer: Composer | None = None,
+        steps: Steps | None = None,
     ) -> Pipeline:
-        """Load the index (building it first when there is none) and warm the models."""
+        """Load the index (the bundled one, or a new build, when there is none) and warm the models."""
         started = time.perf_counter()
         # The retriever's matrix products are small; numpy's BLAS threads would only spin after
         # them and steal the cores from the embedding model (question latency doubled).
@@ -64,11 +102,11 @@ class Pipeline:
                 raise IndexMissingError(
                     f"no index in {str(settings.index)!r}; build it with `python -m assistant build`"
                 )
-            if progress:
-                progress(f"no index in {settings.index}; building it now")
-            build_index(documents, settings.index, embedder, tokenizer, progress=progress)
+            _first_index(settings, documents, embedder, tokenizer, progress, steps)
         index = load_index(settings.index, model=settings.model, documents=documents)
         retriever = Retriever(index, embedder, tokenizer, vocabulary)
+        if progress:
+            progress(f"loading the embedding model {settings.model} and the dictionaries")
         retriever.search("高龄老人津贴", k=1)  # loads jieba and the model now, not on the first question
         return cls(
             settings=settings,

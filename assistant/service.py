@@ -10,6 +10,7 @@ import logging
 import math
 import secrets
 import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -24,6 +25,7 @@ from .answer import Answer
 from .documents import KINDS, Document, is_valid_doc_id
 from .errors import AssistantError, InputError
 from .feedback import FeedbackStore
+from .keeper import IndexStatus, PipelineKeeper
 from .middleware import RateLimiter
 from .pipeline import Pipeline
 from .rendering import template_environment
@@ -33,6 +35,7 @@ from .unanswered import UnansweredQuestion, UnansweredStore
 from .understanding import MAX_HISTORY
 
 logger = logging.getLogger(__name__)
+RETRY_SECONDS = 5  # Retry-After while the first load runs, and the progress page's refresh
 
 
 @dataclass
@@ -44,13 +47,14 @@ class Service:
     limiter: RateLimiter
     templates: jinja2.Environment
     unanswered: UnansweredStore
-    pipeline: Pipeline | None = None
-    load_error: str = ""
+    keeper: PipelineKeeper  # owns the pipeline; loads and rebuilds it in the background
     # per process: client hashes cannot be joined across restarts
     salt: str = field(default_factory=lambda: secrets.token_hex(16))
 
     @classmethod
-    def create(cls, settings: Settings, pipeline: Pipeline | None = None) -> Service:
+    def create(
+        cls, settings: Settings, pipeline: Pipeline | None = None, keeper: PipelineKeeper | None = None
+    ) -> Service:
         return cls(
             settings=settings,
             feedback=FeedbackStore(settings.feedback_db),
@@ -59,8 +63,16 @@ class Service:
             templates=template_environment(
                 kinds=KINDS, max_question_chars=settings.max_question_chars
             ),
-            pipeline=pipeline,
+            keeper=keeper or PipelineKeeper(settings, pipeline, say=say),
         )
+
+    @property
+    def pipeline(self) -> Pipeline | None:
+        return self.keeper.pipeline
+
+    @property
+    def load_error(self) -> str:
+        return self.keeper.error
 
     def render(
         self, request: Request, template: str, status_code: int = 200, **context: object
@@ -115,6 +127,25 @@ class Service:
         return answer
 
 
+def say(message: str) -> None:
+    """A progress line for the server's log."""
+    print(f"[minzheng] {message}", file=sys.stderr, flush=True)
+
+
+class NotReady(HTTPException):
+    """503 while the first load or build runs (or after it failed); pages show the progress."""
+
+    def __init__(self, status: IndexStatus) -> None:
+        if status.error and not status.serving:
+            detail = f"the assistant is not available: {status.error}"
+        elif status.state == "building":
+            detail = f"the assistant is still loading: building the index, {status.percent} % done"
+        else:
+            detail = "the assistant is still loading"
+        super().__init__(503, detail, headers={"Retry-After": str(RETRY_SECONDS)})
+        self.status = status
+
+
 def service(request: Request) -> Service:
     found: Service = request.app.state.service
     return found
@@ -123,15 +154,10 @@ def service(request: Request) -> Service:
 def loaded(request: Request) -> Pipeline:
     """The app's pipeline, or 503 while it is loading (or could not be loaded)."""
     shared = service(request)
-    if shared.pipeline is None:
-        reason = shared.load_error
-        detail = (
-            f"the assistant is not available: {reason}"
-            if reason
-            else "the assistant is still loading"
-        )
-        raise HTTPException(503, detail, headers={"Retry-After": "10"})
-    return shared.pipeline
+    current = shared.pipeline
+    if current is None:
+        raise NotReady(shared.keeper.status())
+    return current
 
 
 ServiceDep = Annotated[Service, Depends(service)]

@@ -20,6 +20,8 @@ class Settings:
     parallel_encodes: int = 1  # the server sets one per core
     admin_token: str = field(default="", repr=False)  # the admin page and upload API are off when empty
     max_upload_bytes: int = 20_000_000  # one upload request to the admin (all its files)
+    # the index of the bundled documents, shipped with the repository; None: always build
+    bundled_index: Path | None = Path("index/bundled")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -1,8 +1,9 @@
 """Shared fixtures: the real seed corpus, indexed once per test session.
 
-Building the seed index embeds every chunk with the real model, which takes minutes on a small
-CPU. Set MINZHENG_TEST_INDEX to a folder to keep that index between sessions (it is built there
-when missing, and loading checks that it still matches the corpus and model).
+The session's index starts as a copy of the index shipped in index/bundled/ (as at a first
+start); only when that no longer fits the documents is it rebuilt, which embeds what changed with
+the real model. Set MINZHENG_TEST_INDEX to a folder to keep that index between sessions (loading
+checks that it still matches the corpus and model).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def settings_seed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         documents=SEED_DOCUMENTS,
         index=index,
         feedback_db=tmp_path_factory.mktemp("feedback") / "feedback.sqlite3",
+        bundled_index=REPO / "index" / "bundled",  # installed when index is empty, as at a first start
     )
 
 

@@ -22,7 +22,7 @@ LAYERS = [
     {"composer"},
     {"pipeline", "feedback"},
     {"library", "unanswered"},
-    {"evaluation", "benchmark", "drafts"},
+    {"evaluation", "benchmark", "drafts", "keeper"},
     {"rendering", "middleware"},
     {"service"},
     {"access"},
