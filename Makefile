@@ -34,10 +34,13 @@ ingest: setup ## turn the raw seed pages into documents/
 build: setup ## build or update the index from documents/
 	$(BIN)/python -m assistant build
 
-browser-deps: ## install Debian chromium + chromedriver for the browser tests (needs root)
+browser-deps: ## install Debian chromium + chromedriver for the browser tests, Tesseract for OCR (needs root)
 	@if [ -x /usr/bin/chromium ]; then echo "chromium present"; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei; \
 	else echo "warning: /usr/bin/chromium missing and not root; browser tests will be skipped"; fi
+	@if [ -d /usr/share/tesseract-ocr/5/tessdata ] && ls /usr/share/tesseract-ocr/5/tessdata | grep -q chi_sim; then echo "tesseract present"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-microhei; \
+	else echo "warning: tesseract-ocr-chi-sim missing and not root; OCR tests will be skipped"; fi
 
 test: setup browser-deps ## the whole test suite, real model and real browser included
 	$(BIN)/python -m pytest

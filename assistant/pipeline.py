@@ -24,9 +24,9 @@ from .tokenizer import Tokenizer
 from .vocabulary import load_vocabulary
 
 
-def build(settings: Settings, progress: Progress | None = None) -> Index:
-    """Build (or rebuild) the index from the documents folder and load it."""
-    documents = load_documents(settings.documents)
+def build(settings: Settings, progress: Progress | None = None, documents: Sequence[Document] | None = None) -> Index:
+    """Build (or rebuild) the index from the documents folder (or the given documents) and load it."""
+    documents = load_documents(settings.documents) if documents is None else documents
     vocabulary = load_vocabulary()
     embedder = SentenceTransformerEmbedder(settings.model)
     build_index(documents, settings.index, embedder, Tokenizer(vocabulary), progress=progress)
