@@ -178,19 +178,27 @@ def _questions(args: argparse.Namespace) -> list[Query]:
     return questions
 
 
-def _print_hits(result: SearchResult, out: TextIO) -> None:
+def _page(documents: dict[str, Document], doc_id: str, offset: int) -> str:
+    """" 第N页" for a passage of a paged (PDF) source, else ""."""
+    document = documents.get(doc_id)
+    page = document.page_of(offset) if document else None
+    return f" 第{page}页" if page else ""
+
+
+def _print_hits(result: SearchResult, out: TextIO, documents: dict[str, Document]) -> None:
     if not result.hits:
         print("没有找到相关段落。(no passages matched)", file=out)
     for rank, hit in enumerate(result.hits, start=1):
         number = f" 第{hit.number}号" if hit.number else ""
-        print(f"[{rank}] 《{hit.title}》{hit.kind}{number} {hit.date}  score={hit.score:.3f}", file=out)
+        print(f"[{rank}] 《{hit.title}》{hit.kind}{number} {hit.date}{_page(documents, hit.doc_id, hit.start)}"
+              f"  score={hit.score:.3f}", file=out)
         if hit.heading:
             print(f"    {hit.heading}", file=out)
         print("    " + hit.text.replace("\n", "\n    "), file=out)
         print(file=out)
 
 
-def _print_answer(answer: Answer, out: TextIO) -> None:
+def _print_answer(answer: Answer, out: TextIO, documents: dict[str, Document]) -> None:
     print(answer.answer, file=out)
     if answer.facts:
         print("\n要点:", file=out)
@@ -205,7 +213,8 @@ def _print_answer(answer: Answer, out: TextIO) -> None:
         print("\n出处:", file=out)
         for c in answer.citations:
             number = f" 第{c.number}号" if c.number else ""
-            print(f"  [{c.n}] 《{c.title}》{c.kind}{number} {c.date}  {c.heading}", file=out)
+            print(f"  [{c.n}] 《{c.title}》{c.kind}{number} {c.date}{_page(documents, c.doc_id, c.start)}  {c.heading}",
+                  file=out)
     if answer.related:
         print("\n相关文件:", file=out)
         for r in answer.related:
@@ -224,12 +233,12 @@ def _run_queries(args: argparse.Namespace, handle: Callable[[Pipeline, Query], o
                 row = {"question": question, "hits": [h.to_json() for h in result.hits]}
                 print(json.dumps(row, ensure_ascii=False), file=out)
             else:
-                _print_hits(result, out)
+                _print_hits(result, out, pipeline.documents)
         elif isinstance(result, Answer):
             if args.json or args.file:
                 print(json.dumps(result.to_json(), ensure_ascii=False), file=out)
             else:
-                _print_answer(result, out)
+                _print_answer(result, out, pipeline.documents)
     return 0
 
 
