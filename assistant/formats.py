@@ -11,9 +11,11 @@ have it, so letter headings still split a page into letters; PDF pages are separ
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -177,14 +179,17 @@ def _read_pdf(path: Path, raw: bytes, ocr: Ocr | None) -> SourceText:
             if not opened:
                 raise IngestError(f"{path}: the PDF is encrypted (password-protected); "
                                   "save a copy without a password and ingest that")
-        pages: list[list[str]] = []
+        texts: list[str] = []
         scanned: list[int] = []
         for number, page in enumerate(reader.pages, start=1):
             text = page.extract_text() or ""
             if len(text.strip()) < MIN_PAGE_TEXT and _has_images(page):
                 scanned.append(number)
-                text = "\n".join(ocr(image.image) for image in page.images if image.image) if ocr else ""
-            pages.append([line.strip() for line in text.splitlines() if line.strip()])
+            texts.append(text)
+        if ocr is not None:
+            for number, text in _read_scans(path, reader, scanned, ocr):
+                texts[number - 1] = text
+        pages = [[line.strip() for line in text.splitlines() if line.strip()] for text in texts]
         info = reader.metadata
     except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(f"{path}: not a readable PDF ({exc}); check that the file is complete") from exc
@@ -205,6 +210,20 @@ def _read_pdf(path: Path, raw: bytes, ocr: Ocr | None) -> SourceText:
         paged=True,
         ocr_pages=tuple(scanned),
     )
+
+
+def _read_scans(path: Path, reader: object, numbers: list[int], ocr: Ocr) -> Iterator[tuple[int, str]]:
+    """OCR the scanned pages, one per core at a time (each page's images are decoded only then)."""
+    workers = max(1, min(os.cpu_count() or 1, len(numbers)))
+    with ThreadPoolExecutor(workers) as pool:
+        for at in range(0, len(numbers), workers):
+            batch = numbers[at : at + workers]
+            images = [[i.image for i in reader.pages[n - 1].images if i.image] for n in batch]  # type: ignore[attr-defined]
+            try:
+                texts = list(pool.map(lambda page: "\n".join(ocr(image) for image in page), images))
+            except (RuntimeError, OSError) as exc:  # pytesseract.TesseractError is a RuntimeError
+                raise IngestError(f"{path}: OCR failed on pages {batch} ({exc})") from exc
+            yield from zip(batch, texts, strict=True)
 
 
 def _has_images(page: object) -> bool:

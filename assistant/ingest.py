@@ -17,7 +17,14 @@ from pathlib import Path
 
 from .documents import Document
 from .errors import IngestError
-from .formats import MAX_FILE_BYTES, PAGE_BREAK, SUPPORTED_SUFFIXES, read_file, read_text
+from .formats import (
+    HEADING_START,
+    MAX_FILE_BYTES,
+    PAGE_BREAK,
+    SUPPORTED_SUFFIXES,
+    read_file,
+    read_text,
+)
 from .ocr import Ocr
 
 __all__ = ["MAX_FILE_BYTES", "SUPPORTED_SUFFIXES", "IngestResult", "SkippedFile", "ingest_paths",
@@ -112,7 +119,8 @@ def _page_title(lines: list[str]) -> str:
     if not candidates:
         return ""
     first = candidates[0]
-    if len(first) <= 60 and not first.endswith(("。", "：", ":")) and not LETTER_HEADING.match(first):
+    if (len(first) <= 60 and not first.endswith(("。", "：", ":")) and not LETTER_HEADING.match(first)
+            and not HEADING_START.match(first)):  # 一、申请条件 opens the body of a page without a title
         return first.split("您所在的位置")[0].strip()
     return ""
 

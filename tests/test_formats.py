@@ -121,3 +121,28 @@ def test_bad_files_in_a_folder_are_skipped_and_the_good_ones_ingest(samples: Sam
     skipped = " ".join(s.reason for s in result.skipped)
     for name in ("locked.pdf", "corrupt.docx", "bomb.docx", "empty.html", "notice.pdf"):
         assert name in skipped
+
+
+def test_a_gbk_page_reads_as_well_as_a_utf8_one(samples: Samples, tmp_path: Path):
+    page = samples.html.read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="gb2312"')
+    (tmp_path / "gbk.html").write_bytes(page.encode("gb18030"))
+    gbk = ingest_paths([tmp_path / "gbk.html"]).documents
+    utf8 = ingest_paths([samples.html]).documents
+    assert [(d.id, d.title, d.date, d.text) for d in gbk] == [(d.id, d.title, d.date, d.text) for d in utf8]
+
+
+GUIDE_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>深圳市最低生活保障办事指南-深圳市民政局网站</title><meta name="PubDate" content="2024-05-06 09:30"></head>
+<body><div class="nav"><a href="/">首页</a> <a href="/bsfw">办事服务</a></div>
+<div class="location">当前位置：首页 &gt; 办事服务</div>
+<div class="content"><p>一、申请条件</p><p>家庭人均收入低于本市最低生活保障标准，且家庭财产符合规定的本市户籍居民，可以申请最低生活保障。</p>
+<p>二、办理地点</p><p>户籍所在地街道办事处社会事务办公室，工作日上午9:00至12:00，下午14:00至18:00。</p></div>
+<div class="footer">粤ICP备12345678号 版权所有 深圳市民政局</div></body></html>
+"""
+
+
+def test_a_page_without_letters_is_one_document_titled_by_its_title_tag(tmp_path: Path):
+    (tmp_path / "dibao.html").write_text(GUIDE_PAGE, encoding="utf-8")
+    (document,) = ingest_paths([tmp_path / "dibao.html"]).documents
+    assert document.title == "深圳市最低生活保障办事指南" and document.date == "2024-05-06"
+    assert document.text.startswith("一、申请条件\n") and "ICP" not in document.text and "当前位置" not in document.text
