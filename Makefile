@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run demo ingest build test test-fast browser-deps lint eval fit bench scale clean
+.PHONY: help setup run demo ingest build test test-fast browser-deps lint eval fit bench bench-ingest scale clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ fit: setup ## refit the speech-act and answerability models on eval/training (a 
 
 bench: setup ## build/search/ask latency, throughput and memory; writes eval/reports/
 	$(BIN)/python -m assistant bench
+
+bench-ingest: setup ## PDF/OCR pages per second, ingest-to-searchable time; writes eval/reports/ingest.md
+	$(BIN)/python eval/ingest_benchmark.py
 
 scale: setup ## synthetic 100k/1M-chunk scale benchmark (minutes, several GB of RAM)
 	$(BIN)/python -m assistant bench --scale

@@ -144,14 +144,14 @@ def add_files(
                 continue
             old = by_source.get(name, [])
             documents = _keep_ids(documents, old)
-            differing = [d.id for d in documents if d.id in existing and existing[d.id] != d]
+            differing = [d.id for d in documents if d.id in existing and not _same(existing[d.id], d)]
             if differing and not replace:
                 skipped.append(SkippedFile(str(files[name]), f"{files[name]}: already ingested as "
                                            f"{', '.join(differing)}, with other content; give --replace to "
                                            "replace it with this version"))
                 continue
-            fresh = [d for d in documents if existing.get(d.id) != d]
-            unchanged.extend(d.id for d in documents if existing.get(d.id) == d)
+            fresh = [d for d in documents if not _same(existing.get(d.id), d)]
+            unchanged.extend(d.id for d in documents if _same(existing.get(d.id), d))
             new_ids = {d.id for d in documents}
             dropped = [d.id for d in old if d.id not in new_ids] if replace else []
             removed.extend(dropped)
@@ -222,6 +222,11 @@ def _documents(folder: Path) -> list[Document]:
     return load_documents(folder) if any(folder.glob("*.json")) else []
 
 
+def _same(old: Document | None, new: Document) -> bool:
+    """The same document, whichever file it was read from (a letter saved in two pages)."""
+    return old is not None and dataclasses.replace(old, source=new.source) == new
+
+
 def _keep_ids(documents: list[Document], old: list[Document]) -> list[Document]:
     """A new version of a one-document file keeps the id its old version had."""
     if len(documents) == 1 and len(old) == 1 and documents[0].id != old[0].id:
@@ -268,6 +273,8 @@ def _staged(folder: Path) -> Iterator[Path]:
         except BlockingIOError as exc:
             raise IngestError(f"another change of {str(folder)!r} is running; wait for it to finish") from exc
         _recover(folder)
+        for orphan in folder.parent.glob(f".{folder.name}.staging-*"):
+            shutil.rmtree(orphan, ignore_errors=True)  # left by a killed change; the lock says none runs
         staging = folder.parent / f".{folder.name}.staging-{os.getpid()}-{time.time_ns()}"
         if folder.is_dir():
             shutil.copytree(folder, staging, copy_function=_link_or_copy, symlinks=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,6 +148,35 @@ def test_a_failure_midway_leaves_the_documents_exactly_as_they_were(tmp_path: Pa
     with pytest.raises(KeyboardInterrupt):
         add_files([sources], docs, ocr=False)
     assert snapshot(docs) == before and leftovers(docs) == []
+
+
+def test_a_process_killed_midway_leaves_the_documents_as_they_were(tmp_path: Path, sources: Path):
+    docs = tmp_path / "documents"
+    add_files([FIXTURES / "tiny_plan.md"], docs, ocr=False)
+    before = snapshot(docs)
+    script = (
+        "import os, signal, sys; from pathlib import Path; from assistant import collection\n"
+        "real = collection.write_documents\n"
+        "def write_and_die(documents, folder):\n"
+        "    real(list(documents)[:2], folder); os.kill(os.getpid(), signal.SIGKILL)\n"
+        "collection.write_documents = write_and_die\n"
+        f"collection.add_files([Path({str(sources)!r})], Path({str(docs)!r}), ocr=False)\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1])
+    assert killed.returncode == -9
+    assert snapshot(docs) == before and len(leftovers(docs)) == 1, "the dead process's copy is left"
+    assert add_files([sources], docs, ocr=False).added, "the next change works"
+    assert leftovers(docs) == [], "and clears the dead copy"
+
+
+def test_without_an_atomic_exchange_the_fallback_commits_and_recovers(tmp_path: Path, sources: Path, monkeypatch):
+    docs = tmp_path / "documents"
+    add_files([FIXTURES / "tiny_plan.md"], docs, ocr=False)
+    monkeypatch.setattr(collection, "_exchange", lambda a, b: False)
+    assert add_files([sources], docs, ocr=False).added
+    assert len(list_documents(docs)) == 6 and not (tmp_path / ".documents.old").exists()
+    docs.rename(tmp_path / ".documents.old")  # as if killed between the fallback's two renames
+    assert len(list_documents(docs)) == 6 and docs.is_dir()
 
 
 def test_the_index_follows_re_embedding_only_what_changed(tmp_path: Path, sources: Path):

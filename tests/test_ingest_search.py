@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +13,7 @@ from assistant import cli
 from assistant.app import create_app
 from assistant.collection import add_files, list_documents
 from assistant.documents import Document, write_documents
+from assistant.index import load_index, read_manifest
 from assistant.ocr import tesseract
 from assistant.pipeline import Pipeline
 from assistant.settings import Settings
@@ -92,3 +95,22 @@ def test_the_command_line_cites_the_page(formats_pipeline: Pipeline, capsys: pyt
                      "--documents", str(settings.documents), "--index", str(settings.index)])
     first_line = capsys.readouterr().out.split("\n")[0]
     assert code == 0 and first_line.startswith("[1] 《深圳市高龄老人津贴申领指南》其他") and " 第3页 " in first_line
+
+
+def test_the_index_follows_ingest_and_remove_on_the_command_line(
+    formats_pipeline: Pipeline, samples: Samples, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    docs, index = tmp_path / "documents", tmp_path / "index"
+    shutil.copytree(formats_pipeline.settings.documents, docs)
+    shutil.copytree(formats_pipeline.settings.index, index)
+    letter = tmp_path / "new.html"
+    letter.write_text(samples.html.read_text(encoding="utf-8").replace("20230999", "20230555"), encoding="utf-8")
+    common = ["--documents", str(docs), "--index", str(index)]
+    assert cli.main(["ingest", str(letter), *common]) == 0
+    assert "1 added" in capsys.readouterr().out
+    manifest = read_manifest(index)
+    assert manifest.documents == 6 and 0 < manifest.texts_embedded < 10, "only the new letter is embedded"
+    load_index(index, documents=list_documents(docs))  # raises when the index does not match the documents
+    assert cli.main(["documents", "remove", "cppcc-2023-20230555", *common]) == 0
+    assert read_manifest(index).texts_embedded == 0 and read_manifest(index).documents == 5
+    load_index(index, documents=list_documents(docs))
