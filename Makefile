@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run demo ingest build bundled-index test test-fast browser-deps lint eval fit bench scale clean
+.PHONY: help setup run demo ingest build bundled-index test test-fast browser-deps lint eval fit bench bench-ingest scale clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -45,12 +45,15 @@ bundled-index: build ## refresh index/bundled/, the index shipped for documents/
 	rm -rf index/bundled && mv index/.bundled.new index/bundled
 	@echo "index/bundled/ now matches documents/; commit it"
 
-browser-deps: ## install Debian chromium + chromedriver for the browser tests (needs root)
+browser-deps: ## install Debian chromium + chromedriver for the browser tests, Tesseract for OCR (needs root)
 	@if [ -x /usr/bin/chromium ]; then echo "chromium present"; \
 	elif [ "$$(id -u)" = 0 ]; then echo "installing chromium and a CJK font with apt-get (quiet)"; \
 	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	  --no-install-recommends chromium chromium-driver fonts-wqy-microhei >/dev/null; \
 	else echo "warning: /usr/bin/chromium missing and not root; browser tests will be skipped"; fi
+	@if [ -d /usr/share/tesseract-ocr/5/tessdata ] && ls /usr/share/tesseract-ocr/5/tessdata | grep -q chi_sim; then echo "tesseract present"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-microhei; \
+	else echo "warning: tesseract-ocr-chi-sim missing and not root; OCR tests will be skipped"; fi
 
 test: setup browser-deps ## the whole test suite, real model and real browser included
 	$(BIN)/python -m pytest
@@ -71,6 +74,9 @@ fit: setup ## refit the speech-act and answerability models on eval/training (a 
 
 bench: setup ## build/search/ask latency, throughput and memory; writes eval/reports/
 	$(BIN)/python -m assistant bench
+
+bench-ingest: setup ## PDF/OCR pages per second, ingest-to-searchable time; writes eval/reports/ingest.md
+	$(BIN)/python eval/ingest_benchmark.py
 
 scale: setup ## synthetic 100k/1M-chunk scale benchmark (minutes, several GB of RAM)
 	$(BIN)/python -m assistant bench --scale

@@ -35,9 +35,14 @@ from .tokenizer import Tokenizer
 from .vocabulary import load_vocabulary
 
 
-def build(settings: Settings, progress: Progress | None = None, steps: Steps | None = None) -> Index:
-    """Build (or rebuild) the index from the documents folder and load it."""
-    documents = load_documents(settings.documents)
+def build(
+    settings: Settings,
+    progress: Progress | None = None,
+    steps: Steps | None = None,
+    documents: Sequence[Document] | None = None,
+) -> Index:
+    """Build (or rebuild) the index from the documents folder (or the given documents) and load it."""
+    documents = load_documents(settings.documents) if documents is None else documents
     vocabulary = load_vocabulary()
     embedder = SentenceTransformerEmbedder(settings.model)
     if current_build(settings.index) is None:  # the shipped vectors are reused for unchanged text

@@ -49,3 +49,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"pipeline_seed", "settings_seed", "seed_index"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory: pytest.TempPathFactory):
+    """Real PDF, DOCX and HTML files (and bad ones) made with real libraries, once per session."""
+    from tests.sample_files import make_samples
+
+    try:
+        return make_samples(tmp_path_factory.mktemp("samples"))
+    except FileNotFoundError as exc:  # no CJK font (or no fc-list): make browser-deps installs one
+        pytest.skip(f"cannot make the sample files: {exc}")

@@ -10,9 +10,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
 # Each module may import only modules of a lower layer (or its own).
 LAYERS = [
     {"errors"},
-    {"documents", "settings_base"},
+    {"documents", "settings_base", "ocr", "formats"},
     {"ingest", "chunking", "vocabulary", "facts", "answer", "metrics", "places", "answerability"},
-    {"tokenizer", "spelling", "lexical", "bundled_model", "scale"},
+    {"tokenizer", "spelling", "lexical", "bundled_model", "scale", "collection"},
     {"embedding"},
     {"settings"},
     {"index"},
