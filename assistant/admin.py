@@ -3,7 +3,7 @@
 Off (404) unless ``MINZHENG_ADMIN_TOKEN`` is set. Pages need a signed-in session and a CSRF
 token on every form (:mod:`assistant.access`); the API for scripts needs the bearer token.
 Changes go through :class:`library.Library` and rebuild in the background through
-:class:`library.Rebuilder` while the service keeps answering from the old index.
+:class:`library.Rebuilds` (the service keeps answering from the old index meanwhile).
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from . import access
+from .collection import SOURCES
 from .drafts import feedback_case, unanswered_cases, write_cases
 from .errors import AssistantError, InputError
 from .ingest import SkippedFile
-from .library import Change, Library, Rebuilder
+from .library import Change, Library, Rebuilds
 from .middleware import RateLimiter
 from .service import Service, ServiceDep, client, ordered, service
 from .unanswered import TopicGroup, redact
@@ -47,21 +48,16 @@ SessionDep = Depends(access.require_session)
 @dataclass
 class AdminState:
     library: Library
-    rebuilder: Rebuilder
+    rebuilds: Rebuilds
     sign_ins: RateLimiter
 
 
 def install(app: FastAPI, shared: Service) -> None:
     """Add the admin's session, state and routes to the app (the routes answer 404 when it is off)."""
     access.install_sessions(app, shared.settings)
-    library = Library(shared.settings)
-
-    def use(pipeline: object) -> None:
-        shared.pipeline = pipeline  # type: ignore[assignment]
-
     app.state.admin = AdminState(
-        library=library,
-        rebuilder=Rebuilder(library, current=lambda: shared.pipeline, install=use),
+        library=Library(shared.settings),
+        rebuilds=Rebuilds(shared.keeper),
         sign_ins=RateLimiter(SIGN_INS_PER_MINUTE),
     )
     app.include_router(router)
@@ -94,7 +90,8 @@ def _render(request: Request, template: str, status_code: int = 200, **context: 
         flashes=flashes,
         signed_in=request.session.get("admin") is True,
         section=template.removeprefix("admin_").removesuffix(".html"),
-        rebuild=state(request).rebuilder.status(),
+        rebuild=state(request).rebuilds.status(),
+        queued=state(request).rebuilds.queued,
         **context,
     )
     response.headers["Cache-Control"] = NO_STORE  # pages hold a CSRF token and personal feedback
@@ -149,12 +146,15 @@ def documents_page(request: Request, shared: ServiceDep, admin: StateDep) -> HTM
     current = shared.pipeline
     chunks = Counter(chunk.doc_id for chunk in current.index.chunks) if current else Counter()
     indexed = set(current.documents) if current else set()
+    sources = admin.library.folder / SOURCES
+    originals = {d.id for d in documents if d.source and (sources / d.source).is_file()}
     return _render(
         request,
         "admin_documents.html",
         documents=documents,
         chunks=chunks,
         indexed=indexed,
+        originals=originals,
         suffixes=admin.library.suffixes,
         max_upload_bytes=shared.settings.max_upload_bytes,
         max_file_bytes=admin.library.max_file_bytes,
@@ -208,21 +208,20 @@ async def delete_document(doc_id: str, request: Request, admin: StateDep) -> Res
 
 
 @router.get("/admin/index", response_class=HTMLResponse, dependencies=[SessionDep])
-def index_page(request: Request, shared: ServiceDep) -> HTMLResponse:
-    current = shared.pipeline
-    return _render(request, "admin_index.html", manifest=current.index.manifest if current else None)
+def index_page(request: Request) -> HTMLResponse:
+    return _render(request, "admin_index.html")
 
 
 @router.post("/admin/index/rebuild", dependencies=[SessionDep])
 async def rebuild(request: Request, admin: StateDep) -> Response:
     access.check_csrf(request, await request.form())
-    admin.rebuilder.start()
+    admin.rebuilds.start()
     return _redirect("/admin/index")
 
 
 @router.get("/admin/index/status", dependencies=[Depends(access.require_session_json)])
 def rebuild_status(admin: StateDep) -> dict[str, object]:
-    return admin.rebuilder.status().to_json()
+    return admin.rebuilds.to_json()
 
 
 # feedback and unanswered questions -------------------------------------------------------
@@ -356,9 +355,10 @@ async def api_delete(
 
 
 async def _rebuild(admin: AdminState, wait: bool) -> dict[str, object]:
-    admin.rebuilder.start()
-    status = await run_in_threadpool(admin.rebuilder.wait, WAIT_SECONDS) if wait else admin.rebuilder.status()
-    return status.to_json()
+    admin.rebuilds.start()
+    if wait:
+        await run_in_threadpool(admin.rebuilds.wait, WAIT_SECONDS)
+    return admin.rebuilds.to_json()
 
 
 def safe_name(filename: str, suffixes: tuple[str, ...]) -> str:
@@ -401,7 +401,11 @@ async def _ingest_uploads(
             change = await run_in_threadpool(library.replace, target, paths[0])
         else:
             change = await run_in_threadpool(library.add, paths, replace_existing=replace_existing)
-    return Change(change.added, change.replaced, change.removed, (*skipped, *change.skipped))
+        # the reasons name the uploaded file, not the temporary folder it was saved in
+        kept = tuple(
+            SkippedFile(Path(s.path).name, s.reason.replace(f"{folder}/", "")) for s in change.skipped
+        )
+    return replace(change, skipped=(*skipped, *kept))
 
 
 def _report(request: Request, admin: AdminState, change: Change) -> None:
@@ -409,10 +413,12 @@ def _report(request: Request, admin: AdminState, change: Change) -> None:
     for verb, ids in (("已添加", change.added), ("已替换", change.replaced), ("已删除", change.removed)):
         if ids:
             _flash(request, "ok", f"{verb} {len(ids)} 份文件：{'、'.join(ids)}")
+    if change.unchanged:
+        _flash(request, "ok", f"内容未变，未重复导入：{'、'.join(change.unchanged)}")
     for skipped in change.skipped:
         _flash(request, "error", f"未能导入 {Path(skipped.path).name}：{skipped.reason}")
     if change.changed:
-        admin.rebuilder.start()
+        admin.rebuilds.start()
         _flash(request, "ok", "正在后台重建索引，完成前仍按原索引回答。")
 
 

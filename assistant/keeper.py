@@ -89,6 +89,9 @@ class PipelineKeeper:
         pipeline: an already loaded pipeline to serve (then `start` does nothing).
         say: where progress lines go (the server's log).
         load, build: the loading and building functions; tests pass small ones.
+        reuse_models: a rebuild loads the new index with the serving pipeline's models
+            (:meth:`Pipeline.rebuilt`) instead of ``build`` then ``load``: no second model in
+            memory, and one new letter is searchable in seconds.
     """
 
     def __init__(
@@ -99,8 +102,10 @@ class PipelineKeeper:
         say: Progress | None = None,
         load: Loader = load_pipeline,
         build: Builder = build_index_of,
+        reuse_models: bool = False,
     ) -> None:
         self.settings = settings
+        self._reuse_models = reuse_models
         self._say = say or (lambda message: None)
         self._load = load
         self._build = build
@@ -214,6 +219,9 @@ class PipelineKeeper:
             return self._load(self.settings, self._line, self._step)
 
     def _rebuild(self) -> Pipeline:
+        current = self._pipeline
+        if self._reuse_models and current is not None:
+            return current.rebuilt(self._line, self._step)
         self._build(self.settings, self._line, self._step)
         with self._lock:
             self._status = replace(self._status, progress=1.0, eta_seconds=0.0)

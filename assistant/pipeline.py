@@ -121,6 +121,24 @@ class Pipeline:
             load_seconds=time.perf_counter() - started,
         )
 
+    def rebuilt(self, progress: Progress | None = None, steps: Steps | None = None) -> Pipeline:
+        """A new build of the documents folder, loaded with this pipeline's models (no second
+        copy of the embedding model is loaded; only new text is embedded)."""
+        started = time.perf_counter()
+        documents = load_documents(self.settings.documents)
+        old = self.retriever
+        build_index(documents, self.settings.index, old.embedder, old.tokenizer, progress=progress, steps=steps)
+        if progress:
+            progress("loading the new index")
+        index = load_index(self.settings.index, model=self.settings.model, documents=documents)
+        return Pipeline(
+            settings=self.settings,
+            index=index,
+            retriever=Retriever(index, old.embedder, old.tokenizer, old.vocabulary, weights=old.weights),
+            composer=self.composer,
+            load_seconds=time.perf_counter() - started,
+        )
+
     @property
     def documents(self) -> dict[str, Document]:
         return self.index.documents

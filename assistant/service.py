@@ -63,7 +63,7 @@ class Service:
             templates=template_environment(
                 kinds=KINDS, max_question_chars=settings.max_question_chars
             ),
-            keeper=keeper or PipelineKeeper(settings, pipeline, say=say),
+            keeper=keeper or PipelineKeeper(settings, pipeline, say=say, reuse_models=True),
         )
 
     @property

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from assistant.access import token_matches
@@ -25,7 +26,8 @@ from assistant.documents import load_documents
 from assistant.errors import InputError
 from assistant.evaluation import load_eval_set
 from assistant.feedback import FeedbackRecord, FeedbackStore
-from assistant.index import build_index, load_index
+from assistant.index import Progress, Steps, build_index, load_index
+from assistant.keeper import PipelineKeeper
 from assistant.pipeline import Pipeline
 from assistant.retriever import Retriever
 from assistant.settings import Settings
@@ -39,6 +41,31 @@ TOKEN = "test-admin-token-0123456789"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
 NEW_PAGE = "关于试点养老护理员岗位补贴的说明\n发布时间：2024-05-01\n养老护理员岗位补贴每人每月发放五百元，由所在机构申请。\n"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def fake_build(settings: Settings, progress: Progress, steps: Steps) -> object:
+    """The keeper's builder with the fake embedder."""
+    vocabulary = load_vocabulary()
+    return build_index(
+        load_documents(settings.documents), settings.index, HashingEmbedder(), Tokenizer(vocabulary),
+        progress=progress, steps=steps,
+    )
+
+
+def fake_load(settings: Settings, progress: Progress, steps: Steps) -> Pipeline:
+    """The keeper's loader with the fake embedder."""
+    embedder = HashingEmbedder()
+    vocabulary = load_vocabulary()
+    tokenizer = Tokenizer(vocabulary)
+    documents = load_documents(settings.documents)
+    index = load_index(settings.index, model=embedder.name, documents=documents)
+    return Pipeline(settings, index, Retriever(index, embedder, tokenizer, vocabulary), Composer())
+
+
+def app_for(pipeline: Pipeline, settings: Settings | None = None) -> FastAPI:
+    settings = settings or pipeline.settings
+    keeper = PipelineKeeper(settings, pipeline, load=fake_load, build=fake_build, reuse_models=True)
+    return create_app(settings, pipeline=pipeline, keeper=keeper)
 
 
 def make_pipeline(tmp_path: Path, **overrides: object) -> Pipeline:
@@ -57,12 +84,8 @@ def make_pipeline(tmp_path: Path, **overrides: object) -> Pipeline:
         rate_limit_per_minute=1000,
     )
     settings = replace(settings, **overrides)  # type: ignore[arg-type]
-    vocabulary = load_vocabulary()
-    tokenizer = Tokenizer(vocabulary)
-    loaded = load_documents(documents)
-    build_index(loaded, settings.index, embedder, tokenizer)
-    index = load_index(settings.index, model=embedder.name, documents=loaded)
-    return Pipeline(settings, index, Retriever(index, embedder, tokenizer, vocabulary), Composer())
+    fake_build(settings, lambda message: None, lambda step: None)
+    return fake_load(settings, lambda message: None, lambda step: None)
 
 
 @pytest.fixture
@@ -72,7 +95,7 @@ def pipeline(tmp_path: Path) -> Pipeline:
 
 @pytest.fixture
 def client(pipeline: Pipeline) -> Iterator[TestClient]:
-    with TestClient(create_app(pipeline.settings, pipeline=pipeline)) as test_client:
+    with TestClient(app_for(pipeline)) as test_client:
         yield test_client
 
 
@@ -101,7 +124,7 @@ def searchable(client: TestClient, text: str) -> bool:
 def test_without_a_token_the_admin_and_the_upload_api_do_not_exist(tmp_path: Path) -> None:
     pipeline = make_pipeline(tmp_path, admin_token="")
     before = sorted(p.name for p in pipeline.settings.documents.iterdir())
-    with TestClient(create_app(pipeline.settings, pipeline=pipeline)) as client:
+    with TestClient(app_for(pipeline)) as client:
         for path in ("/admin", "/admin/login", "/admin/documents", "/admin/unanswered", "/admin/index/status"):
             assert client.get(path, follow_redirects=False).status_code == 404, path
         assert client.post("/admin/login", data={"token": ""}).status_code == 404
@@ -115,7 +138,7 @@ def test_without_a_token_the_admin_and_the_upload_api_do_not_exist(tmp_path: Pat
 def test_a_short_token_is_refused_at_start(tmp_path: Path) -> None:
     pipeline = make_pipeline(tmp_path, admin_token="short")
     with pytest.raises(InputError, match="at least 16"):
-        create_app(pipeline.settings, pipeline=pipeline)
+        app_for(pipeline)
 
 
 def test_tokens_compare_whole() -> None:
@@ -171,11 +194,11 @@ def test_sign_in_then_out(client: TestClient) -> None:
 
 
 def test_a_session_cookie_signed_with_another_token_is_worthless(tmp_path: Path, pipeline: Pipeline) -> None:
-    with TestClient(create_app(pipeline.settings, pipeline=pipeline)) as first:
+    with TestClient(app_for(pipeline)) as first:
         sign_in(first)
         cookie = first.cookies.get("minzheng_admin")
     other = replace(pipeline.settings, admin_token="another-admin-token-987654")
-    with TestClient(create_app(other, pipeline=pipeline)) as second:
+    with TestClient(app_for(pipeline, other)) as second:
         second.cookies.set("minzheng_admin", cookie or "", path="/admin")
         assert second.get("/admin/documents", follow_redirects=False).status_code == 303
 
@@ -193,7 +216,7 @@ def test_forms_without_the_csrf_token_change_nothing(client: TestClient, pipelin
         assert client.post("/admin/index/rebuild", data=data).status_code == 403
     assert (pipeline.settings.documents / f"{doc_id}.json").exists()
     assert len(list(pipeline.settings.documents.glob("*.json"))) == 4
-    assert client.get("/admin/index/status").json()["state"] == "idle"
+    assert client.get("/admin/index/status").json()["seconds"] is None  # no rebuild ran
 
 
 def test_upload_replace_and_delete_through_the_pages(client: TestClient, pipeline: Pipeline) -> None:
@@ -201,39 +224,44 @@ def test_upload_replace_and_delete_through_the_pages(client: TestClient, pipelin
     files = [
         ("file", ("new.txt", NEW_PAGE.encode(), "text/plain")),
         ("file", ("../evil.txt", NEW_PAGE.encode(), "text/plain")),
-        ("file", ("report.pdf", b"%PDF-1.4", "application/pdf")),
+        ("file", ("report.pdf", b"%PDF-1.4 but cut short", "application/pdf")),
+        ("file", ("run.exe", b"MZ", "application/octet-stream")),
     ]
     page = client.post("/admin/documents", data={"csrf_token": token}, files=files)
     assert "已添加 1 份文件" in page.text
     assert "未能导入 evil.txt" in page.text and "without folders or &#39;..&#39;" in page.text
-    assert "未能导入 report.pdf" in page.text and "only .txt, .md files" in page.text
+    assert "未能导入 report.pdf" in page.text and "/tmp" not in page.text
+    assert "未能导入 run.exe" in page.text and "run.exe: only .txt" in page.text
     assert not (pipeline.settings.documents.parent / "evil.txt").exists()
-    client.app.state.admin.rebuilder.wait(60)  # type: ignore[attr-defined]
+    client.app.state.admin.rebuilds.wait(60)  # type: ignore[attr-defined]
     assert searchable(client, "养老护理员岗位补贴每人每月发放五百元")
     new_id = next(d.id for d in load_documents(pipeline.settings.documents) if d.source == "new.txt")
     row = client.get("/admin/documents").text
     assert f'id="doc-{new_id}"' in row and "new.txt" in row
 
     again = client.post("/admin/documents", data={"csrf_token": token}, files=[files[0]])
-    assert "already exists" in again.text
+    assert f"内容未变，未重复导入：{new_id}" in again.text
+    edited = {"file": ("new.txt", NEW_PAGE.replace("五百元", "七百元").encode(), "text/plain")}
+    again = client.post("/admin/documents", data={"csrf_token": token}, files=edited)
+    assert "already ingested as" in again.text and "七百元" not in (pipeline.settings.documents / f"{new_id}.json").read_text()
 
     newer = NEW_PAGE.replace("五百元", "六百元").replace("关于试点", "关于扩大试点")
     files = {"file": ("newer.txt", newer.encode(), "text/plain")}
     page = client.post(f"/admin/documents/{new_id}/replace", data={"csrf_token": token}, files=files)
     assert f"已替换 1 份文件：{new_id}" in page.text
-    client.app.state.admin.rebuilder.wait(60)  # type: ignore[attr-defined]
+    client.app.state.admin.rebuilds.wait(60)  # type: ignore[attr-defined]
     assert searchable(client, "每人每月发放六百元") and not searchable(client, "每人每月发放五百元")
 
     page = client.post(f"/admin/documents/{new_id}/delete", data={"csrf_token": token})
     assert f"已删除 1 份文件：{new_id}" in page.text
-    status = client.app.state.admin.rebuilder.wait(60)  # type: ignore[attr-defined]
-    assert status.state == "ready" and status.documents == 4
+    status = client.app.state.admin.rebuilds.wait(60)  # type: ignore[attr-defined]
+    assert status.state == "ready" and status.documents == 4 and not status.error
     assert not searchable(client, "每人每月发放六百元")
 
 
 def test_the_last_document_cannot_be_deleted(tmp_path: Path) -> None:
     pipeline = make_pipeline(tmp_path)
-    with TestClient(create_app(pipeline.settings, pipeline=pipeline)) as client:
+    with TestClient(app_for(pipeline)) as client:
         ids = sorted(pipeline.documents)
         for doc_id in ids[:-1]:
             assert client.delete(f"/api/documents/{doc_id}", headers=BEARER).status_code == 200
@@ -244,7 +272,7 @@ def test_the_last_document_cannot_be_deleted(tmp_path: Path) -> None:
 
 def test_an_upload_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     pipeline = make_pipeline(tmp_path, max_upload_bytes=50_000)
-    with TestClient(create_app(pipeline.settings, pipeline=pipeline)) as client:
+    with TestClient(app_for(pipeline)) as client:
         token = sign_in(client)
         files = {"file": ("big.txt", ("很长的文字。" * 10_000).encode(), "text/plain")}
         response = client.post("/admin/documents", data={"csrf_token": token}, files=files)
@@ -275,6 +303,8 @@ def test_the_upload_api_adds_then_deletes(client: TestClient, pipeline: Pipeline
     assert response.status_code == 201, response.text
     body = response.json()
     assert len(body["ids"]) == 1 and body["index"]["state"] == "ready" and body["index"]["documents"] == 5
+    serving = client.app.state.service.pipeline  # type: ignore[attr-defined]
+    assert serving is not pipeline and serving.retriever.embedder is pipeline.retriever.embedder  # no second model
     assert searchable(client, "养老护理员岗位补贴每人每月发放五百元")
 
     response = client.delete(f"/api/documents/{body['ids'][0]}", params={"wait": "true"}, headers=BEARER)

@@ -145,6 +145,10 @@ def test_sign_in_upload_search_delete(page: Page) -> None:
     row = page.locator("tr", has_text=TITLE)
     expect(row.locator("td[data-label=来源]")).to_have_text("canteen.txt")
     screenshots(page, "documents")
+    page.goto("/admin/index")
+    if page.locator(".rebuild").get_attribute("data-state") == "building":
+        expect(page.locator(".rebuild progress")).to_be_visible()
+        screenshots(page, "index-building")
 
     wait_for_rebuild(page)
     screenshots(page, "index")

@@ -44,26 +44,28 @@
     })
   );
 
-  const panel = document.querySelector('.rebuild[data-state="building"]');
+  const panel = document.querySelector('.rebuild[data-state="building"], .rebuild[data-state="loading"]');
   if (panel) {
-    const seconds = panel.querySelector(".seconds");
+    const show = (selector, text) => {
+      const element = panel.querySelector(selector);
+      if (element) element.textContent = text;
+    };
     const poll = async () => {
       try {
         const response = await fetch("/admin/index/status", { headers: { Accept: "application/json" } });
-        if (!response.ok) return;
-        const status = await response.json();
-        if (status.state !== "building") {
-          window.location.reload();
-          return;
+        if (response.ok) {
+          const status = await response.json();
+          if (status.state !== "building" && status.state !== "loading" && !status.queued) {
+            window.location.reload();
+            return;
+          }
+          const percent = status.percent || 0;
+          const bar = panel.querySelector("progress");
+          if (bar) bar.value = percent;
+          show(".percent", percent);
+          show(".stage", status.stage || "");
+          if (status.eta_seconds !== null) show(".eta", Math.round(status.eta_seconds));
         }
-        if (seconds) seconds.textContent = Math.round(status.seconds);
-        let log = panel.querySelector("pre.log");
-        if (!log) {
-          log = document.createElement("pre");
-          log.className = "log";
-          panel.appendChild(log);
-        }
-        log.textContent = status.messages.join("\n");
       } catch (error) {
         // the server may be busy; the next poll tries again
       }
