@@ -259,7 +259,7 @@ def test_an_unexpected_error_is_500_without_a_traceback(
     def broken(*args: object, **kwargs: object) -> Answer:
         raise RuntimeError("secret stack detail")
 
-    monkeypatch.setattr(pipeline_seed, "ask", broken)
+    monkeypatch.setattr(pipeline_seed, "answer", broken)  # what Service.ask calls
     client = TestClient(app, raise_server_exceptions=False)
 
     response = client.post("/api/ask", json={"question": "低保怎么申请？"})
