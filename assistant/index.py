@@ -54,7 +54,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class BuildStep:
-    """Where a build is: its stage, and how many of the stage's texts are done."""
+    """Where a build is: its stage, and how much of the stage's work is done."""
 
     stage: str  # "chunking", "embedding", "lexical" or "writing"
     done: int = 0  # while embedding: characters embedded so far
@@ -320,7 +320,7 @@ def _embed_missing(
     """
     # Similar lengths in one call pad less (sentence-transformers sorts within a call only).
     order = sorted(missing, key=lambda i: len(texts[i]))
-    total = sum(len(texts[i]) for i in order)
+    total = max(1, sum(len(texts[i]) for i in order))
     done = told = 0
     step(BuildStep("embedding", 0, total))
     for start in range(0, len(order), EMBED_STEP):
