@@ -54,10 +54,10 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class BuildStep:
-    """Where a build is: its stage, and how many of the stage's texts are done."""
+    """Where a build is: its stage, and how much of the stage's work is done."""
 
     stage: str  # "chunking", "embedding", "lexical" or "writing"
-    done: int = 0
+    done: int = 0  # while embedding: characters embedded so far
     total: int = 0
 
     @property
@@ -314,19 +314,23 @@ def build_index(
 def _embed_missing(
     embedder: Embedder, texts: list[str], missing: list[int], into: np.ndarray, say: Progress, step: Steps
 ) -> None:
-    """Embed ``texts[i]`` for each i in ``missing`` into ``into[i]``, reporting progress per call."""
+    """Embed ``texts[i]`` for each i in ``missing`` into ``into[i]``, reporting progress per call.
+
+    Steps count characters, not texts: a long passage takes several times a short sentence.
+    """
     # Similar lengths in one call pad less (sentence-transformers sorts within a call only).
     order = sorted(missing, key=lambda i: len(texts[i]))
-    told = 0
-    step(BuildStep("embedding", 0, len(order)))
+    total = max(1, sum(len(texts[i]) for i in order))
+    done = told = 0
+    step(BuildStep("embedding", 0, total))
     for start in range(0, len(order), EMBED_STEP):
         batch = order[start : start + EMBED_STEP]
         into[batch] = embedder.embed_passages([texts[i] for i in batch])
-        done = start + len(batch)
-        step(BuildStep("embedding", done, len(order)))
-        if done * 10 // len(order) > told:
-            told = done * 10 // len(order)
-            say(f"embedded {done} of {len(order)} ({done * 100 // len(order)} %)")
+        done += sum(len(texts[i]) for i in batch)
+        step(BuildStep("embedding", done, total))
+        if done * 10 // total > told:
+            told = done * 10 // total
+            say(f"embedded {start + len(batch)} of {len(order)} texts ({done * 100 // total} % of the text)")
 
 
 def _activate(folder: Path, name: str) -> None:

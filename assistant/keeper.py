@@ -5,6 +5,9 @@ one) runs in a background thread while pages show its progress. A rebuild also r
 background; questions keep being answered from the previous pipeline, and the new one takes its
 place in one assignment once it is loaded, so a request sees either the old index or the new
 one, never a mix. One job runs at a time.
+
+Several server workers share one index folder: when another one rebuilt it, `follow` (called
+on requests) notices that ``CURRENT`` names another build and loads that one in the background.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from .errors import AssistantError, IndexMismatchError
-from .index import BuildStep, Progress, Steps
+from .index import BuildStep, Progress, Steps, current_build
 from .pipeline import Pipeline, build
 from .settings import Settings
 
 State = Literal["loading", "building", "ready", "failed"]
+FOLLOW_SECONDS = 5.0  # how often `follow` looks whether another process switched the index
 Loader = Callable[[Settings, Progress, Steps], Pipeline]
 Builder = Callable[[Settings, Progress, Steps], object]
 
@@ -114,6 +118,8 @@ class PipelineKeeper:
         self._job: threading.Thread | None = None
         self._status = IndexStatus(state="ready" if pipeline else "loading", serving=pipeline is not None)
         self._embed_started: float | None = None
+        self._serving_build = self._build_name() if pipeline else None
+        self._looked_at = time.monotonic()
 
     @property
     def pipeline(self) -> Pipeline | None:
@@ -153,6 +159,19 @@ class PipelineKeeper:
         """
         return self._run("building", self._rebuild)
 
+    def follow(self) -> bool:
+        """Load the index another process made current, if any (at most every few seconds).
+
+        Returns True when a reload started.
+        """
+        now = time.monotonic()
+        if self._pipeline is None or now - self._looked_at < FOLLOW_SECONDS:
+            return False
+        self._looked_at = now
+        if self._build_name() in (self._serving_build, None):
+            return False
+        return self._run("loading", self._reload)
+
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the running job; True when none runs any more."""
         job = self._job
@@ -180,6 +199,8 @@ class PipelineKeeper:
         started = time.perf_counter()
         try:
             ready = work()
+            # read after loading: if the index changed meanwhile, `follow` loads it again
+            serving_build = self._build_name()
         except AssistantError as exc:
             self._finish(started, error=str(exc))
             self._say(f"cannot load the assistant: {exc}")
@@ -188,6 +209,7 @@ class PipelineKeeper:
             self._say(f"cannot load the assistant: {type(exc).__name__}: {exc}")
         else:
             self._pipeline = ready  # one assignment: requests see the old pipeline or the new one
+            self._serving_build = serving_build
             self._finish(started)
             manifest = ready.index.manifest
             self._say(
@@ -227,6 +249,14 @@ class PipelineKeeper:
             self._status = replace(self._status, progress=1.0, eta_seconds=0.0)
         self._line("loading the new index")
         return self._load(self.settings, self._line, self._step)
+
+    def _reload(self) -> Pipeline:
+        self._line("another process rebuilt the index; loading it")
+        return self._load(self.settings, self._line, self._step)
+
+    def _build_name(self) -> str | None:
+        build = current_build(self.settings.index)
+        return build.name if build else None
 
     def _line(self, message: str) -> None:
         with self._lock:

@@ -157,6 +157,7 @@ def loaded(request: Request) -> Pipeline:
     current = shared.pipeline
     if current is None:
         raise NotReady(shared.keeper.status())
+    shared.keeper.follow()
     return current
 
 

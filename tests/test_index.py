@@ -112,9 +112,10 @@ def test_a_build_reports_its_steps_and_a_line_per_tenth_of_the_embedding(tmp_pat
     manifest = build_index(documents, tmp_path, HashingEmbedder(), tokenizer, progress=lines.append, steps=steps.append)
     embedding = [s for s in steps if s.stage == "embedding"]
     assert [s.stage for s in steps][0] == "chunking" and [s.stage for s in steps][-2:] == ["lexical", "writing"]
-    assert embedding[0].done == 0 and embedding[-1].done == embedding[-1].total == manifest.texts_embedded
+    assert embedding[0].done == 0 and embedding[-1].done == embedding[-1].total > manifest.texts_embedded
     assert [s.fraction for s in steps] == sorted(s.fraction for s in steps) and steps[-1].fraction >= 0.98
-    assert any(line.startswith(f"embedded {manifest.texts_embedded} of {manifest.texts_embedded} (100 %)") for line in lines)
+    n = manifest.texts_embedded
+    assert f"embedded {n} of {n} texts (100 % of the text)" in lines
 
 
 def test_a_shipped_build_is_installed_as_it_is_and_only_into_an_empty_folder(tmp_path, documents, tokenizer):

@@ -148,6 +148,34 @@ def test_an_index_that_no_longer_fits_is_rebuilt_at_the_first_start(script: Scri
     assert keeper.status().state == "ready"
 
 
+def test_an_index_another_worker_made_current_is_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("build-a", "build-b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "manifest.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "CURRENT").write_text("build-a\n", encoding="utf-8")
+    loaded: list[str] = []
+
+    def load(settings: Settings, progress: Progress, steps: Steps) -> Pipeline:
+        name = (settings.index / "CURRENT").read_text(encoding="utf-8").strip()
+        loaded.append(name)
+        return _pipeline(name)
+
+    monkeypatch.setattr("assistant.keeper.FOLLOW_SECONDS", 0.0)
+    keeper = PipelineKeeper(Settings(index=tmp_path), load=load)
+    assert keeper.start() and keeper.wait(WAIT)
+
+    unchanged = keeper.follow()
+    (tmp_path / "CURRENT").write_text("build-b\n", encoding="utf-8")  # another worker's rebuild
+    changed = keeper.follow()
+    assert keeper.wait(WAIT)
+
+    assert not unchanged and changed
+    assert loaded == ["build-a", "build-b"] and keeper.status().built_at == "build-b"
+    assert not keeper.follow(), "the build it serves is current again"
+
+
 def test_while_building_pages_show_progress_and_the_api_answers_503(
     script: Script, tmp_path: Path
 ) -> None:
