@@ -31,6 +31,9 @@ MAX_ZIP_RATIO = 200
 PAGE_BREAK = "\f"
 FORMATS = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
 SUPPORTED_SUFFIXES = tuple(FORMATS)
+# Signatures no text file starts with: a .txt or .html holding one of these is refused outright.
+UNMISTAKABLE = {"pdf", "zip", "docx", "xlsx", "pptx", "doc", "xls", "ppt", "png", "jpg", "gif", "webp",
+                "gz", "7z", "rar", "epub", "elf", "sqlite"}
 MIN_MAIN_TEXT = 20  # characters of article text below which a web page has none
 MIN_PAGE_TEXT = 5  # characters of a PDF page's text layer below which the page is a scan
 
@@ -100,6 +103,8 @@ def _check_content(path: Path, raw: bytes, kind: str) -> None:
     """Refuse a file whose bytes are not the format its name says (a renamed image, a zip...)."""
     guessed = filetype.guess(raw[:8192])
     found = guessed.extension if guessed else ""
+    if kind in ("text", "html") and found not in UNMISTAKABLE:
+        return  # text that happens to start like a weak signature ("BMI…" reads as a BMP); decoding decides
     expected = {"pdf": {"pdf"}, "docx": {"docx"}, "text": {""}, "html": {""}}[kind]
     if found in expected:
         return

@@ -146,3 +146,9 @@ def test_a_page_without_letters_is_one_document_titled_by_its_title_tag(tmp_path
     (document,) = ingest_paths([tmp_path / "dibao.html"]).documents
     assert document.title == "深圳市最低生活保障办事指南" and document.date == "2024-05-06"
     assert document.text.startswith("一、申请条件\n") and "ICP" not in document.text and "当前位置" not in document.text
+
+
+def test_text_that_starts_like_a_weak_file_signature_is_still_text(tmp_path: Path):
+    notes = tmp_path / "bmi.md"
+    notes.write_text("BMI标准说明\n老年人体检费用每人每年补助200元。\n", encoding="utf-8")
+    assert "每人每年补助200元" in read_file(notes).text
