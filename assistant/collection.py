@@ -18,6 +18,7 @@ import errno
 import fcntl
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -172,6 +173,40 @@ def add_files(
         if not change.changed:
             raise _NothingToCommit(change)
     return change
+
+
+def add_uploads(
+    uploads: Sequence[tuple[str, bytes]],
+    folder: Path,
+    *,
+    replace: bool = False,
+    max_bytes: int = MAX_FILE_BYTES,
+    ocr: Ocr | None | bool = True,
+    before_commit: BeforeCommit | None = None,
+) -> Change:
+    """Ingest uploaded files, given as (file name as the client sent it, content), atomically.
+
+    A name with folders or ``..``, an unknown type or content over ``max_bytes`` is skipped with a
+    reason and never written anywhere; the rest go through ``add_files``.
+    """
+    skipped: list[SkippedFile] = []
+    with tempfile.TemporaryDirectory(prefix="minzheng-upload-") as tmp:
+        paths = []
+        for name, content in uploads:
+            try:
+                check_source_name(name)
+                if len(content) > max_bytes:
+                    raise IngestError(f"{name}: {len(content)} bytes is over the {max_bytes}-byte limit; split the file")
+            except IngestError as exc:
+                skipped.append(SkippedFile(name, str(exc)))
+                continue
+            path = Path(tmp) / name
+            path.write_bytes(content)
+            paths.append(path)
+        change = (add_files(paths, folder, replace=replace, max_bytes=max_bytes, ocr=ocr, before_commit=before_commit)
+                  if paths else Change())
+    named = tuple(SkippedFile(Path(s.path).name, s.reason.replace(f"{Path(tmp)}/", "")) for s in change.skipped)
+    return dataclasses.replace(change, skipped=tuple(skipped) + named)
 
 
 def remove_documents(ids: Sequence[str], folder: Path, *, before_commit: BeforeCommit | None = None) -> Change:

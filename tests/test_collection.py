@@ -13,6 +13,7 @@ import pytest
 from assistant import cli, collection
 from assistant.collection import (
     add_files,
+    add_uploads,
     check_source_name,
     list_documents,
     prune,
@@ -252,3 +253,19 @@ def test_the_command_line_lists_replaces_removes_and_prunes(tmp_path: Path, sour
     assert "1 added" in out and "1 removed" in out, out  # the removed letter is back, the Word file gone
     assert cli.main(["documents", "list", *common]) == 0
     assert "guide.docx" not in capsys.readouterr().out
+
+
+def test_uploads_with_bad_names_or_sizes_are_refused_and_the_rest_ingest(tmp_path: Path, samples: Samples):
+    docs = tmp_path / "documents"
+    change = add_uploads(
+        [("../../evil.html", samples.html.read_bytes()), ("guide.docx", samples.docx.read_bytes()),
+         ("big.txt", "高龄津贴。".encode() * 100), ("locked.pdf", samples.encrypted_pdf.read_bytes())],
+        docs, max_bytes=100_000, ocr=False,
+    )
+    reasons = {s.path: s.reason for s in change.skipped}
+    assert "not allowed" in reasons["../../evil.html"]
+    assert reasons["locked.pdf"].startswith("locked.pdf: the PDF is encrypted"), "no temporary folder in the message"
+    assert {d.source for d in list_documents(docs)} == {"big.txt", "guide.docx"}
+    assert not list(tmp_path.rglob("evil.html"))
+    small = add_uploads([("big2.txt", "高龄津贴。".encode() * 100)], docs, max_bytes=1000, ocr=False)
+    assert "over the 1000-byte limit" in small.skipped[0].reason and not small.changed
