@@ -109,7 +109,7 @@ def _check_content(path: Path, raw: bytes, kind: str) -> None:
     if found in expected:
         return
     if kind == "docx" and found == "zip":
-        # filetype names a .docx whose parts are stored in an unusual order a zip; python-docx decides
+        # filetype calls a .docx whose parts are stored in an unusual order a plain zip; python-docx decides
         return
     what = f"a .{found} file ({guessed.mime})" if guessed else "something else (no PDF or Word signature)"
     if kind == "text" and guessed:
