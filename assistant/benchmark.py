@@ -68,7 +68,7 @@ def run_benchmark(
     with tempfile.TemporaryDirectory(prefix="minzheng-bench-") as scratch:
         folder = Path(scratch) / "index"
         say("cold build of the seed corpus (model load included)")
-        embedder = SentenceTransformerEmbedder(settings.model)
+        embedder = SentenceTransformerEmbedder(settings.model, encoder=settings.encoder)
         tokenizer = Tokenizer(load_vocabulary())
         started = time.perf_counter()
         cold = build_index(documents, folder, embedder, tokenizer)

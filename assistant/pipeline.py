@@ -28,7 +28,7 @@ def build(settings: Settings, progress: Progress | None = None) -> Index:
     """Build (or rebuild) the index from the documents folder and load it."""
     documents = load_documents(settings.documents)
     vocabulary = load_vocabulary()
-    embedder = SentenceTransformerEmbedder(settings.model)
+    embedder = SentenceTransformerEmbedder(settings.model, encoder=settings.encoder)
     build_index(documents, settings.index, embedder, Tokenizer(vocabulary), progress=progress)
     return load_index(settings.index, model=settings.model, documents=documents)
 
@@ -58,7 +58,9 @@ class Pipeline:
         documents = load_documents(settings.documents)
         vocabulary = load_vocabulary()
         tokenizer = Tokenizer(vocabulary)
-        embedder = SentenceTransformerEmbedder(settings.model, parallel_encodes=settings.parallel_encodes)
+        embedder = SentenceTransformerEmbedder(
+            settings.model, parallel_encodes=settings.parallel_encodes, encoder=settings.encoder
+        )
         if current_build(settings.index) is None:
             if not build_if_missing:
                 raise IndexMissingError(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .bundled_model import BUNDLED_MODEL_NAME
+from .embedding import ENCODERS, Encoder
 
 
 @dataclass(frozen=True)
@@ -18,17 +19,22 @@ class Settings:
     rate_limit_per_minute: int = 60
     max_question_chars: int = 1000
     parallel_encodes: int = 1  # the server sets one per core
+    encoder: Encoder = "auto"  # onnx (auto for local models), onnx-int8 or torch; see embedding
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then ``MINZHENG_*`` environment variables, then explicit overrides (None ignored)."""
         env = os.environ
+        encoder = env.get("MINZHENG_ENCODER", cls.encoder)
+        if encoder not in ENCODERS:
+            raise ValueError(f"MINZHENG_ENCODER={encoder!r} is unknown; use one of {', '.join(ENCODERS)}")
         settings = cls(
             documents=Path(env.get("MINZHENG_DOCUMENTS", cls.documents)),
             index=Path(env.get("MINZHENG_INDEX", cls.index)),
             model=env.get("MINZHENG_MODEL", cls.model),
             feedback_db=Path(env.get("MINZHENG_FEEDBACK_DB", cls.feedback_db)),
             rate_limit_per_minute=int(env.get("MINZHENG_RATE_LIMIT", cls.rate_limit_per_minute)),
+            encoder=encoder,  # type: ignore[arg-type]
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         for key in ("documents", "index", "feedback_db"):
