@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from . import api, pages
 from .errors import AssistantError
@@ -93,4 +94,13 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    if settings.trusted_proxies:
+        # The client address (rate limit, feedback hash) comes from X-Forwarded-For only when the
+        # connection is from a configured proxy; uvicorn's own proxy handling is switched off.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app with settings from the environment: what each `serve --workers N` process runs."""
+    return create_app(Settings.from_env())

@@ -18,6 +18,7 @@ from typing import TextIO
 from .answer import Answer
 from .documents import KINDS, write_documents
 from .errors import AssistantError, InputError
+from .index import current_build
 from .ingest import MAX_FILE_BYTES, ingest_paths
 from .pipeline import Pipeline, build
 from .retriever import MAX_K, MODES, SearchResult, validate_question
@@ -92,6 +93,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--feedback-db", help="SQLite file for feedback (default: feedback.sqlite3)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="server processes, each answering on one core (default: one per core)")
     _add_settings(p)
 
     p = commands.add_parser("feedback", help="feedback collected by the web service")
@@ -282,9 +285,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import create_app
 
-    # One encode per core: concurrent questions of many users are served in parallel.
-    app = create_app(replace(_settings(args), parallel_encodes=os.cpu_count() or 1))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if args.workers < 1:
+        raise InputError(f"--workers {args.workers}: give at least 1")
+    settings = _settings(args)
+    # uvicorn's own X-Forwarded-For handling would trust 127.0.0.1; the app trusts only
+    # MINZHENG_TRUSTED_PROXIES. Shutdown waits for requests in flight, at most 30 s.
+    options = {"host": args.host, "port": args.port, "log_level": "info", "proxy_headers": False,
+               "timeout_graceful_shutdown": 30}
+    if args.workers == 1:
+        # One process: one single-threaded encode per core, side by side.
+        uvicorn.run(create_app(replace(settings, parallel_encodes=os.cpu_count() or 1)), **options)  # type: ignore[arg-type]
+        return 0
+    # Worker processes read their settings from the environment: pass the flags on.
+    for flag, variable in (("documents", "MINZHENG_DOCUMENTS"), ("index", "MINZHENG_INDEX"),
+                           ("model", "MINZHENG_MODEL"), ("feedback_db", "MINZHENG_FEEDBACK_DB")):
+        if getattr(args, flag, None):
+            os.environ[variable] = str(getattr(args, flag))
+    os.environ.setdefault("MINZHENG_ENCODER_THREADS", "1")  # a worker per core, one thread each
+    if current_build(settings.index) is None:
+        _progress(f"no index in {settings.index}; building it before the workers start")
+        build(settings, progress=_progress)
+    uvicorn.run("assistant.app:create_app_from_env", factory=True, workers=args.workers, **options)  # type: ignore[arg-type]
     return 0
 
 

@@ -71,6 +71,8 @@ class SentenceTransformerEmbedder:
             about twice as fast on a CPU), "onnx-int8" its int8-quantised graph (faster, vectors
             differ slightly), "torch" sentence-transformers; "auto" is "onnx" for the bundled
             model and local folders and "torch" for hub names (export needs a local folder).
+        threads: threads of one ONNX encode; 0 lets ONNX Runtime use every core, or one per
+            encode when ``parallel_encodes`` > 1. A server worker per core wants 1.
     """
 
     def __init__(
@@ -84,6 +86,7 @@ class SentenceTransformerEmbedder:
         cache_dir: Path | None = None,
         parallel_encodes: int = 1,
         encoder: Encoder = "auto",
+        threads: int = 0,
     ) -> None:
         if not model.strip():
             raise ValueError(f"embedding model name must not be empty; use {BUNDLED_MODEL_NAME!r}")
@@ -108,6 +111,7 @@ class SentenceTransformerEmbedder:
         self._model: SentenceTransformer | OnnxEncoder | None = None
         self._lock = threading.Lock()
         self.parallel_encodes = parallel_encodes
+        self.threads = threads
         self._encode_slots = threading.BoundedSemaphore(parallel_encodes)
         self._torch_threads = 1  # torch's own thread count, read when the model loads
         self._dimension = (
@@ -212,7 +216,7 @@ class SentenceTransformerEmbedder:
                 )
             folder = bundled_model_path(self.cache_dir) if self.name == BUNDLED_MODEL_NAME else local
             # Questions of a busy server run side by side, one thread each; builds use every core.
-            threads = 1 if self.parallel_encodes > 1 else 0
+            threads = self.threads or (1 if self.parallel_encodes > 1 else 0)
             return OnnxEncoder(folder, "int8" if self.encoder == "onnx-int8" else "fp32", threads=threads)
         is_hub_name = False
         if self.name == BUNDLED_MODEL_NAME:

@@ -59,7 +59,8 @@ class Pipeline:
         vocabulary = load_vocabulary()
         tokenizer = Tokenizer(vocabulary)
         embedder = SentenceTransformerEmbedder(
-            settings.model, parallel_encodes=settings.parallel_encodes, encoder=settings.encoder
+            settings.model, parallel_encodes=settings.parallel_encodes, encoder=settings.encoder,
+            threads=settings.encoder_threads,
         )
         if current_build(settings.index) is None:
             if not build_if_missing:

@@ -20,6 +20,9 @@ class Settings:
     max_question_chars: int = 1000
     parallel_encodes: int = 1  # the server sets one per core
     encoder: Encoder = "auto"  # onnx (auto for local models), onnx-int8 or torch; see embedding
+    encoder_threads: int = 0  # threads of one ONNX encode; 0: every core (builds), 1 per server worker
+    # proxies whose X-Forwarded-For names the client (addresses or networks); none by default
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -35,6 +38,8 @@ class Settings:
             feedback_db=Path(env.get("MINZHENG_FEEDBACK_DB", cls.feedback_db)),
             rate_limit_per_minute=int(env.get("MINZHENG_RATE_LIMIT", cls.rate_limit_per_minute)),
             encoder=encoder,  # type: ignore[arg-type]
+            encoder_threads=int(env.get("MINZHENG_ENCODER_THREADS", cls.encoder_threads)),
+            trusted_proxies=tuple(p.strip() for p in env.get("MINZHENG_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         for key in ("documents", "index", "feedback_db"):
