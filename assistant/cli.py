@@ -84,7 +84,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("bench", help="measure build time, throughput, latency and memory")
     p.add_argument("--out", type=Path, default=Path("eval/reports"), help="report folder")
-    p.add_argument("--scale", action="store_true", help="also run the synthetic 100k/1M scale benchmark")
+    p.add_argument("--scale", action="store_true",
+                   help="also run the product's search and ask on synthetic 100k/1M-chunk corpora")
+    p.add_argument("--scale-engines", action="store_true",
+                   help="also time the bare engines (FAISS flat/HNSW/IVF, bm25s) on synthetic data")
     p.add_argument("--scale-sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     p.add_argument("--queries", type=int, default=200, help="timed queries per mode")
     _add_settings(p)
@@ -274,7 +277,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     paths = run_benchmark(
         _settings(args), args.out, queries=args.queries,
-        scale_sizes=args.scale_sizes if args.scale else (), progress=_progress,
+        scale_sizes=args.scale_sizes if args.scale else (),
+        engine_sizes=args.scale_sizes if args.scale_engines else (), progress=_progress,
     )
     print("report: " + ", ".join(str(p) for p in paths))
     return 0
