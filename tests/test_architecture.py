@@ -22,7 +22,7 @@ LAYERS = [
     {"composer"},
     {"pipeline", "feedback"},
     {"evaluation", "benchmark", "synthetic"},
-    {"rendering", "middleware"},
+    {"rendering", "middleware", "ratelimit"},
     {"service"},
     {"api", "pages"},
     {"app"},

@@ -41,6 +41,25 @@ def test_feedback_from_several_processes_at_once_is_all_kept(tmp_path: Path) -> 
     assert len(FeedbackStore(path).records()) == 100
 
 
+def _hit(path: str, results: object) -> None:
+    from assistant.ratelimit import RateLimiter
+
+    limiter = RateLimiter(10, Path(path))
+    results.put(sum(limiter.hit("203.0.113.5") == 0.0 for _ in range(5)))  # type: ignore[attr-defined]
+
+
+def test_the_rate_limit_holds_across_processes(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    workers = [context.Process(target=_hit, args=(str(tmp_path / "limits.sqlite3"), results)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    allowed = sum(results.get(timeout=120) for _ in workers)
+    for worker in workers:
+        worker.join(30)
+    assert allowed == 10, "15 questions from one client to three workers: exactly the limit of 10 pass"
+
+
 def test_trusted_proxies_setting_is_read_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("MINZHENG_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16")
     assert Settings.from_env().trusted_proxies == ("10.0.0.1", "192.168.0.0/16")
