@@ -309,8 +309,8 @@ class Retriever:
             ranked = np.argsort(-fused, kind="stable")[:k]
             order, fused = candidates[ranked], fused[ranked]
             dense_scores, lexical_scores = dense_scores[ranked], lexical_scores[ranked]
-            owners = np.repeat(candidates, np.diff(self.index.sentence_starts)[candidates])
-            keep = np.isin(owners, order[:SENTENCE_SCORED_HITS])
+            # the top hits' sentences, for the composer
+            keep = np.isin(candidates[self._rows_of(candidates)[1]], order[:SENTENCE_SCORED_HITS])
             rows, similarities = rows[keep], similarities[keep]
         hits = []
         for rank, i in enumerate(order):
