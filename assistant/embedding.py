@@ -23,8 +23,8 @@ from .onnx_model import OnnxEncoder
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-Encoder = Literal["auto", "onnx", "onnx-int8", "torch"]
-ENCODERS: tuple[Encoder, ...] = ("auto", "onnx", "onnx-int8", "torch")
+Encoder = Literal["auto", "onnx", "torch"]
+ENCODERS: tuple[Encoder, ...] = ("auto", "onnx", "torch")
 
 _POOLING_MODES = (
     "pooling_mode_cls_token",
@@ -68,8 +68,8 @@ class SentenceTransformerEmbedder:
         parallel_encodes: encodes allowed at once; above 1, each runs single-threaded, which
             a web server under concurrent load wants (one per core).
         encoder: "onnx" runs the model's exported ONNX graph with ONNX Runtime (same vectors,
-            about twice as fast on a CPU), "onnx-int8" its int8-quantised graph (faster, vectors
-            differ slightly), "torch" sentence-transformers; "auto" is "onnx" for the bundled
+            about twice as fast on a CPU), "torch" sentence-transformers (int8 weights are not
+            offered: they cost 2.7 to 4.8 points on the evaluation, see eval/reports/speed.md); "auto" is "onnx" for the bundled
             model and local folders and "torch" for hub names (export needs a local folder).
         threads: threads of one ONNX encode; 0 lets ONNX Runtime use every core, or one per
             encode when ``parallel_encodes`` > 1. A server worker per core wants 1.
@@ -217,7 +217,7 @@ class SentenceTransformerEmbedder:
             folder = bundled_model_path(self.cache_dir) if self.name == BUNDLED_MODEL_NAME else local
             # Questions of a busy server run side by side, one thread each; builds use every core.
             threads = self.threads or (1 if self.parallel_encodes > 1 else 0)
-            return OnnxEncoder(folder, "int8" if self.encoder == "onnx-int8" else "fp32", threads=threads)
+            return OnnxEncoder(folder, "fp32", threads=threads)
         is_hub_name = False
         if self.name == BUNDLED_MODEL_NAME:
             source = str(bundled_model_path(self.cache_dir))

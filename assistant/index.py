@@ -125,8 +125,8 @@ def _embedding_key(model: str, text: str) -> str:
 
 
 def vector_identity(embedder: Embedder) -> str:
-    """What embedding reuse keys on: the model, plus the int8 mark for quantised vectors."""
-    return embedder.name + ("#int8" if _encoder(embedder) == "onnx-int8" else "")
+    """What embedding reuse keys on: the model (torch and fp32 ONNX give the same vectors)."""
+    return embedder.name
 
 
 def _encoder(embedder: Embedder) -> str:

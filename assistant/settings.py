@@ -19,7 +19,7 @@ class Settings:
     rate_limit_per_minute: int = 60
     max_question_chars: int = 1000
     parallel_encodes: int = 1  # the server sets one per core
-    encoder: Encoder = "auto"  # onnx (auto for local models), onnx-int8 or torch; see embedding
+    encoder: Encoder = "auto"  # onnx (auto for local models) or torch; see embedding
     encoder_threads: int = 0  # threads of one ONNX encode; 0: every core (builds), 1 per server worker
     # proxies whose X-Forwarded-For names the client (addresses or networks); none by default
     trusted_proxies: tuple[str, ...] = ()
