@@ -73,8 +73,8 @@ def embedding_speed(questions: list[str]) -> dict[str, dict[str, float]]:
     return out
 
 
-def build_speed(settings: Settings) -> dict[str, float]:
-    documents = load_documents(settings.documents)
+def build_speed(settings: Settings, limit: int | None) -> dict[str, float]:
+    documents = load_documents(settings.documents)[:limit]
     tokenizer = Tokenizer(load_vocabulary())
     out = {}
     for encoder in ("torch", "onnx"):
@@ -84,6 +84,7 @@ def build_speed(settings: Settings) -> dict[str, float]:
             started = time.perf_counter()
             build_index(documents, Path(scratch), embedder, tokenizer)
             out[f"{encoder}_seconds"] = round(time.perf_counter() - started, 1)
+    out["documents"] = len(documents)
     return out
 
 
@@ -138,6 +139,7 @@ def main() -> int:
     parser.add_argument("--questions", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--no-builds", action="store_true", help="skip the two cold seed builds")
+    parser.add_argument("--build-documents", type=int, help="build only the first N seed documents (a busy machine)")
     parser.add_argument("--out", type=Path, default=REPO / "eval" / "reports")
     args = parser.parse_args()
     settings = Settings.from_env()
@@ -148,7 +150,7 @@ def main() -> int:
     report["embedding"] = embedding_speed(questions)
     if not args.no_builds:
         print("seed builds", file=sys.stderr)
-        report["build"] = build_speed(settings)
+        report["build"] = build_speed(settings, args.build_documents)
     print("in-process ask", file=sys.stderr)
     report["in_process"] = in_process(settings, questions)
     print("HTTP", file=sys.stderr)
