@@ -103,8 +103,8 @@ def _search(index: faiss.Index, vector: np.ndarray, k: int, allowed: np.ndarray 
         bitmap = np.packbits(allowed, bitorder="little")  # kept alive while the selector is used
         selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bitmap))
         params = (
-            faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)
-            if isinstance(index, faiss.IndexHNSW) else faiss.SearchParameters(sel=selector)
+            faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch)  # type: ignore[attr-defined]
+            if isinstance(index, faiss.IndexHNSW) else faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         )
         _, ids = index.search(query, k, params=params)
     found = ids[0]

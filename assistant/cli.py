@@ -298,7 +298,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                "timeout_graceful_shutdown": 30}
     if args.workers == 1:
         # One process: one single-threaded encode per core, side by side.
-        uvicorn.run(create_app(replace(settings, parallel_encodes=os.cpu_count() or 1)), **options)  # type: ignore[arg-type]
+        uvicorn.run(create_app(replace(settings, parallel_encodes=os.cpu_count() or 1)), **options)
         return 0
     # Worker processes read their settings from the environment: pass the flags on.
     for flag, variable in (("documents", "MINZHENG_DOCUMENTS"), ("index", "MINZHENG_INDEX"),
@@ -309,7 +309,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if current_build(settings.index) is None:
         _progress(f"no index in {settings.index}; building it before the workers start")
         build(settings, progress=_progress)
-    uvicorn.run("assistant.app:create_app_from_env", factory=True, workers=args.workers, **options)  # type: ignore[arg-type]
+    uvicorn.run("assistant.app:create_app_from_env", factory=True, workers=args.workers, **options)
     return 0
 
 

@@ -327,7 +327,7 @@ def dense_index_for(vectors: np.ndarray, *, fp16: bool = False) -> tuple[faiss.I
         index.add(vectors)
         return index, {"kind": "flat" + suffix}
     index = (
-        faiss.IndexHNSWSQ(dimension, faiss.ScalarQuantizer.QT_fp16, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        faiss.IndexHNSWSQ(dimension, faiss.ScalarQuantizer.QT_fp16, HNSW_M, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
         if fp16 else faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
     )
     index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION

@@ -37,7 +37,7 @@ class Settings:
             model=env.get("MINZHENG_MODEL", cls.model),
             feedback_db=Path(env.get("MINZHENG_FEEDBACK_DB", cls.feedback_db)),
             rate_limit_per_minute=int(env.get("MINZHENG_RATE_LIMIT", cls.rate_limit_per_minute)),
-            encoder=encoder,  # type: ignore[arg-type]
+            encoder=encoder,
             encoder_threads=int(env.get("MINZHENG_ENCODER_THREADS", cls.encoder_threads)),
             trusted_proxies=tuple(p.strip() for p in env.get("MINZHENG_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )

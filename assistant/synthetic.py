@@ -62,7 +62,7 @@ class _SentencePool:
     def __init__(self, seed_index: Path) -> None:
         index = load_index(seed_index)
         texts: dict[str, int] = {}
-        rows = []
+        rows: list[int] = []
         for row, (chunk_number, start, end) in enumerate(index.sentence_spans.tolist()):
             document = index.documents[index.chunks[chunk_number].doc_id]
             text = document.text[start:end].strip()
@@ -78,7 +78,7 @@ class _SentencePool:
     def documents(self, chunks: int, seed: int) -> list[Document]:
         rng = np.random.default_rng(seed)
         lengths = np.array([len(t) for t in self.texts])
-        documents = []
+        documents: list[Document] = []
         total = 0
         target = chunks * 300  # the seed corpus averages about 300 characters per chunk
         while total < target:
@@ -130,7 +130,7 @@ class _PoolEmbedder:
         return out
 
 
-def _build(settings: Settings, seed_index: Path, chunks: int, folder: Path, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _build(settings: Settings, seed_index: Path, chunks: int, folder: Path, queue: multiprocessing.Queue) -> None:
     pool = _SentencePool(seed_index)
     documents = pool.documents(chunks, seed=chunks)
     write_documents(documents, folder / "documents")
@@ -144,7 +144,7 @@ def _build(settings: Settings, seed_index: Path, chunks: int, folder: Path, queu
     })
 
 
-def _serve(settings: Settings, folder: Path, questions: Sequence[str], queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+def _serve(settings: Settings, folder: Path, questions: Sequence[str], queue: multiprocessing.Queue) -> None:
     local = replace(settings, index=folder / "index", documents=folder / "documents")
     started = time.perf_counter()
     pipeline = Pipeline.load(local, build_if_missing=False)
