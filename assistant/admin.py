@@ -28,7 +28,7 @@ from .drafts import feedback_case, unanswered_cases, write_cases
 from .errors import AssistantError, InputError
 from .ingest import SkippedFile
 from .library import Change, Library, Rebuilds
-from .middleware import RateLimiter
+from .ratelimit import RateLimiter
 from .service import Service, ServiceDep, client, ordered, service
 from .unanswered import TopicGroup, redact
 
@@ -58,7 +58,11 @@ def install(app: FastAPI, shared: Service) -> None:
     app.state.admin = AdminState(
         library=Library(shared.settings),
         rebuilds=Rebuilds(shared.keeper),
-        sign_ins=RateLimiter(SIGN_INS_PER_MINUTE),
+        # counted across worker processes, beside the feedback file like the questions' limit
+        sign_ins=RateLimiter(
+            SIGN_INS_PER_MINUTE,
+            shared.settings.feedback_db.with_name(shared.settings.feedback_db.stem + ".signins.sqlite3"),
+        ),
     )
     app.include_router(router)
     app.include_router(api_router)

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from . import admin, api, pages
 from .errors import AssistantError
@@ -101,4 +102,13 @@ def create_app(
         max_bytes=MAX_BODY_BYTES,
         uploads=dict.fromkeys(admin.UPLOAD_PATHS, settings.max_upload_bytes),
     )
+    if settings.trusted_proxies:
+        # The client address (rate limit, feedback hash) comes from X-Forwarded-For only when the
+        # connection is from a configured proxy; uvicorn's own proxy handling is switched off.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app with settings from the environment: what each `serve --workers N` process runs."""
+    return create_app(Settings.from_env())

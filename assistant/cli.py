@@ -100,7 +100,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("bench", help="measure build time, throughput, latency and memory")
     p.add_argument("--out", type=Path, default=Path("eval/reports"), help="report folder")
-    p.add_argument("--scale", action="store_true", help="also run the synthetic 100k/1M scale benchmark")
+    p.add_argument("--scale", action="store_true",
+                   help="also run the product's search and ask on synthetic 100k/1M-chunk corpora")
+    p.add_argument("--scale-engines", action="store_true",
+                   help="also time the bare engines (FAISS flat/HNSW/IVF, bm25s) on synthetic data")
     p.add_argument("--scale-sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     p.add_argument("--queries", type=int, default=200, help="timed queries per mode")
     _add_settings(p)
@@ -109,6 +112,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--feedback-db", help="SQLite file for feedback (default: feedback.sqlite3)")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="server processes, each answering on one core (default: one per core)")
     _add_settings(p)
 
     p = commands.add_parser("feedback", help="feedback collected by the web service")
@@ -350,7 +355,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     paths = run_benchmark(
         _settings(args), args.out, queries=args.queries,
-        scale_sizes=args.scale_sizes if args.scale else (), progress=_progress,
+        scale_sizes=args.scale_sizes if args.scale else (),
+        engine_sizes=args.scale_sizes if args.scale_engines else (), progress=_progress,
     )
     print("report: " + ", ".join(str(p) for p in paths))
     return 0
@@ -361,9 +367,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import create_app
 
-    # One encode per core: concurrent questions of many users are served in parallel.
-    app = create_app(replace(_settings(args), parallel_encodes=os.cpu_count() or 1))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if args.workers < 1:
+        raise InputError(f"--workers {args.workers}: give at least 1")
+    settings = _settings(args)
+    # uvicorn's own X-Forwarded-For handling would trust 127.0.0.1; the app trusts only
+    # MINZHENG_TRUSTED_PROXIES. Shutdown waits for requests in flight, at most 30 s.
+    options = {"host": args.host, "port": args.port, "log_level": "info", "proxy_headers": False,
+               "timeout_graceful_shutdown": 30}
+    if args.workers == 1:
+        # One process: one single-threaded encode per core, side by side.
+        uvicorn.run(create_app(replace(settings, parallel_encodes=os.cpu_count() or 1)), **options)
+        return 0
+    # Worker processes read their settings from the environment: pass the flags on.
+    for flag, variable in (("documents", "MINZHENG_DOCUMENTS"), ("index", "MINZHENG_INDEX"),
+                           ("model", "MINZHENG_MODEL"), ("feedback_db", "MINZHENG_FEEDBACK_DB")):
+        if getattr(args, flag, None):
+            os.environ[variable] = str(getattr(args, flag))
+    os.environ.setdefault("MINZHENG_ENCODER_THREADS", "1")  # a worker per core, one thread each
+    # Each worker listens at once; the first installs the shipped index or builds, the others
+    # wait for that build and load it (keeper.py).
+    uvicorn.run("assistant.app:create_app_from_env", factory=True, workers=args.workers, **options)
     return 0
 
 

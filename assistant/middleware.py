@@ -1,14 +1,10 @@
-"""Request limits and headers: the per-client rate limit, the body size limit, security headers."""
+"""Request limits and headers: the body size limit, security headers (the rate limit: ratelimit)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import re
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
 
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
@@ -16,7 +12,6 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 16 * 1024
-RATE_WINDOW_SECONDS = 60.0
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -32,46 +27,6 @@ _SWAGGER_POLICY = _DOCS_POLICY.format(scripts="{scripts}", styles="", workers=""
 _REDOC_POLICY = _DOCS_POLICY.format(scripts="{scripts}", styles=" 'unsafe-inline'", workers="worker-src blob:; ")
 DOCS_POLICIES = {"/docs": _SWAGGER_POLICY, "/docs/oauth2-redirect": _SWAGGER_POLICY, "/redoc": _REDOC_POLICY}
 INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
-
-
-class RateLimiter:
-    """A sliding-window log per client: at most ``limit`` requests in any ``window`` seconds."""
-
-    max_clients = 10_000
-
-    def __init__(
-        self,
-        limit: int,
-        window: float = RATE_WINDOW_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._log: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, client: str) -> float:
-        """Count a request; return 0 when it is allowed, else the seconds until one will be."""
-        if self.limit <= 0:
-            return 0.0
-        now = self.clock()
-        with self._lock:
-            log = self._log.setdefault(client, deque())
-            while log and log[0] <= now - self.window:
-                log.popleft()
-            if len(log) >= self.limit:
-                return log[0] + self.window - now
-            log.append(now)
-            if len(self._log) > self.max_clients:
-                self._forget_idle(now)
-            return 0.0
-
-    def _forget_idle(self, now: float) -> None:
-        for client in [
-            c for c, log in self._log.items() if not log or log[-1] <= now - self.window
-        ]:
-            del self._log[client]
 
 
 class BodyTooLarge(HTTPException):

@@ -44,7 +44,7 @@ def build(
     """Build (or rebuild) the index from the documents folder (or the given documents) and load it."""
     documents = load_documents(settings.documents) if documents is None else documents
     vocabulary = load_vocabulary()
-    embedder = SentenceTransformerEmbedder(settings.model)
+    embedder = SentenceTransformerEmbedder(settings.model, encoder=settings.encoder)
     if current_build(settings.index) is None:  # the shipped vectors are reused for unchanged text
         install_bundled(settings.bundled_index, settings.index, settings.model)
     build_index(documents, settings.index, embedder, Tokenizer(vocabulary), progress=progress, steps=steps)
@@ -101,7 +101,10 @@ class Pipeline:
         documents = load_documents(settings.documents)
         vocabulary = load_vocabulary()
         tokenizer = Tokenizer(vocabulary)
-        embedder = SentenceTransformerEmbedder(settings.model, parallel_encodes=settings.parallel_encodes)
+        embedder = SentenceTransformerEmbedder(
+            settings.model, parallel_encodes=settings.parallel_encodes, encoder=settings.encoder,
+            threads=settings.encoder_threads,
+        )
         if current_build(settings.index) is None:
             if not build_if_missing:
                 raise IndexMissingError(

@@ -26,8 +26,8 @@ from .documents import KINDS, Document, is_valid_doc_id
 from .errors import AssistantError, InputError
 from .feedback import FeedbackStore
 from .keeper import IndexStatus, PipelineKeeper
-from .middleware import RateLimiter
 from .pipeline import Pipeline
+from .ratelimit import RateLimiter
 from .rendering import template_environment
 from .retriever import validate_question
 from .settings import Settings
@@ -58,7 +58,11 @@ class Service:
         return cls(
             settings=settings,
             feedback=FeedbackStore(settings.feedback_db),
-            limiter=RateLimiter(settings.rate_limit_per_minute),
+            # beside the feedback file, so every worker process counts in the same place
+            limiter=RateLimiter(
+                settings.rate_limit_per_minute,
+                settings.feedback_db.with_name(settings.feedback_db.stem + ".ratelimit.sqlite3"),
+            ),
             unanswered=UnansweredStore(settings.feedback_db),
             templates=template_environment(
                 kinds=KINDS, max_question_chars=settings.max_question_chars

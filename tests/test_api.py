@@ -18,8 +18,9 @@ from assistant.answer import Answer, Citation, Conflict, Fact
 from assistant.app import create_app
 from assistant.errors import InputError
 from assistant.feedback import FeedbackRecord, FeedbackStore
-from assistant.middleware import MAX_BODY_BYTES, RateLimiter
+from assistant.middleware import MAX_BODY_BYTES
 from assistant.pipeline import Pipeline
+from assistant.ratelimit import RateLimiter
 from assistant.rendering import answer_segments, copy_text, group_facts, highlight, split_markers
 from assistant.settings import Settings
 
@@ -211,16 +212,15 @@ def test_the_rate_limit_answers_429_with_retry_after(
     assert search.status_code == 200, "only asking is limited"
 
 
-def test_the_rate_limiter_window_slides() -> None:
-    now = [0.0]
-    limiter = RateLimiter(2, window=60, clock=lambda: now[0])
+def test_the_rate_limit_is_shared_by_every_worker_through_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "limits.sqlite3"
+    worker_a, worker_b = RateLimiter(3, path), RateLimiter(3, path)  # as two processes would hold
 
-    assert [limiter.hit("a"), limiter.hit("a")] == [0.0, 0.0]
-    now[0] = 15.0
-    assert limiter.hit("a") == pytest.approx(45.0)
-    assert limiter.hit("b") == 0.0, "clients are limited separately"
-    now[0] = 60.5
-    assert limiter.hit("a") == 0.0
+    assert [worker_a.hit("a"), worker_b.hit("a"), worker_a.hit("a")] == [0.0, 0.0, 0.0]
+    wait = worker_b.hit("a")
+    assert 1.0 <= wait <= 120.0, "the fourth question in a minute waits, whichever worker gets it"
+    assert worker_b.hit("b") == 0.0, "clients are limited separately"
+    assert RateLimiter(0, path).hit("a") == 0.0, "0 switches the limit off"
 
 
 def test_503_until_the_pipeline_is_loaded(settings_seed: Settings) -> None:
