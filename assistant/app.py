@@ -19,7 +19,7 @@ from .errors import AssistantError
 from .middleware import MAX_BODY_BYTES, BodyLimitMiddleware, SecurityHeadersMiddleware
 from .pipeline import Pipeline
 from .rendering import WEB_DIR
-from .service import Service, status_for, validation_message, wants_html
+from .service import Service, http_problem, status_for, validation_message, wants_html
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -63,30 +63,38 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        detail, code = http_problem(exc)
         if wants_html(request):
-            response: Response = shared.error_page(request, exc.status_code, str(exc.detail))
+            response: Response = shared.error_page(request, exc.status_code, detail)
             response.headers.update(exc.headers or {})
             return response
         return JSONResponse(
-            {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+            {"detail": detail, "code": code}, status_code=exc.status_code, headers=exc.headers
         )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if wants_html(request):
             return shared.error_page(request, 422, validation_message(exc))
-        return JSONResponse({"detail": validation_message(exc)}, status_code=422)
+        return JSONResponse(
+            {"detail": validation_message(exc), "code": "invalid_request"}, status_code=422
+        )
 
     @app.exception_handler(AssistantError)
     async def assistant_error(request: Request, exc: AssistantError) -> Response:
         if wants_html(request):
-            return shared.error_page(request, status_for(exc), str(exc))
-        return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+            return shared.error_page(request, status_for(exc), exc.chinese)
+        return JSONResponse(
+            {"detail": exc.chinese, "code": exc.code}, status_code=status_for(exc)
+        )
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
         logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
+        detail = f"服务出了点问题，请稍后再试，或拨打{shared.contact}。"
+        if wants_html(request):
+            return shared.error_page(request, 500, detail)
+        return JSONResponse({"detail": detail, "code": "internal_error"}, status_code=500)
 
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -21,13 +21,23 @@ from starlette.exceptions import HTTPException
 from .answer import Answer
 from .documents import KINDS, Document, is_valid_doc_id
 from .errors import AssistantError, InputError
-from .feedback import FeedbackStore
+from .feedback import MAX_COMMENT_CHARS, FeedbackStore
 from .middleware import RateLimiter
 from .pipeline import Pipeline
-from .rendering import template_environment
+from .rendering import MODE_COOKIE, contact_line, template_environment
 from .retriever import validate_question
 from .settings import Settings
 from .understanding import MAX_HISTORY
+
+
+class Problem(HTTPException):
+    """An HTTP error whose ``detail`` is Chinese for people and ``code`` English for programs."""
+
+    def __init__(
+        self, status_code: int, detail: str, code: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status_code, detail, headers=headers)
+        self.code = code
 
 
 @dataclass
@@ -50,15 +60,31 @@ class Service:
             feedback=FeedbackStore(settings.feedback_db),
             limiter=RateLimiter(settings.rate_limit_per_minute),
             templates=template_environment(
-                kinds=KINDS, max_question_chars=settings.max_question_chars
+                kinds=KINDS,
+                max_question_chars=settings.max_question_chars,
+                max_comment_chars=MAX_COMMENT_CHARS,
+                hotline=contact_line(settings.contact_phone),
+                contact_phone=settings.contact_phone,
             ),
             pipeline=pipeline,
         )
 
+    @property
+    def contact(self) -> str:
+        """Whom a person should call: the bureau's number when configured, and 12345."""
+        return contact_line(self.settings.contact_phone)
+
     def render(
         self, request: Request, template: str, status_code: int = 200, **context: object
     ) -> HTMLResponse:
-        html = self.templates.get_template(template).render(request=request, **context)
+        """A page, in 长辈模式 when the mode cookie says so."""
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        html = self.templates.get_template(template).render(
+            request=request,
+            elder=request.cookies.get(MODE_COOKIE) == "elder",
+            here=here if request.method == "GET" else request.url.path,
+            **context,
+        )
         return HTMLResponse(html, status_code=status_code)
 
     def error_page(self, request: Request, status_code: int, detail: str) -> HTMLResponse:
@@ -70,10 +96,10 @@ class Service:
         """Count a question from this client; 429 when it asks too often."""
         wait = self.limiter.hit(client(request))
         if wait > 0:
-            raise HTTPException(
+            raise Problem(
                 429,
-                f"too many questions; at most {self.limiter.limit} a minute, "
-                f"try again in {math.ceil(wait)} s",
+                f"提问太频繁了：每分钟最多 {self.limiter.limit} 个问题，请 {math.ceil(wait)} 秒后再试。",
+                "rate_limited",
                 headers={"Retry-After": str(math.ceil(wait))},
             )
 
@@ -106,13 +132,14 @@ def loaded(request: Request) -> Pipeline:
     """The app's pipeline, or 503 while it is loading (or could not be loaded)."""
     shared = service(request)
     if shared.pipeline is None:
-        reason = shared.load_error
-        detail = (
-            f"the assistant is not available: {reason}"
-            if reason
-            else "the assistant is still loading"
-        )
-        raise HTTPException(503, detail, headers={"Retry-After": "10"})
+        if shared.load_error:
+            raise Problem(
+                503,
+                f"问答服务暂时不可用，请稍后再试（{shared.load_error}）",
+                "unavailable",
+                headers={"Retry-After": "10"},
+            )
+        raise Problem(503, "问答服务正在准备中，请稍后再试。", "loading", headers={"Retry-After": "10"})
     return shared.pipeline
 
 
@@ -131,22 +158,62 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+# pydantic's error types, said in Chinese; {limit} is the bound the request passed
+VALIDATION_MESSAGES = {
+    "missing": "缺少这一项",
+    "extra_forbidden": "没有这一项，请去掉",
+    "string_type": "应是文字",
+    "int_type": "应是整数",
+    "int_parsing": "应是整数",
+    "list_type": "应是列表",
+    "bool_type": "应是 true 或 false",
+    "string_too_short": "不能为空",
+    "string_too_long": "太长了，最多 {limit} 个字",
+    "too_long": "太多了，最多 {limit} 项",
+    "greater_than_equal": "不能小于 {limit}",
+    "less_than_equal": "不能大于 {limit}",
+}
+
+
 def validation_message(exc: RequestValidationError) -> str:
+    """The first problem of a request that failed validation, as one Chinese line."""
     errors = exc.errors()
     if not errors:
-        return "the request is not valid"
+        return "请求的格式不对。"
     first = errors[0]
     if first.get("type") == "json_invalid":
-        message = "the request body is not valid JSON"
+        message = "请求的内容不是有效的 JSON。"
     else:
         location = [str(part) for part in first.get("loc", ())]
         if len(location) > 1 and location[0] in ("body", "query", "path", "header"):
             location = location[1:]
         name = ".".join(location) or "request"
-        message = f"{name}: {str(first.get('msg', 'is not valid')).removeprefix('Value error, ')}"
+        context = first.get("ctx") or {}
+        limit = next(
+            (context[key] for key in ("max_length", "ge", "le", "min_length") if key in context), ""
+        )
+        said = VALIDATION_MESSAGES.get(str(first.get("type")), "的值不符合要求")
+        message = f"{name}: {said.format(limit=limit)}"
     if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+        message += f"（另有 {len(errors) - 1} 处问题）"
     return message
+
+
+# what Starlette's own errors (an unknown path, a wrong method) say, in Chinese
+HTTP_PROBLEMS = {
+    400: ("请求无法处理。", "bad_request"),
+    404: ("没有找到这个页面。", "not_found"),
+    405: ("不支持这种请求方式。", "method_not_allowed"),
+    413: ("提交的内容太大了。", "body_too_large"),
+}
+
+
+def http_problem(exc: HTTPException) -> tuple[str, str]:
+    """The Chinese detail and the English code for an HTTP error."""
+    code = getattr(exc, "code", None)
+    if isinstance(code, str):
+        return str(exc.detail), code
+    return HTTP_PROBLEMS.get(exc.status_code, ("请求无法处理。", f"http_{exc.status_code}"))
 
 
 def status_for(exc: AssistantError) -> int:
@@ -156,7 +223,7 @@ def status_for(exc: AssistantError) -> int:
 def find_document(pipeline: Pipeline, doc_id: str) -> Document:
     document = pipeline.documents.get(doc_id) if is_valid_doc_id(doc_id) else None
     if document is None:
-        raise HTTPException(404, f"no document with id {doc_id!r}")
+        raise Problem(404, f"没有编号为“{doc_id}”的文件。", "document_not_found")
     return document
 
 

@@ -18,6 +18,7 @@ class Settings:
     rate_limit_per_minute: int = 60
     max_question_chars: int = 1000
     parallel_encodes: int = 1  # the server sets one per core
+    contact_phone: str = ""  # the bureau's public consultation number, shown beside 12345
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -29,6 +30,7 @@ class Settings:
             model=env.get("MINZHENG_MODEL", cls.model),
             feedback_db=Path(env.get("MINZHENG_FEEDBACK_DB", cls.feedback_db)),
             rate_limit_per_minute=int(env.get("MINZHENG_RATE_LIMIT", cls.rate_limit_per_minute)),
+            contact_phone=env.get("MINZHENG_CONTACT_PHONE", cls.contact_phone).strip(),
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         for key in ("documents", "index", "feedback_db"):

@@ -20,7 +20,7 @@ LAYERS = [
     {"retriever"},
     {"agreement"},
     {"composer"},
-    {"pipeline", "feedback"},
+    {"pipeline", "feedback", "suggestions"},
     {"evaluation", "benchmark"},
     {"rendering", "middleware"},
     {"service"},
