@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from .answer import Answer
 from .documents import KINDS, Document, is_valid_doc_id
 from .errors import AssistantError, InputError
-from .feedback import MAX_COMMENT_CHARS, FeedbackStore
+from .feedback import FeedbackStore
 from .middleware import RateLimiter
 from .pipeline import Pipeline
 from .rendering import MODE_COOKIE, contact_line, template_environment
@@ -62,7 +62,6 @@ class Service:
             templates=template_environment(
                 kinds=KINDS,
                 max_question_chars=settings.max_question_chars,
-                max_comment_chars=MAX_COMMENT_CHARS,
                 hotline=contact_line(settings.contact_phone),
                 contact_phone=settings.contact_phone,
             ),
@@ -132,10 +131,10 @@ def loaded(request: Request) -> Pipeline:
     """The app's pipeline, or 503 while it is loading (or could not be loaded)."""
     shared = service(request)
     if shared.pipeline is None:
-        if shared.load_error:
+        if shared.load_error:  # the reason, in English for maintainers, is in /healthz and the log
             raise Problem(
                 503,
-                f"问答服务暂时不可用，请稍后再试（{shared.load_error}）",
+                "问答服务暂时不可用，请稍后再试，或联系网站管理员。",
                 "unavailable",
                 headers={"Retry-After": "10"},
             )
