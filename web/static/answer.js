@@ -263,7 +263,17 @@
       holder.appendChild(facts);
     }
     if (!fold && hasConflicts) holder.appendChild(conflictsCard(answer, citations, newTab, false));
-    if (answer.citations && answer.citations.length) holder.appendChild(sourcesSection(answer, newTab, citizen));
+    if (answer.citations && answer.citations.length) {
+      var list = sourcesSection(answer, newTab, citizen);
+      if (citizen && !fold) {
+        // as the template: each marker already opens its document; the list is one tap away
+        var more = el("details", "sources-more");
+        more.appendChild(el("summary", "", "出处：" + answer.citations.length + " 份文件"));
+        more.appendChild(list);
+        list = more;
+      }
+      holder.appendChild(list);
+    }
     if (citizen && !fold) root.appendChild(renderTools(answer));
     return root;
   }
