@@ -22,7 +22,7 @@ NUMBERING = re.compile(
 # headings that name a part of the letter, not a topic a citizen would ask about
 GENERIC = re.compile(
     r"(基本情况|概况|主要(举措|措施|做法|工作|成效)|下一步|工作(成效|思路|计划|安排)|总体要求|"
-    r"指导思想|基本原则|发展目标|保障措施|答复意见|有关建议|背景|现状|问题|^其他)"
+    r"指导思想|基本原则|发展目标|保障措施|答复意见|有关建议|背景|现状|问题|形势|党的领导|组织领导|^其他)"
 )
 TRAILING = re.compile(r"(的)?(建议|提案|意见|答复|策略|工作)$")
 MIN_CHARS, MAX_CHARS = 4, 15
@@ -48,22 +48,29 @@ def suggest(chunks: Sequence[Chunk], answer: Answer, limit: int = MAX_SUGGESTION
         if chunk.doc_id in wanted:
             by_doc.setdefault(chunk.doc_id, []).append(chunk)
     seen = {topic_of(c.heading) for doc in by_doc.values() for c in doc if _holds(c, places)}
-    found: list[str] = []
+    # each source's neighbouring topics, nearest first
+    rounds: list[list[str]] = []
     for doc_id, start in places:
         ordered = sorted(by_doc.get(doc_id, ()), key=lambda c: c.ordinal)
         here = next((i for i, c in enumerate(ordered) if c.start <= start < c.end), None)
         if here is None:
             continue
-        for step in NEIGHBOURS:
-            if not 0 <= here + step < len(ordered):
-                continue
-            topic = topic_of(ordered[here + step].heading)
-            if topic and topic not in seen and topic not in answer.question:
-                seen.add(topic)
-                found.append(f"{topic}有哪些具体做法？")
-                break  # one per source, so the suggestions spread over the cited documents
-        if len(found) >= limit:
-            break
+        near = [ordered[here + step] for step in NEIGHBOURS if 0 <= here + step < len(ordered)]
+        rounds.append([topic_of(chunk.heading) for chunk in near])
+    found: list[str] = []
+    # one topic per source first, so the suggestions spread over the cited documents; then more
+    for depth in range(2):
+        for topics in rounds:
+            taken = 0
+            for topic in topics:
+                if len(found) >= limit or taken > depth:
+                    break
+                if topic and topic not in seen and topic not in answer.question:
+                    seen.add(topic)
+                    found.append(f"{topic}有哪些具体做法？")
+                    taken += 1
+            if len(found) >= limit:
+                return tuple(found)
     return tuple(found)
 
 

@@ -62,3 +62,20 @@ def test_a_topic_the_question_already_names_is_not_suggested() -> None:
     chunks = [_chunk("a", 0, "(一)推进颐年卡线上办理"), _chunk("a", 1, "(二)优化高龄津贴办理流程")]
 
     assert suggest(chunks, _cited("a", 50, question="优化高龄津贴办理流程是什么")) == ()
+
+
+def test_one_source_gives_more_than_one_suggestion_when_it_is_the_only_one() -> None:
+    chunks = [
+        _chunk("a", 0, "(一)推进颐年卡线上办理"),
+        _chunk("a", 1, "(二)优化高龄津贴办理流程"),
+        _chunk("a", 2, "(三)扩大老年人优待范围"),
+        _chunk("a", 3, "(四)建设长者饭堂"),
+    ]
+
+    found = suggest(chunks, _cited("a", 150))
+
+    assert found == (
+        "扩大老年人优待范围有哪些具体做法？",
+        "推进颐年卡线上办理有哪些具体做法？",
+        "建设长者饭堂有哪些具体做法？",
+    )
