@@ -612,3 +612,34 @@ def test_screenshots(browser: Browser, served: Served, device: str, mode: str) -
         context.close()
     for name in (*PAGES, "followup"):
         assert (SCREENSHOTS / f"{name}-{mode}-{device}.png").stat().st_size > 10_000
+
+
+_ANSWER_PARTS = """bot => ['.answer-lead', '.answer-text:not(.answer-lead)', '.facts', '.conflicts', '.sources',
+  'details.more > summary', 'details.sources-more > summary', '.hotline', 'button.speak', 'button.copy-answer']
+  .map(selector => selector + ': ' + Array.from(bot.querySelectorAll(selector))
+    .map(el => el.textContent.replace(/\\s+/g, '')).join(' / '))"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_script_renders_an_answer_as_the_server_does(browser: Browser, served: Served, mode: str) -> None:
+    scripted = _context(browser, served, "phone", mode)
+    plain = _context(browser, served, "phone", mode, java_script_enabled=False)
+    try:
+        page = scripted.new_page()
+        page.goto("/")
+        by_script = [
+            _ask_in_chat(page, question).locator(".bubble.bot").evaluate(_ANSWER_PARTS)
+            for question in (RETROFIT_QUESTION, "火星移民有什么政策？")
+        ]
+        page = plain.new_page()
+        page.goto("/")
+        by_server = []
+        for question in (RETROFIT_QUESTION, "火星移民有什么政策？"):
+            page.fill("#question", question)
+            with page.expect_navigation():
+                page.click("#ask button.primary")
+            by_server.append(page.locator(".turn").last.locator(".bubble.bot").evaluate(_ANSWER_PARTS))
+    finally:
+        scripted.close()
+        plain.close()
+    assert by_script == by_server
