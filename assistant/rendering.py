@@ -21,6 +21,7 @@ from .retriever import SearchResult
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 HOTLINE = "12345 政务服务便民热线"  # said when no bureau number is configured
 MARKER = re.compile(r"\[(\d{1,3})\]")
+MAX_LEAD_NOTE = 40  # characters of a note (（按“…”理解）) allowed before the short first line
 MODE_COOKIE = "minzheng_mode"  # "elder" for 长辈模式 (large type, details folded)
 # The documents' kinds in words a citizen knows (提案答复 · 第20240535号 means little to them).
 KIND_LABELS = {
@@ -123,9 +124,12 @@ def answer_lead(answer: Answer) -> tuple[list[Segment], list[Segment]]:
     """The short first line (read out, shown first in big type) and the rest of the answer text."""
     text = "".join(segment.text for segment in answer_segments(answer))
     lead = answer.summary.strip()
-    if answer.status != "answered" or not lead or not text.startswith(lead):
+    at = text.find(lead) if lead else -1
+    # the first line may follow a short note such as （按“高龄津贴”理解）, which goes with it
+    if answer.status != "answered" or at < 0 or at > MAX_LEAD_NOTE:
         return [], split_markers(text, answer.citations)
-    return split_markers(lead, answer.citations), split_markers(text[len(lead) :].strip(), answer.citations)
+    end = at + len(lead)
+    return split_markers(text[:end], answer.citations), split_markers(text[end:].strip(), answer.citations)
 
 
 def kind_label(kind: str) -> str:

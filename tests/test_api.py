@@ -20,7 +20,14 @@ from assistant.errors import InputError
 from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.middleware import MAX_BODY_BYTES, RateLimiter
 from assistant.pipeline import Pipeline
-from assistant.rendering import answer_segments, copy_text, group_facts, highlight, split_markers
+from assistant.rendering import (
+    answer_lead,
+    answer_segments,
+    copy_text,
+    group_facts,
+    highlight,
+    split_markers,
+)
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -815,3 +822,21 @@ def test_copy_text_ends_with_the_source_list() -> None:
         copy_text(answer)
         == "每户最高2万元。[1]\n\n出处：\n[1] 《关于养老的答复》（提案答复，2025-01-13）"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "rest"),
+    [
+        ("每户最高2万元[1]\n为老人改造,每户最高资助2万元。[1]", "每户最高2万元[1]", "为老人改造,每户最高资助2万元。[1]"),
+        ("（按“高龄津贴”理解）\n每户最高2万元[1]\n原句。[1]", "（按“高龄津贴”理解）\n每户最高2万元[1]", "原句。[1]"),
+        ("很长的一段开头" * 8 + "每户最高2万元[1]", "", "很长的一段开头" * 8 + "每户最高2万元[1]"),
+    ],
+)
+def test_the_short_first_line_is_found_after_a_short_note(text: str, lead: str, rest: str) -> None:
+    answer = Answer("q", text, refused=False, summary="每户最高2万元[1]", citations=(_citation(1),))
+
+    found_lead, found_rest = answer_lead(answer)
+
+    assert "".join(s.text for s in found_lead) == lead
+    assert "".join(s.text for s in found_rest) == rest
+    assert any(s.citation for s in found_lead) == bool(lead)

@@ -161,8 +161,10 @@
   function answerLead(answer) {
     var text = answerText(answer);
     var lead = (answer.summary || "").trim();
-    if (answer.status !== "answered" || !lead || text.indexOf(lead) !== 0) return ["", text];
-    return [lead, text.slice(lead.length).trim()];
+    var at = lead ? text.indexOf(lead) : -1;
+    // the first line may follow a short note such as （按“高龄津贴”理解）, which goes with it
+    if (answer.status !== "answered" || at < 0 || at > 40) return ["", text];
+    return [text.slice(0, at + lead.length), text.slice(at + lead.length).trim()];
   }
 
   // compact (长辈模式): each figure with its date and marker, as the conflicts_card macro
@@ -227,13 +229,13 @@
     var parts = answerLead(answer);
     if (parts[0]) root.appendChild(markedText(el("p", "answer-text answer-lead"), parts[0], citations, newTab));
     var hasConflicts = answer.conflicts && answer.conflicts.length;
-    if (fold) root.appendChild(renderTools(answer));
-    if (fold && hasConflicts) root.appendChild(conflictsCard(answer, citations, newTab, true));
     // without a short first line, the text itself stays in sight
     if (fold && !parts[0] && parts[1]) {
       root.appendChild(markedText(el("p", "answer-text"), parts[1], citations, newTab));
       parts[1] = "";
     }
+    if (fold) root.appendChild(renderTools(answer));
+    if (fold && hasConflicts) root.appendChild(conflictsCard(answer, citations, newTab, true));
     var holder = root;
     if (fold) {
       holder = el("details", "more");
