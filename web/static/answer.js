@@ -239,7 +239,7 @@
     var holder = root;
     if (fold) {
       holder = el("details", "more");
-      holder.appendChild(el("summary", "", "查看详细内容、要点和出处"));
+      holder.appendChild(el("summary", "", "详细内容和出处"));
       root.appendChild(holder);
     }
     if (parts[1]) holder.appendChild(markedText(el("p", "answer-text"), parts[1], citations, newTab));
