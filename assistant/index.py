@@ -13,6 +13,10 @@ Layout of an index folder::
 A build writes a new ``<build>`` folder and only then points ``CURRENT`` at it, so a failed
 or interrupted build leaves the previous index usable. Embeddings of chunks whose text did
 not change are copied from the previous build instead of being computed again.
+
+A complete build folder can also be installed as it is (`install_build`): the repository ships
+the build of its bundled documents in ``index/bundled/``, so a first start loads it instead of
+embedding everything; `misfits` says whether such a build fits the current documents and code.
 """
 
 from __future__ import annotations
@@ -44,7 +48,28 @@ from .tokenizer import Tokenizer
 
 FORMAT_VERSION = 1
 CURRENT_FILE = "CURRENT"
+EMBED_STEP = 128  # texts per embedding call: progress is reported between calls
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildStep:
+    """Where a build is: its stage, and how much of the stage's work is done."""
+
+    stage: str  # "chunking", "embedding", "lexical" or "writing"
+    done: int = 0  # while embedding: characters embedded so far
+    total: int = 0
+
+    @property
+    def fraction(self) -> float:
+        """Share of the whole build done: embedding is nearly all of a cold build's time."""
+        start, end = _STAGE_SPANS[self.stage]
+        within = self.done / self.total if self.total else 0.0
+        return start + (end - start) * within
+
+
+_STAGE_SPANS = {"chunking": (0.0, 0.02), "embedding": (0.02, 0.95), "lexical": (0.95, 0.98), "writing": (0.98, 1.0)}
+Steps = Callable[[BuildStep], None]
 
 
 @dataclass(frozen=True)
@@ -122,11 +147,11 @@ def _versions() -> dict[str, str]:
 
 
 @contextmanager
-def _build_lock(folder: Path) -> Iterator[None]:
+def _build_lock(folder: Path, *, wait: bool = False) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "w") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise IndexMissingError(
                 f"another build of {str(folder)!r} is running; wait for it to finish"
@@ -135,6 +160,12 @@ def _build_lock(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def wait_for_build(folder: Path) -> None:
+    """Return once no build of ``folder`` runs (another process may hold its lock)."""
+    with _build_lock(folder, wait=True):
+        pass
 
 
 def current_build(folder: Path) -> Path | None:
@@ -175,15 +206,21 @@ def build_index(
     chunking: ChunkingSettings | None = None,
     bm25: BM25Settings | None = None,
     progress: Progress | None = None,
+    steps: Steps | None = None,
 ) -> Manifest:
-    """Chunk, embed and index the documents into ``folder``, replacing its current build atomically."""
+    """Chunk, embed and index the documents into ``folder``, replacing its current build atomically.
+
+    ``progress`` gets a line per stage (and per tenth of the embedding), ``steps`` the counts.
+    """
     say = progress or (lambda message: None)
+    step = steps or (lambda where: None)
     chunking = chunking or ChunkingSettings()
     bm25 = bm25 or BM25Settings()
     if not documents:
         raise IndexMissingError("no documents to index; run `python -m assistant ingest` first")
     started = time.perf_counter()
     with _build_lock(folder):
+        step(BuildStep("chunking"))
         by_id = {d.id: d for d in documents}
         chunks = chunk_documents(list(documents), chunking)
         texts = [index_text(chunk, by_id[chunk.doc_id]) for chunk in chunks]
@@ -206,14 +243,13 @@ def build_index(
             if key in previous:
                 all_vectors[i] = previous[key]
         embed_started = time.perf_counter()
-        if missing:
-            fresh = embedder.embed_passages([all_texts[i] for i in missing], show_progress=progress is not None)
-            all_vectors[missing] = fresh
+        _embed_missing(embedder, all_texts, missing, all_vectors, say, step)
         embed_seconds = time.perf_counter() - embed_started
         vectors, sentence_vectors = all_vectors[: len(chunks)], all_vectors[len(chunks) :]
         missing_chunks = sum(1 for i in missing if i < len(chunks))
 
         say("building the BM25 index")
+        step(BuildStep("lexical"))
         token_lists = [tokenizer.tokenize(text) for text in texts]
         lexical = LexicalIndex.build(token_lists, bm25)
         terms = corpus_terms(token_lists)
@@ -222,10 +258,11 @@ def build_index(
         dense = faiss.IndexFlatIP(embedder.dimension)
         dense.add(vectors)
 
-        name = f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
+        name = _build_name()
         build = folder / name
         staging = folder / f".{name}.partial"
         staging.mkdir(parents=True)
+        step(BuildStep("writing"))
         try:
             with (staging / "documents.jsonl").open("w", encoding="utf-8") as handle:
                 for document in documents:
@@ -269,14 +306,116 @@ def build_index(
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        marker = folder / f".{CURRENT_FILE}.tmp"
-        marker.write_text(name + "\n", encoding="utf-8")
-        os.replace(marker, folder / CURRENT_FILE)
-        for old in folder.iterdir():
-            if old.is_dir() and old.name != name and (old.name.startswith("build-") or old.name.endswith(".partial")):
-                shutil.rmtree(old, ignore_errors=True)
+        _activate(folder, name)
         say(f"index written to {build} in {manifest.build_seconds:.1f} s")
         return manifest
+
+
+def _embed_missing(
+    embedder: Embedder, texts: list[str], missing: list[int], into: np.ndarray, say: Progress, step: Steps
+) -> None:
+    """Embed ``texts[i]`` for each i in ``missing`` into ``into[i]``, reporting progress per call.
+
+    Steps count characters, not texts: a long passage takes several times a short sentence.
+    """
+    # Similar lengths in one call pad less (sentence-transformers sorts within a call only).
+    order = sorted(missing, key=lambda i: len(texts[i]))
+    total = max(1, sum(len(texts[i]) for i in order))
+    done = told = 0
+    step(BuildStep("embedding", 0, total))
+    for start in range(0, len(order), EMBED_STEP):
+        batch = order[start : start + EMBED_STEP]
+        into[batch] = embedder.embed_passages([texts[i] for i in batch])
+        done += sum(len(texts[i]) for i in batch)
+        step(BuildStep("embedding", done, total))
+        if done * 10 // total > told:
+            told = done * 10 // total
+            say(f"embedded {start + len(batch)} of {len(order)} texts ({done * 100 // total} % of the text)")
+
+
+def _activate(folder: Path, name: str) -> None:
+    """Point ``CURRENT`` at the build ``name`` atomically, then remove older builds."""
+    marker = folder / f".{CURRENT_FILE}.tmp"
+    marker.write_text(name + "\n", encoding="utf-8")
+    os.replace(marker, folder / CURRENT_FILE)
+    for old in folder.iterdir():
+        if old.is_dir() and old.name != name and (old.name.startswith("build-") or old.name.endswith(".partial")):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _build_name() -> str:
+    return f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
+
+
+def misfits(
+    manifest: Manifest,
+    *,
+    model: str,
+    documents: Sequence[Document],
+    tokenizer: Tokenizer,
+    chunking: ChunkingSettings | None = None,
+    bm25: BM25Settings | None = None,
+) -> list[str]:
+    """What keeps a build from serving these documents with this model and code (empty: it fits)."""
+    expected = {
+        "format version": (manifest.format_version, FORMAT_VERSION),
+        "model": (manifest.model, model),
+        "documents": (manifest.corpus_hash, corpus_hash(documents)),
+        "vocabulary": (manifest.vocabulary, tokenizer.vocabulary.fingerprint),
+        "chunking": (manifest.chunking, asdict(chunking or ChunkingSettings())),
+        "BM25 settings": (manifest.bm25, asdict(bm25 or BM25Settings())),
+    }
+    return [f"{what} differ" for what, (found, wanted) in expected.items() if found != wanted]
+
+
+def install_bundled(bundled: Path | None, folder: Path, model: str) -> Path | None:
+    """Install a shipped build into ``folder`` when ``model`` made it and the folder has no build.
+
+    Returns the build folder it now serves from, or None when there is no such shipped build.
+    """
+    if bundled is None or not (bundled / "manifest.json").is_file() or manifest_of(bundled).model != model:
+        return None
+    return install_build(bundled, folder) or current_build(folder)
+
+
+def install_build(source: Path, folder: Path) -> Path | None:
+    """Copy the complete build ``source`` into ``folder`` as its current build.
+
+    Only when ``folder`` has no current build (another process may have installed or built one
+    meanwhile: that one is kept). Returns the new build folder, or None when nothing was done.
+
+    Raises:
+        IndexMissingError: ``source`` is not a complete build.
+    """
+    if not (source / "manifest.json").is_file():
+        raise IndexMissingError(f"{str(source)!r} holds no index build (no manifest.json)")
+    with _build_lock(folder, wait=True):
+        if current_build(folder) is not None:
+            return None
+        name = _build_name()
+        staging = folder / f".{name}.partial"
+        try:
+            shutil.copytree(source, staging)
+            os.replace(staging, folder / name)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _activate(folder, name)
+        return folder / name
+
+
+def manifest_of(build: Path) -> Manifest:
+    """The manifest of one build folder (fields this version does not know are left out).
+
+    Raises:
+        IndexMissingError: the folder holds no readable manifest.
+    """
+    try:
+        data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        known = {name: data[name] for name in Manifest.__dataclass_fields__ if name in data}
+        return Manifest(**known)
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexMissingError(f"{str(build)!r} holds no readable index manifest ({exc})") from exc
 
 
 def read_manifest(folder: Path) -> Manifest:

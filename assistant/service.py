@@ -6,10 +6,14 @@ it, and the pipeline, through the dependencies below.
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
+import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Annotated
 
 import jinja2
@@ -22,12 +26,17 @@ from .answer import Answer
 from .documents import KINDS, Document, is_valid_doc_id
 from .errors import AssistantError, InputError
 from .feedback import FeedbackStore
+from .keeper import IndexStatus, PipelineKeeper
 from .middleware import RateLimiter
 from .pipeline import Pipeline
 from .rendering import MODE_COOKIE, contact_line, template_environment
 from .retriever import validate_question
 from .settings import Settings
+from .unanswered import UnansweredQuestion, UnansweredStore
 from .understanding import MAX_HISTORY
+
+logger = logging.getLogger(__name__)
+RETRY_SECONDS = 5  # Retry-After while the first load runs, and the progress page's refresh
 
 
 class Problem(HTTPException):
@@ -48,30 +57,41 @@ class Service:
     feedback: FeedbackStore
     limiter: RateLimiter
     templates: jinja2.Environment
-    pipeline: Pipeline | None = None
-    load_error: str = ""
+    unanswered: UnansweredStore
+    keeper: PipelineKeeper  # owns the pipeline; loads and rebuilds it in the background
     # per process: client hashes cannot be joined across restarts
     salt: str = field(default_factory=lambda: secrets.token_hex(16))
 
     @classmethod
-    def create(cls, settings: Settings, pipeline: Pipeline | None = None) -> Service:
+    def create(
+        cls, settings: Settings, pipeline: Pipeline | None = None, keeper: PipelineKeeper | None = None
+    ) -> Service:
         return cls(
             settings=settings,
             feedback=FeedbackStore(settings.feedback_db),
             limiter=RateLimiter(settings.rate_limit_per_minute),
+            unanswered=UnansweredStore(settings.feedback_db),
             templates=template_environment(
                 kinds=KINDS,
                 max_question_chars=settings.max_question_chars,
                 hotline=contact_line(settings.contact_phone),
                 contact_phone=settings.contact_phone,
             ),
-            pipeline=pipeline,
+            keeper=keeper or PipelineKeeper(settings, pipeline, say=say, reuse_models=True),
         )
 
     @property
     def contact(self) -> str:
         """Whom a person should call: the bureau's number when configured, and 12345."""
         return contact_line(self.settings.contact_phone)
+
+    @property
+    def pipeline(self) -> Pipeline | None:
+        return self.keeper.pipeline
+
+    @property
+    def load_error(self) -> str:
+        return self.keeper.error
 
     def render(
         self, request: Request, template: str, status_code: int = 200, **context: object
@@ -110,16 +130,48 @@ class Service:
         year: int | None = None,
         kind: str | None = None,
         history: Sequence[str] = (),
+        channel: str = "",
     ) -> Answer:
-        """Validate the question and its history, then answer it."""
+        """Validate the question and its history, then answer it.
+
+        A refused or partial answer is logged as unanswered when ``channel`` names where the
+        question came from (chat, staff, api); a conversation's replayed turns give none.
+        """
         limit = self.settings.max_question_chars
-        return current.ask(
+        result, answer = current.answer(
             validate_question(question, limit),
             k=k,
             year=year,
             kind=kind,
             history=[validate_question(h, limit) for h in history if h.strip()][-MAX_HISTORY:],
         )
+        if channel and answer.refused:
+            try:
+                self.unanswered.add(UnansweredQuestion.from_answer(answer, result, channel))
+            except sqlite3.Error as exc:  # the log must never cost the caller the answer
+                logger.warning("could not log an unanswered question: %s", exc)
+        return answer
+
+
+def say(message: str) -> None:
+    """A progress line for the server's log."""
+    print(f"[minzheng] {message}", file=sys.stderr, flush=True)
+
+
+class NotReady(HTTPException):
+    """503 while the first load or build runs (or after it failed); pages show the progress."""
+
+    def __init__(self, status: IndexStatus) -> None:
+        # the reason, in English for maintainers, is in /healthz and the log
+        if status.error and not status.serving:
+            detail, code = "问答服务暂时不可用，请稍后再试，或联系网站管理员。", "unavailable"
+        elif status.state == "building":
+            detail, code = f"问答服务正在准备中：正在建立文件索引，已完成 {status.percent}%。", "building"
+        else:
+            detail, code = "问答服务正在准备中，请稍后再试。", "loading"
+        super().__init__(503, detail, headers={"Retry-After": str(RETRY_SECONDS)})
+        self.status = status
+        self.code = code
 
 
 def service(request: Request) -> Service:
@@ -130,16 +182,11 @@ def service(request: Request) -> Service:
 def loaded(request: Request) -> Pipeline:
     """The app's pipeline, or 503 while it is loading (or could not be loaded)."""
     shared = service(request)
-    if shared.pipeline is None:
-        if shared.load_error:  # the reason, in English for maintainers, is in /healthz and the log
-            raise Problem(
-                503,
-                "问答服务暂时不可用，请稍后再试，或联系网站管理员。",
-                "unavailable",
-                headers={"Retry-After": "10"},
-            )
-        raise Problem(503, "问答服务正在准备中，请稍后再试。", "loading", headers={"Retry-After": "10"})
-    return shared.pipeline
+    current = shared.pipeline
+    if current is None:
+        raise NotReady(shared.keeper.status())
+    shared.keeper.follow()
+    return current
 
 
 ServiceDep = Annotated[Service, Depends(service)]
@@ -212,7 +259,13 @@ def http_problem(exc: HTTPException) -> tuple[str, str]:
     code = getattr(exc, "code", None)
     if isinstance(code, str):
         return str(exc.detail), code
-    return HTTP_PROBLEMS.get(exc.status_code, ("请求无法处理。", f"http_{exc.status_code}"))
+    said, code = HTTP_PROBLEMS.get(exc.status_code, ("请求无法处理。", f"http_{exc.status_code}"))
+    try:
+        phrase = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        phrase = ""
+    # Starlette's own phrase (Not Found) is said in Chinese; a route's own message is kept
+    return (said if str(exc.detail) in ("", phrase) else str(exc.detail)), code
 
 
 def status_for(exc: AssistantError) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .bundled_model import BUNDLED_MODEL_NAME
@@ -19,6 +19,10 @@ class Settings:
     max_question_chars: int = 1000
     parallel_encodes: int = 1  # the server sets one per core
     contact_phone: str = ""  # the bureau's public consultation number, shown beside 12345
+    admin_token: str = field(default="", repr=False)  # the admin page and upload API are off when empty
+    max_upload_bytes: int = 20_000_000  # one upload request to the admin (all its files)
+    # the index of the bundled documents, shipped with the repository; None: always build
+    bundled_index: Path | None = Path("index/bundled")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -31,6 +35,8 @@ class Settings:
             feedback_db=Path(env.get("MINZHENG_FEEDBACK_DB", cls.feedback_db)),
             rate_limit_per_minute=int(env.get("MINZHENG_RATE_LIMIT", cls.rate_limit_per_minute)),
             contact_phone=env.get("MINZHENG_CONTACT_PHONE", cls.contact_phone).strip(),
+            admin_token=env.get("MINZHENG_ADMIN_TOKEN", "").strip(),
+            max_upload_bytes=int(env.get("MINZHENG_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         for key in ("documents", "index", "feedback_db"):

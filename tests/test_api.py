@@ -243,8 +243,9 @@ def test_503_until_the_pipeline_is_loaded(settings_seed: Settings) -> None:
 
     assert ask.status_code == 503
     assert ask.json() == {"detail": "问答服务正在准备中，请稍后再试。", "code": "loading"}
-    assert ask.headers["Retry-After"] == "10"
+    assert ask.headers["Retry-After"] == "5"
     assert health.status_code == 503 and health.json()["loaded"] is False
+    assert health.json()["status"] == "loading"
 
 
 def test_a_pipeline_that_cannot_load_leaves_a_503_that_says_why(
@@ -253,10 +254,12 @@ def test_a_pipeline_that_cannot_load_leaves_a_503_that_says_why(
     settings = Settings(documents=tmp_path / "missing", index=tmp_path / "index")
 
     with TestClient(create_app(settings)) as client:
+        assert client.app.state.service.keeper.wait(60)  # type: ignore[attr-defined]
         health = client.get("/healthz")
         ask = client.post("/api/ask", json={"question": "低保怎么申请？"})
 
     assert health.status_code == 503 and "does not exist" in health.json()["detail"]
+    assert health.json()["status"] == "failed"
     assert ask.status_code == 503 and ask.json()["detail"].startswith("问答服务暂时不可用")
     assert ask.json()["code"] == "unavailable"
     assert "cannot load the assistant" in capsys.readouterr().err
@@ -268,7 +271,7 @@ def test_an_unexpected_error_is_500_without_a_traceback(
     def broken(*args: object, **kwargs: object) -> Answer:
         raise RuntimeError("secret stack detail")
 
-    monkeypatch.setattr(pipeline_seed, "ask", broken)
+    monkeypatch.setattr(pipeline_seed, "answer", broken)  # what Service.ask calls
     client = TestClient(app, raise_server_exceptions=False)
 
     response = client.post("/api/ask", json={"question": "低保怎么申请？"})
