@@ -19,7 +19,8 @@ from .feedback import (
 )
 from .rendering import query_terms
 from .retriever import MAX_K, validate_question
-from .service import RETRY_SECONDS, PipelineDep, ServiceDep, client, find_document, ordered
+from .service import RETRY_SECONDS, PipelineDep, Problem, ServiceDep, client, find_document, ordered
+from .suggestions import suggest
 from .understanding import MAX_HISTORY
 
 router = APIRouter(tags=["api"])
@@ -79,7 +80,9 @@ def api_ask(
     answer = shared.ask(
         current, body.question, body.k, body.year, body.kind, body.history, channel="api"
     )
-    return answer.to_json()
+    data = answer.to_json()
+    data["suggestions"] = list(suggest(current.index.chunks, answer))
+    return data
 
 
 @router.get("/api/search", summary="Rank passages for a question")
@@ -122,6 +125,24 @@ def api_feedback(body: FeedbackRequest, request: Request, shared: ServiceDep) ->
         client_hash=hash_client(client(request), shared.salt),
     )
     return {"id": shared.feedback.add(record)}
+
+
+class CommentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: StrictStr = Field(min_length=1, max_length=MAX_COMMENT_CHARS)
+
+
+@router.post("/api/feedback/{record_id}/comment", summary="Add a comment to feedback already sent")
+def api_feedback_comment(
+    record_id: int, body: CommentRequest, request: Request, shared: ServiceDep
+) -> dict[str, object]:
+    found = shared.feedback.add_comment(
+        record_id, body.comment.strip(), hash_client(client(request), shared.salt)
+    )
+    if not found:
+        raise Problem(404, "找不到您刚才的反馈，请重新选择“有帮助”或“没帮助”。", "feedback_not_found")
+    return {"id": record_id}
 
 
 @router.get("/healthz", summary="Whether the index is loaded, and what it holds")

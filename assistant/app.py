@@ -24,6 +24,7 @@ from .service import (
     RETRY_SECONDS,
     NotReady,
     Service,
+    http_problem,
     loaded,
     status_for,
     validation_message,
@@ -61,35 +62,43 @@ def create_app(
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        detail, code = http_problem(exc)
         if wants_html(request):
             if isinstance(exc, NotReady) and not exc.status.error:
                 response: Response = shared.render(
                     request, "starting.html", 503, status=exc.status, refresh=RETRY_SECONDS
                 )
             else:
-                response = shared.error_page(request, exc.status_code, str(exc.detail))
+                response = shared.error_page(request, exc.status_code, detail)
             response.headers.update(exc.headers or {})
             return response
         return JSONResponse(
-            {"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+            {"detail": detail, "code": code}, status_code=exc.status_code, headers=exc.headers
         )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if wants_html(request):
             return shared.error_page(request, 422, validation_message(exc))
-        return JSONResponse({"detail": validation_message(exc)}, status_code=422)
+        return JSONResponse(
+            {"detail": validation_message(exc), "code": "invalid_request"}, status_code=422
+        )
 
     @app.exception_handler(AssistantError)
     async def assistant_error(request: Request, exc: AssistantError) -> Response:
         if wants_html(request):
-            return shared.error_page(request, status_for(exc), str(exc))
-        return JSONResponse({"detail": str(exc)}, status_code=status_for(exc))
+            return shared.error_page(request, status_for(exc), exc.shown())
+        return JSONResponse(
+            {"detail": exc.shown(), "code": exc.code}, status_code=status_for(exc)
+        )
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
         logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
+        detail = f"服务出了点问题，请稍后再试，或拨打{shared.contact}。"
+        if wants_html(request):
+            return shared.error_page(request, 500, detail)
+        return JSONResponse({"detail": detail, "code": "internal_error"}, status_code=500)
 
     app.include_router(api.router)
     # every page needs the pipeline: until it is loaded they all show the progress page

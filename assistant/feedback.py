@@ -22,6 +22,7 @@ from .errors import InputError
 MAX_TEXT_CHARS = 10_000  # question or answer
 MAX_COMMENT_CHARS = 2_000
 MAX_CITATIONS = 50
+FIELD_NAMES = {"question": "问题", "answer": "回答", "comment": "补充意见"}
 RATINGS = (1, -1)
 SCHEMA_VERSION = 1
 
@@ -91,10 +92,16 @@ class FeedbackRecord:
     def __post_init__(self) -> None:
         if self.rating not in RATINGS or isinstance(self.rating, bool):
             raise InputError(
-                f"rating={self.rating!r} is not allowed; use 1 (helpful) or -1 (not helpful)"
+                f"rating={self.rating!r} is not allowed; use 1 (helpful) or -1 (not helpful)",
+                code="rating_invalid",
+                chinese="请选择“有帮助”或“没帮助”。",
             )
         if not self.question.strip():
-            raise InputError("feedback needs the question that was asked")
+            raise InputError(
+                "feedback needs the question that was asked",
+                code="feedback_question_missing",
+                chinese="反馈需要带上当时问的问题。",
+            )
         for name, value, limit in (
             ("question", self.question, MAX_TEXT_CHARS),
             ("answer", self.answer, MAX_TEXT_CHARS),
@@ -102,7 +109,9 @@ class FeedbackRecord:
         ):
             if len(value) > limit:
                 raise InputError(
-                    f"the {name} is {len(value)} characters long; keep it under {limit}"
+                    f"the {name} is {len(value)} characters long; keep it under {limit}",
+                    code=f"{name}_too_long",
+                    chinese=f"{FIELD_NAMES[name]}太长了：共 {len(value)} 个字，最多 {limit} 个字。",
                 )
         if len(self.citations) > MAX_CITATIONS:
             raise InputError(
@@ -178,6 +187,21 @@ class FeedbackStore:
                 ),
             )
             return int(cursor.lastrowid or 0)
+
+    def add_comment(self, record_id: int, comment: str, client_hash: str) -> bool:
+        """Add a comment to a record this client sent (a 没帮助 first, then why); False if none."""
+        if len(comment) > MAX_COMMENT_CHARS:
+            raise InputError(
+                f"the comment is {len(comment)} characters long; keep it under {MAX_COMMENT_CHARS}",
+                code="comment_too_long",
+                chinese=f"补充意见太长了：共 {len(comment)} 个字，最多 {MAX_COMMENT_CHARS} 个字。",
+            )
+        with self._connect() as connection:
+            cursor = connection.execute(
+                "UPDATE feedback SET comment = ? WHERE id = ? AND client_hash = ?",
+                (comment, record_id, client_hash),
+            )
+            return cursor.rowcount == 1
 
     def records(self) -> list[FeedbackRecord]:
         """Every record, oldest first."""

@@ -30,8 +30,10 @@ INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 
 class BodyTooLarge(HTTPException):
+    code = "body_too_large"
+
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the request body is larger than {limit // 1024} KB")
+        super().__init__(413, f"提交的内容太大了：最多 {limit // 1024} KB，请删减后再提交。")
 
 
 class BodyLimitMiddleware:
@@ -88,7 +90,7 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         error = BodyTooLarge(limit)
-        await JSONResponse({"detail": error.detail}, status_code=413)(scope, receive, send)
+        await JSONResponse({"detail": error.detail, "code": error.code}, status_code=413)(scope, receive, send)
 
 
 class SecurityHeadersMiddleware:

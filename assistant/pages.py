@@ -9,18 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from .collection import source_path
 from .errors import IngestError, InputError
 from .feedback import FeedbackRecord, hash_client
-from .rendering import Segment, Turn, copy_text, highlight, query_terms
+from .rendering import MODE_COOKIE, Segment, Turn, copy_text, highlight, query_terms
 from .service import PipelineDep, ServiceDep, client, find_document, loaded, ordered
+from .suggestions import suggest
 
 MAX_TURNS = 6  # turns of the no-JS conversation carried in hidden fields
 MAX_HISTORY_CHARS = 1500  # keeps the no-JS form far below the body limit
 STAFF_K = 8
+MODE_MAX_AGE = 365 * 24 * 3600  # 长辈模式 is remembered for a year
 EXAMPLE_QUESTIONS = (
     "我爸85了有没有高龄补贴？",
     "低保怎么申请？",
@@ -41,6 +43,13 @@ def _chat_page(
         if size > MAX_HISTORY_CHARS or len(history) >= MAX_TURNS:
             break
         history.insert(0, turn.question)
+    last = turns[-1] if turns else None
+    current = shared.pipeline
+    suggestions = (
+        suggest(current.index.chunks, last.answer)
+        if last is not None and last.answer is not None and current is not None
+        else ()
+    )
     return shared.render(
         request,
         "chat.html",
@@ -48,6 +57,8 @@ def _chat_page(
         turns=turns,
         history=history,
         examples=EXAMPLE_QUESTIONS,
+        suggestions=suggestions,
+        draft=last.question if last is not None and last.error else "",
     )
 
 
@@ -89,7 +100,7 @@ async def feedback_post(request: Request, shared: ServiceDep) -> HTMLResponse:
     try:
         rating = int(str(form.get("rating", "")))
     except ValueError:
-        return shared.error_page(request, 422, "rating: choose 👍 or 👎")
+        return shared.error_page(request, 422, "请选择“有帮助”或“没帮助”。")
     record = FeedbackRecord(
         question=str(form.get("question", "")),
         answer=str(form.get("answer", "")),
@@ -98,8 +109,38 @@ async def feedback_post(request: Request, shared: ServiceDep) -> HTMLResponse:
         citations=tuple(dict.fromkeys(str(value) for value in form.getlist("citations"))),
         client_hash=hash_client(client(request), shared.salt),
     )
-    await run_in_threadpool(shared.feedback.add, record)
-    return shared.render(request, "thanks.html", rating=rating)
+    record_id = await run_in_threadpool(shared.feedback.add, record)
+    return shared.render(
+        request, "thanks.html", rating=rating, record_id=record_id, commented=bool(record.comment)
+    )
+
+
+@router.post("/feedback/{record_id}/comment", response_class=HTMLResponse)
+async def feedback_comment_post(record_id: int, request: Request, shared: ServiceDep) -> HTMLResponse:
+    """The comment written on the thanks page after 没帮助 (the page without JavaScript)."""
+    form = await request.form()
+    comment = str(form.get("comment", "")).strip()
+    if not comment:
+        return shared.render(request, "thanks.html", rating=-1, record_id=record_id, commented=False)
+    found = await run_in_threadpool(
+        shared.feedback.add_comment, record_id, comment, hash_client(client(request), shared.salt)
+    )
+    if not found:
+        return shared.error_page(request, 404, "找不到您刚才的反馈，请回到回答下面重新选择。")
+    return shared.render(request, "thanks.html", rating=-1, record_id=record_id, commented=True)
+
+
+@router.post("/mode")
+async def mode_post(request: Request) -> RedirectResponse:
+    """Switch 长辈模式 on or off (a cookie, so it works without JavaScript) and go back."""
+    form = await request.form()
+    mode = "elder" if form.get("mode") == "elder" else "normal"
+    back = str(form.get("next") or "/")
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = "/"  # only pages of this site: never an open redirect
+    response = RedirectResponse(back, status_code=303)
+    response.set_cookie(MODE_COOKIE, mode, max_age=MODE_MAX_AGE, samesite="lax", httponly=True)
+    return response
 
 
 @router.get("/staff", response_class=HTMLResponse)
@@ -130,14 +171,14 @@ def staff(
             answer = shared.ask(current, q, STAFF_K, year_value, kind or None, channel="staff")
             result = current.search(answer.question, STAFF_K, year=year_value, kind=kind or None)
         except InputError as exc:
-            context["error"] = str(exc)
+            context["error"] = exc.shown()
             status_code = 400
         else:
             terms = query_terms(current, result)
             context.update(
                 answer=answer,
                 passages=[(hit, highlight(hit.text, terms)) for hit in result.hits],
-                copy=copy_text(answer),
+                copy=copy_text(answer, shared.contact),
             )
     return shared.render(request, "staff.html", status_code=status_code, **context)
 
@@ -163,7 +204,9 @@ def document_page(
         if start is None or end is None or not 0 <= start < end <= len(document.text):
             raise InputError(
                 f"start={start} and end={end} do not mark a passage; "
-                f"give both, with 0 <= start < end <= {len(document.text)}"
+                f"give both, with 0 <= start < end <= {len(document.text)}",
+                code="passage_invalid",
+                chinese=f"文件里没有这一段（start={start}，end={end}）。",
             )
         text = document.text
         parts = [Segment(text[:start]), Segment(text[start:end], marked=True), Segment(text[end:])]
@@ -190,11 +233,15 @@ def _parse_year(value: str | None) -> int | None:
     if value is None or not value.strip():
         return None
     if not value.strip().isdigit():
-        raise InputError(f"year={value!r} is not a year; use a four-digit year such as 2024")
+        raise InputError(
+            f"year={value!r} is not a year; use a four-digit year such as 2024",
+            code="year_invalid",
+            chinese=f"年份“{value}”不对，请用四位数的年份，例如 2024。",
+        )
     return int(value)
 
 
 def _question_problem(question: str, exc: InputError) -> str:
     if not question.strip():
         return "请先输入您的问题。"
-    return f"这个问题无法处理：{exc}"
+    return exc.shown()

@@ -19,8 +19,18 @@ from .pipeline import Pipeline
 from .retriever import SearchResult
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
-HOTLINE = "深圳市民政局咨询电话，或 12345 政务服务便民热线"
+HOTLINE = "12345 政务服务便民热线"  # said when no bureau number is configured
 MARKER = re.compile(r"\[(\d{1,3})\]")
+MAX_LEAD_NOTE = 40  # characters of a note (（按“…”理解）) allowed before the short first line
+MODE_COOKIE = "minzheng_mode"  # "elder" for 长辈模式 (large type, details folded)
+# The documents' kinds in words a citizen knows (提案答复 · 第20240535号 means little to them).
+KIND_LABELS = {
+    "提案答复": "政协提案的答复",
+    "建议答复": "人大建议的答复",
+    "规划": "规划",
+    "工作总结": "工作总结",
+    "其他": "其他文件",
+}
 
 
 def template_environment(**globals_: object) -> jinja2.Environment:
@@ -36,10 +46,14 @@ def template_environment(**globals_: object) -> jinja2.Environment:
         passage_url=passage_url,
         citation_for=citation_for,
         answer_segments=answer_segments,
+        answer_lead=answer_lead,
+        kind_label=kind_label,
+        kind_labels=KIND_LABELS,
+        tel_digits=tel_digits,
+        copy_text=copy_text,
         split_markers=split_markers,
         group_facts=group_facts,
         shows_heading=shows_heading,
-        hotline=HOTLINE,
         **globals_,
     )
     return environment
@@ -106,6 +120,28 @@ def answer_segments(answer: Answer) -> list[Segment]:
     return split_markers(re.sub(r"\n{2,}", "\n", text).strip(), answer.citations)
 
 
+def answer_lead(answer: Answer) -> tuple[list[Segment], list[Segment]]:
+    """The short first line (read out, shown first in big type) and the rest of the answer text."""
+    text = "".join(segment.text for segment in answer_segments(answer))
+    lead = answer.summary.strip()
+    at = text.find(lead) if lead else -1
+    # the first line may follow a short note such as （按“高龄津贴”理解）, which goes with it
+    if answer.status != "answered" or at < 0 or at > MAX_LEAD_NOTE:
+        return [], split_markers(text, answer.citations)
+    end = at + len(lead)
+    return split_markers(text[:end], answer.citations), split_markers(text[end:].strip(), answer.citations)
+
+
+def kind_label(kind: str) -> str:
+    """A document kind in plain words."""
+    return KIND_LABELS.get(kind, kind)
+
+
+def tel_digits(phone: str) -> str:
+    """The dialable part of a phone number, for a tel: link."""
+    return re.sub(r"[^0-9+]", "", phone)
+
+
 def group_facts(answer: Answer) -> list[FactGroup]:
     """The key facts grouped by label, in the order the labels first appear."""
     return [
@@ -150,11 +186,17 @@ def citation_for(answer: Answer, n: int) -> Citation | None:
     return next((citation for citation in answer.citations if citation.n == n), None)
 
 
-def copy_text(answer: Answer) -> str:
+def contact_line(phone: str = "") -> str:
+    """Whom to call: the bureau's consultation number (when configured) and the 12345 hotline."""
+    phone = phone.strip()
+    return f"深圳市民政局咨询电话 {phone}，或 {HOTLINE}" if phone else HOTLINE
+
+
+def copy_text(answer: Answer, contact: str = HOTLINE) -> str:
     """The answer as hotline staff read it out: the sentences, then the sources."""
     lines = [answer.answer.strip()]
     if answer.refused:
-        lines.append(f"如需进一步咨询，请拨打{HOTLINE}。")
+        lines.append(f"如需进一步咨询，请拨打{contact}。")
     if answer.citations:
         lines.append("")
         lines.append("出处：")

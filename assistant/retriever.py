@@ -113,25 +113,53 @@ class SearchResult:
 def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
     """Return the stripped question, or raise InputError naming what is wrong with it."""
     if not isinstance(question, str):
-        raise InputError(f"the question must be text, not {type(question).__name__}")
+        raise InputError(
+            f"the question must be text, not {type(question).__name__}",
+            code="question_not_text",
+            chinese="问题必须是文字。",
+        )
     text = question.strip()
     if not text:
-        raise InputError("the question is empty; type a question such as 高龄津贴怎么领？")
+        raise InputError(
+            "the question is empty; type a question such as 高龄津贴怎么领？",
+            code="question_empty",
+            chinese="请先输入您的问题，例如：高龄津贴怎么领？",
+        )
     if len(text) > max_chars:
-        raise InputError(f"the question is {len(text)} characters long; keep it under {max_chars}")
+        raise InputError(
+            f"the question is {len(text)} characters long; keep it under {max_chars}",
+            code="question_too_long",
+            chinese=f"问题太长了：共 {len(text)} 个字，最多 {max_chars} 个字。请删减后再问，或分几次问。",
+        )
     bad = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\t"]
     if bad:
-        raise InputError(f"the question holds control character {bad[0]!r}; remove it and ask again")
+        raise InputError(
+            f"the question holds control character {bad[0]!r}; remove it and ask again",
+            code="question_control_character",
+            chinese="问题里有无法识别的控制字符，请删除后再问。",
+        )
     return text
 
 
 def validate_filters(k: int, year: int | None, kind: str | None) -> None:
     if not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise InputError(f"k={k!r} is out of range; use a whole number from 1 to {MAX_K}")
+        raise InputError(
+            f"k={k!r} is out of range; use a whole number from 1 to {MAX_K}",
+            code="k_out_of_range",
+            chinese=f"k 的值 {k!r} 超出范围，请用 1 到 {MAX_K} 的整数。",
+        )
     if year is not None and not (isinstance(year, int) and 1990 <= year <= 2100):
-        raise InputError(f"year={year!r} is not a year; use a four-digit year such as 2024")
+        raise InputError(
+            f"year={year!r} is not a year; use a four-digit year such as 2024",
+            code="year_invalid",
+            chinese=f"年份 {year!r} 不对，请用四位数的年份，例如 2024。",
+        )
     if kind is not None and kind not in KINDS:
-        raise InputError(f"kind={kind!r} is unknown; use one of {', '.join(KINDS)}")
+        raise InputError(
+            f"kind={kind!r} is unknown; use one of {', '.join(KINDS)}",
+            code="kind_unknown",
+            chinese=f"没有“{kind}”这类文件，可选：{'、'.join(KINDS)}。",
+        )
 
 
 def _best_per_owner(similarities: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
@@ -247,9 +275,17 @@ class Retriever:
         """
         text = validate_question(question)
         if isinstance(history, str) or not all(isinstance(h, str) for h in history):
-            raise InputError("history must be a list of the earlier questions (text), oldest first")
+            raise InputError(
+                "history must be a list of the earlier questions (text), oldest first",
+                code="history_invalid",
+                chinese="history 应是之前问过的问题（文字）列表，按先后排列。",
+            )
         if len(history) > MAX_HISTORY:
-            raise InputError(f"history holds {len(history)} questions; send at most the last {MAX_HISTORY}")
+            raise InputError(
+                f"history holds {len(history)} questions; send at most the last {MAX_HISTORY}",
+                code="history_too_long",
+                chinese=f"history 里有 {len(history)} 个问题，最多只能带最近的 {MAX_HISTORY} 个。",
+            )
         return self.understander.understand(text, [validate_question(h) for h in history if h.strip()], classify=classify)
 
     def search(

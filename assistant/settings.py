@@ -19,6 +19,7 @@ class Settings:
     rate_limit_per_minute: int = 60
     max_question_chars: int = 1000
     parallel_encodes: int = 1  # the server sets one per core
+    contact_phone: str = ""  # the bureau's public consultation number, shown beside 12345
     admin_token: str = field(default="", repr=False)  # the admin page and upload API are off when empty
     max_upload_bytes: int = 20_000_000  # one upload request to the admin (all its files)
     # the index of the bundled documents, shipped with the repository; None: always build
@@ -41,6 +42,7 @@ class Settings:
             model=env.get("MINZHENG_MODEL", cls.model),
             feedback_db=Path(env.get("MINZHENG_FEEDBACK_DB", cls.feedback_db)),
             rate_limit_per_minute=int(env.get("MINZHENG_RATE_LIMIT", cls.rate_limit_per_minute)),
+            contact_phone=env.get("MINZHENG_CONTACT_PHONE", cls.contact_phone).strip(),
             admin_token=env.get("MINZHENG_ADMIN_TOKEN", "").strip(),
             max_upload_bytes=int(env.get("MINZHENG_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
             encoder=encoder,

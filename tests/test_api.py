@@ -21,7 +21,14 @@ from assistant.feedback import FeedbackRecord, FeedbackStore
 from assistant.middleware import MAX_BODY_BYTES
 from assistant.pipeline import Pipeline
 from assistant.ratelimit import RateLimiter
-from assistant.rendering import answer_segments, copy_text, group_facts, highlight, split_markers
+from assistant.rendering import (
+    answer_lead,
+    answer_segments,
+    copy_text,
+    group_facts,
+    highlight,
+    split_markers,
+)
 from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -120,21 +127,22 @@ def test_ask_filters_by_year_and_kind(client: TestClient, pipeline_seed: Pipelin
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "code", "message"),
     [
-        ({"question": ""}, "empty"),
-        ({"question": "   \n "}, "empty"),
-        ({"question": "低保" * 600}, "1200 characters long"),
-        ({"question": "低保\x00怎么申请"}, "control character"),
-        ({"question": "低保", "kind": "通知"}, "kind='通知' is unknown"),
+        ({"question": ""}, "question_empty", "请先输入您的问题"),
+        ({"question": "   \n "}, "question_empty", "请先输入您的问题"),
+        ({"question": "低保" * 600}, "question_too_long", "共 1200 个字，最多 1000 个字"),
+        ({"question": "低保\x00怎么申请"}, "question_control_character", "控制字符"),
+        ({"question": "低保", "kind": "通知"}, "kind_unknown", "没有“通知”这类文件"),
     ],
 )
-def test_bad_questions_get_400_with_a_reason(
-    client: TestClient, body: dict[str, object], message: str
+def test_bad_questions_get_400_with_a_chinese_reason_and_an_english_code(
+    client: TestClient, body: dict[str, object], code: str, message: str
 ) -> None:
     response = client.post("/api/ask", json=body)
 
     assert response.status_code == 400
+    assert response.json()["code"] == code
     assert message in response.json()["detail"]
 
 
@@ -167,7 +175,7 @@ def test_a_body_that_is_not_json_gets_422(client: TestClient) -> None:
     )
 
     assert response.status_code == 422
-    assert response.json() == {"detail": "the request body is not valid JSON"}
+    assert response.json() == {"detail": "请求的内容不是有效的 JSON。", "code": "invalid_request"}
 
 
 def test_an_oversize_body_gets_413(client: TestClient) -> None:
@@ -176,7 +184,10 @@ def test_an_oversize_body_gets_413(client: TestClient) -> None:
     response = client.post("/api/ask", content=body, headers={"Content-Type": "application/json"})
 
     assert response.status_code == 413
-    assert response.json() == {"detail": "the request body is larger than 16 KB"}
+    assert response.json() == {
+        "detail": "提交的内容太大了：最多 16 KB，请删减后再提交。",
+        "code": "body_too_large",
+    }
 
 
 def test_an_oversize_body_without_content_length_gets_413(client: TestClient) -> None:
@@ -207,7 +218,8 @@ def test_the_rate_limit_answers_429_with_retry_after(
 
     assert statuses == [200, 200]
     assert limited.status_code == 429
-    assert "at most 2 a minute" in limited.json()["detail"]
+    assert "每分钟最多 2 个问题" in limited.json()["detail"]
+    assert limited.json()["code"] == "rate_limited"
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     assert search.status_code == 200, "only asking is limited"
 
@@ -229,7 +241,8 @@ def test_503_until_the_pipeline_is_loaded(settings_seed: Settings) -> None:
     ask = client.post("/api/ask", json={"question": "低保怎么申请？"})
     health = client.get("/healthz")
 
-    assert ask.status_code == 503 and ask.json()["detail"] == "the assistant is still loading"
+    assert ask.status_code == 503
+    assert ask.json() == {"detail": "问答服务正在准备中，请稍后再试。", "code": "loading"}
     assert ask.headers["Retry-After"] == "5"
     assert health.status_code == 503 and health.json()["loaded"] is False
     assert health.json()["status"] == "loading"
@@ -247,9 +260,8 @@ def test_a_pipeline_that_cannot_load_leaves_a_503_that_says_why(
 
     assert health.status_code == 503 and "does not exist" in health.json()["detail"]
     assert health.json()["status"] == "failed"
-    assert ask.status_code == 503 and ask.json()["detail"].startswith(
-        "the assistant is not available"
-    )
+    assert ask.status_code == 503 and ask.json()["detail"].startswith("问答服务暂时不可用")
+    assert ask.json()["code"] == "unavailable"
     assert "cannot load the assistant" in capsys.readouterr().err
 
 
@@ -265,7 +277,9 @@ def test_an_unexpected_error_is_500_without_a_traceback(
     response = client.post("/api/ask", json={"question": "低保怎么申请？"})
 
     assert response.status_code == 500
-    assert response.json() == {"detail": "internal error"}
+    assert response.json()["code"] == "internal_error"
+    assert response.json()["detail"].startswith("服务出了点问题") and "12345" in response.json()["detail"]
+    assert "secret" not in response.text
 
 
 # ---------------------------------------------------------------- /api/search and documents
@@ -453,27 +467,59 @@ def test_bad_feedback_is_refused(client: TestClient, body: dict[str, object], st
     assert isinstance(response.json()["detail"], str)
 
 
-def test_feedback_form_without_javascript(
+@pytest.fixture
+def feedback_client(
     tmp_path: Path, settings_seed: Settings, pipeline_seed: Pipeline
-) -> None:
+) -> Iterator[tuple[TestClient, Path]]:
+    """A client of an app with its own, empty feedback file."""
     db = tmp_path / "feedback.sqlite3"
     with TestClient(
         create_app(replace(settings_seed, feedback_db=db), pipeline=pipeline_seed)
     ) as client:
-        response = client.post(
-            "/feedback",
-            data={
-                "question": "低保怎么申请？",
-                "answer": "…",
-                "rating": "1",
-                "citations": ["plan-2022-9917dad5"],
-            },
-        )
+        yield client, db
+
+
+def test_feedback_form_without_javascript(feedback_client: tuple[TestClient, Path]) -> None:
+    client, db = feedback_client
+    response = client.post(
+        "/feedback",
+        data={
+            "question": "低保怎么申请？",
+            "answer": "…",
+            "rating": "1",
+            "citations": ["plan-2022-9917dad5"],
+        },
+    )
 
     assert response.status_code == 200
     assert "谢谢您的反馈" in response.text
     assert [(r.rating, r.citations) for r in FeedbackStore(db).records()] == [
         (1, ("plan-2022-9917dad5",))
+    ]
+
+
+def test_not_helpful_then_a_comment_updates_the_same_record(
+    feedback_client: tuple[TestClient, Path],
+) -> None:
+    client, db = feedback_client
+    sent = client.post("/api/feedback", json={"question": "低保怎么申请？", "rating": -1})
+    record = sent.json()["id"]
+    commented = client.post(f"/api/feedback/{record}/comment", json={"comment": " 没说去哪办 "})
+    unknown = client.post(f"/api/feedback/{record + 99}/comment", json={"comment": "x"})
+    too_long = client.post(f"/api/feedback/{record}/comment", json={"comment": "长" * 2001})
+    # without JavaScript: 没帮助, then the thanks page's comment form
+    thanks = client.post("/feedback", data={"question": "高龄津贴多少钱？", "answer": "…", "rating": "-1"})
+    action = re.search(r'action="(/feedback/\d+/comment)"', thanks.text)
+    assert action, thanks.text
+    done = client.post(action.group(1), data={"comment": "没有金额"})
+
+    assert commented.status_code == 200 and unknown.status_code == 404
+    assert unknown.json()["code"] == "feedback_not_found"
+    assert too_long.status_code == 422 and "最多 2000 个字" in too_long.json()["detail"]
+    assert "已收到您的意见" in done.text
+    assert [(r.question, r.rating, r.comment) for r in FeedbackStore(db).records()] == [
+        ("低保怎么申请？", -1, "没说去哪办"),
+        ("高龄津贴多少钱？", -1, "没有金额"),
     ]
 
 
@@ -532,8 +578,112 @@ def test_chat_history_is_bounded(client: TestClient) -> None:
 def test_chat_refusal_shows_related_documents_and_the_hotline(client: TestClient) -> None:
     page = client.post("/", data={"question": OFF_TOPIC_QUESTION}).text
 
-    assert "12345" in page and "深圳市民政局咨询电话" in page
+    refusal = page.split('class="refusal', 1)[1].split("</div>", 1)[0]
+    assert 'href="tel:12345"' in refusal and "政务服务便民热线" in refusal
+    assert "深圳市民政局咨询电话" not in page, "no bureau number is configured, so none is claimed"
     assert 'class="related"' in page
+
+
+def test_the_bureau_number_is_a_setting_shown_on_refusals_footers_and_copy_text(
+    settings_seed: Settings, pipeline_seed: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MINZHENG_CONTACT_PHONE", " 0755-8888 0000 ")
+    number = Settings.from_env().contact_phone
+    app = create_app(replace(settings_seed, contact_phone=number), pipeline=pipeline_seed)
+    with TestClient(app) as client:
+        refusal = client.post("/", data={"question": OFF_TOPIC_QUESTION}).text
+        documents = client.get("/documents").text
+        staff = client.get("/staff", params={"q": OFF_TOPIC_QUESTION}).text
+
+    assert number == "0755-8888 0000"
+    for page in (refusal, documents):
+        footer = page.split('<footer class="site">', 1)[1]
+        assert 'href="tel:075588880000"' in footer and 'href="tel:12345"' in footer
+    assert refusal.count('href="tel:075588880000"') == 3, "refusal, the hint under the form, footer"
+    copy = staff.split('id="copy-text"', 1)[1].split("</textarea>", 1)[0]
+    assert "深圳市民政局咨询电话 0755-8888 0000，或 12345 政务服务便民热线" in copy
+
+
+def test_elderly_mode_is_a_cookie_set_by_a_form_and_folds_the_details(client: TestClient) -> None:
+    switched = client.post(
+        "/mode", data={"mode": "elder", "next": "/documents"}, follow_redirects=False
+    )
+    assert switched.status_code == 303 and switched.headers["location"] == "/documents"
+    assert "minzheng_mode=elder" in switched.headers["set-cookie"]
+    try:
+        documents = client.get("/documents").text
+        answer = client.post("/", data={"question": RETROFIT_QUESTION}).text
+    finally:
+        client.cookies.clear()
+    normal = client.post("/", data={"question": RETROFIT_QUESTION}).text
+
+    assert '<html lang="zh-CN" class="elder">' in documents
+    assert 'value="normal" class="mode">退出长辈模式' in documents
+    lead = answer.split('class="answer-text answer-lead">', 1)[1].split("</p>", 1)[0]
+    assert "万元" in lead
+    folded = answer.split('<details class="more">', 1)[1].split("</details>", 1)[0]
+    assert 'class="facts"' in folded and 'class="sources"' in folded
+    assert answer.index('class="conflicts"') < answer.index('<details class="more">'), (
+        "differing figures stay in sight"
+    )
+    assert '<details class="more">' not in normal and 'class="answer-text answer-lead"' in normal
+    assert 'value="elder" class="mode">长辈模式' in normal
+
+
+@pytest.mark.parametrize("target", ["https://example.org/", "//example.org/", "/\\example.org"])
+def test_the_mode_switch_only_goes_back_to_this_site(client: TestClient, target: str) -> None:
+    switched = client.post("/mode", data={"mode": "normal", "next": target}, follow_redirects=False)
+
+    assert switched.headers["location"] == "/"
+
+
+def test_citizen_pages_name_kinds_in_plain_words(client: TestClient) -> None:
+    answer = client.post("/", data={"question": RETROFIT_QUESTION}).text
+    documents = client.get("/documents").text
+    sources = answer.split('class="sources"', 1)[1]
+
+    assert "政协提案的答复" in sources and "人大建议的答复" in sources
+    assert "提案答复 ·" not in sources and not re.search(r"第\d+号", sources)
+    assert "政协提案的答复" in documents and "提案答复 ·" not in documents
+
+
+def test_a_long_paste_is_refused_with_the_limit_and_kept_for_editing(client: TestClient) -> None:
+    form = client.get("/").text
+    pasted = "我想问一下高龄津贴的事情。" * 160  # 2,080 characters
+
+    page = client.post("/", files={"question": (None, pasted)})  # multipart, as the form posts
+
+    textarea = form.split('id="question"', 1)[1].split(">", 1)[0]
+    assert "maxlength" not in textarea, "a maxlength would cut a paste silently"
+    assert page.status_code == 400
+    assert "问题太长了：共 2080 个字，最多 1000 个字" in page.text
+    assert pasted in page.text.split('id="question"', 1)[1], "the question is kept in the box"
+
+
+def test_answers_come_with_suggested_next_questions_from_the_cited_documents(
+    client: TestClient,
+) -> None:
+    answer = client.post("/api/ask", json={"question": RETROFIT_QUESTION}).json()
+    page = client.post("/", data={"question": RETROFIT_QUESTION}).text
+
+    assert 2 <= len(answer["suggestions"]) <= 3
+    assert all(s.endswith("？") and RETROFIT_QUESTION not in s for s in answer["suggestions"])
+    for suggestion in answer["suggestions"]:
+        assert f'form="ask" name="example" value="{suggestion}"' in page
+    refused = client.post("/api/ask", json={"question": OFF_TOPIC_QUESTION}).json()
+    assert refused["suggestions"] == []
+
+
+def test_errors_speak_chinese_with_an_english_code(client: TestClient) -> None:
+    missing = client.get("/api/nothing-here")
+    document = client.get("/api/documents/no-such-doc")
+    bad_k = client.post("/api/ask", json={"question": "低保", "k": 0})
+    page = client.get("/documents/no-such-doc", headers={"Accept": "text/html"})
+
+    assert missing.json() == {"detail": "没有找到这个页面。", "code": "not_found"}
+    assert document.json()["code"] == "document_not_found" and "no-such-doc" in document.json()["detail"]
+    assert bad_k.json() == {"detail": "k: 不能小于 1", "code": "invalid_request"}
+    assert page.status_code == 404 and "没有编号为“no-such-doc”的文件" in page.text
 
 
 def test_an_empty_chat_question_is_explained(client: TestClient) -> None:
@@ -675,3 +825,21 @@ def test_copy_text_ends_with_the_source_list() -> None:
         copy_text(answer)
         == "每户最高2万元。[1]\n\n出处：\n[1] 《关于养老的答复》（提案答复，2025-01-13）"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "lead", "rest"),
+    [
+        ("每户最高2万元[1]\n为老人改造,每户最高资助2万元。[1]", "每户最高2万元[1]", "为老人改造,每户最高资助2万元。[1]"),
+        ("（按“高龄津贴”理解）\n每户最高2万元[1]\n原句。[1]", "（按“高龄津贴”理解）\n每户最高2万元[1]", "原句。[1]"),
+        ("很长的一段开头" * 8 + "每户最高2万元[1]", "", "很长的一段开头" * 8 + "每户最高2万元[1]"),
+    ],
+)
+def test_the_short_first_line_is_found_after_a_short_note(text: str, lead: str, rest: str) -> None:
+    answer = Answer("q", text, refused=False, summary="每户最高2万元[1]", citations=(_citation(1),))
+
+    found_lead, found_rest = answer_lead(answer)
+
+    assert "".join(s.text for s in found_lead) == lead
+    assert "".join(s.text for s in found_rest) == rest
+    assert any(s.citation for s in found_lead) == bool(lead)

@@ -20,7 +20,7 @@ LAYERS = [
     {"retriever"},
     {"agreement"},
     {"composer"},
-    {"pipeline", "feedback"},
+    {"pipeline", "feedback", "suggestions"},
     {"unanswered"},
     {"evaluation", "benchmark", "drafts", "keeper", "library", "synthetic"},
     {"rendering", "middleware", "ratelimit"},

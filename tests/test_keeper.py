@@ -199,7 +199,8 @@ def test_while_building_pages_show_progress_and_the_api_answers_503(
     assert "<script" not in page.text.split("</main>")[0], "the progress page needs no script"
     assert document.status_code == 503 and "服务正在启动" in document.text
     assert ask.status_code == 503 and ask.headers["Retry-After"] == "5"
-    assert ask.json()["detail"] == "the assistant is still loading: building the index, 48 % done"
+    assert ask.json()["detail"] == "问答服务正在准备中：正在建立文件索引，已完成 48%。"
+    assert ask.json()["code"] == "building"
     assert health.status_code == 503
     assert health.json() == {
         "status": "building",

@@ -73,6 +73,12 @@
       input.focus();
       return;
     }
+    var limit = Number(input.getAttribute("data-max")) || 1000;
+    if (question.length > limit) {  // refused with the limit, never cut
+      status.textContent = M.tooLong(question, limit, "问题");
+      input.focus();
+      return;
+    }
     var mine = ++serial;
     var p = params(question);
     history.replaceState(null, "", "/staff?" + p.toString());
