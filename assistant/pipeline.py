@@ -16,21 +16,54 @@ from .answer import Answer
 from .composer import Composer
 from .documents import Document, load_documents
 from .embedding import SentenceTransformerEmbedder
-from .errors import IndexMissingError
+from .errors import IndexMismatchError, IndexMissingError, InputError
 from .index import Index, Progress, build_index, current_build, load_index
+from .qdrant_store import ChunkStore, open_engine
 from .retriever import Mode, Retriever, SearchResult
 from .settings import Settings
 from .tokenizer import Tokenizer
 from .vocabulary import load_vocabulary
 
+BACKENDS = ("files", "qdrant", "qdrant-edge")
+
+
+def chunk_store(settings: Settings, index: Index, tokenizer: Tokenizer) -> ChunkStore | None:
+    """The Qdrant collection the settings name, or None for the default files backend."""
+    if settings.backend not in BACKENDS:
+        raise InputError(f"MINZHENG_BACKEND={settings.backend!r} is unknown; use one of {', '.join(BACKENDS)}")
+    if settings.backend == "files":
+        return None
+    engine = open_engine(
+        url=settings.qdrant_url, path=settings.qdrant_path, api_key=settings.qdrant_api_key,
+        collection=settings.qdrant_collection, shards=settings.qdrant_shards,
+        replication=settings.qdrant_replication, edge=settings.backend == "qdrant-edge",
+    )
+    return ChunkStore(engine, index, tokenizer)
+
+
+def _sync(settings: Settings, index: Index, tokenizer: Tokenizer, progress: Progress | None) -> None:
+    store = chunk_store(settings, index, tokenizer)
+    if store is None:
+        return
+    try:
+        report = store.sync()
+    finally:
+        store.close()
+    if progress:
+        progress(f"Qdrant ({settings.backend}): {report.points} chunks, {report.upserted} upserted, "
+                 f"{report.deleted} deleted, {report.reweighted} reweighted")
+
 
 def build(settings: Settings, progress: Progress | None = None) -> Index:
-    """Build (or rebuild) the index from the documents folder and load it."""
+    """Build (or rebuild) the index from the documents folder, fill the Qdrant collection if set, and load it."""
     documents = load_documents(settings.documents)
     vocabulary = load_vocabulary()
     embedder = SentenceTransformerEmbedder(settings.model)
-    build_index(documents, settings.index, embedder, Tokenizer(vocabulary), progress=progress)
-    return load_index(settings.index, model=settings.model, documents=documents)
+    tokenizer = Tokenizer(vocabulary)
+    build_index(documents, settings.index, embedder, tokenizer, progress=progress)
+    index = load_index(settings.index, model=settings.model, documents=documents)
+    _sync(settings, index, tokenizer, progress)
+    return index
 
 
 @dataclass
@@ -67,8 +100,16 @@ class Pipeline:
             if progress:
                 progress(f"no index in {settings.index}; building it now")
             build_index(documents, settings.index, embedder, tokenizer, progress=progress)
+            _sync(settings, load_index(settings.index, model=settings.model, documents=documents), tokenizer, progress)
         index = load_index(settings.index, model=settings.model, documents=documents)
-        retriever = Retriever(index, embedder, tokenizer, vocabulary)
+        store = chunk_store(settings, index, tokenizer)
+        if store is not None:
+            try:
+                store.check()
+            except IndexMismatchError:
+                store.close()
+                raise
+        retriever = Retriever(index, embedder, tokenizer, vocabulary, source=store)
         retriever.search("高龄老人津贴", k=1)  # loads jieba and the model now, not on the first question
         return cls(
             settings=settings,

@@ -12,7 +12,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -45,6 +45,13 @@ class FusionWeights:
     def __post_init__(self) -> None:
         if min(self.passage, self.sentence, self.lexical) < 0 or self.passage + self.sentence + self.lexical <= 0:
             raise ValueError(f"fusion weights {self} must be ≥ 0 and not all 0")
+
+class CandidateSource(Protocol):
+    """Another engine's dense and BM25 top-k (e.g. Qdrant): chunk numbers and scores, best first."""
+
+    def dense_top(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+    def lexical_top(self, tokens: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]: ...
+
 
 QUERY_CACHE_SIZE = 512
 SENTENCE_SCORED_HITS = 8
@@ -149,6 +156,7 @@ class Retriever:
         vocabulary: Vocabulary,
         *,
         weights: FusionWeights | None = None,
+        source: CandidateSource | None = None,
     ) -> None:
         if embedder.name != index.manifest.model:
             raise InputError(
@@ -159,6 +167,7 @@ class Retriever:
         self.tokenizer = tokenizer
         self.vocabulary = vocabulary
         self.weights = weights or FusionWeights()
+        self.source = source  # None: FAISS and bm25s from the index folder
         self._years = np.array([index.documents[c.doc_id].year or 0 for c in index.chunks])
         self._kinds = np.array([index.documents[c.doc_id].kind for c in index.chunks])
         self.speller = SpellingCorrector(index.terms, index.corpus_text())
@@ -194,8 +203,12 @@ class Retriever:
         """Cosine similarity of every chunk to the question."""
         vector = self._query_vector(rewritten.text)
         total = self.index.dense.ntotal
-        scores, ids = self.index.dense.search(vector.reshape(1, -1).astype(np.float32), total)
         out = np.full(total, -1.0, dtype=np.float32)
+        if self.source is not None:
+            numbers, found = self.source.dense_top(vector, total)
+            out[numbers] = found
+            return out
+        scores, ids = self.index.dense.search(vector.reshape(1, -1).astype(np.float32), total)
         out[ids[0]] = scores[0]
         return out
 
@@ -221,7 +234,13 @@ class Retriever:
         return tuple(terms)
 
     def lexical_scores(self, rewritten: RewrittenQuery) -> np.ndarray:
-        return self.index.lexical.scores(self.tokenizer.tokenize(rewritten.expanded))
+        tokens = self.tokenizer.tokenize(rewritten.expanded)
+        if self.source is None:
+            return self.index.lexical.scores(tokens)
+        out = np.zeros(len(self.index.chunks), dtype=np.float32)
+        numbers, found = self.source.lexical_top(tokens, len(self.index.chunks))
+        out[numbers] = found
+        return out
 
     def understand(self, question: str, history: Sequence[str] = (), *, classify: bool = True) -> Understanding:
         """Check the question and understand it in its conversation (earlier questions, oldest first).

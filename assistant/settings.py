@@ -18,6 +18,13 @@ class Settings:
     rate_limit_per_minute: int = 60
     max_question_chars: int = 1000
     parallel_encodes: int = 1  # the server sets one per core
+    backend: str = "files"  # "files" (FAISS + bm25s in the index folder), "qdrant" or "qdrant-edge"
+    qdrant_url: str | None = None  # a Qdrant server or cluster
+    qdrant_path: Path | None = None  # a folder for the client's local mode (or Qdrant Edge)
+    qdrant_api_key: str | None = None
+    qdrant_collection: str = "minzheng_chunks"
+    qdrant_shards: int = 1  # used when the build creates the collection
+    qdrant_replication: int = 1
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -29,6 +36,13 @@ class Settings:
             model=env.get("MINZHENG_MODEL", cls.model),
             feedback_db=Path(env.get("MINZHENG_FEEDBACK_DB", cls.feedback_db)),
             rate_limit_per_minute=int(env.get("MINZHENG_RATE_LIMIT", cls.rate_limit_per_minute)),
+            backend=env.get("MINZHENG_BACKEND", cls.backend),
+            qdrant_url=env.get("MINZHENG_QDRANT_URL") or None,
+            qdrant_path=Path(env["MINZHENG_QDRANT_PATH"]) if env.get("MINZHENG_QDRANT_PATH") else None,
+            qdrant_api_key=env.get("MINZHENG_QDRANT_API_KEY") or None,
+            qdrant_collection=env.get("MINZHENG_QDRANT_COLLECTION", cls.qdrant_collection),
+            qdrant_shards=int(env.get("MINZHENG_QDRANT_SHARDS", cls.qdrant_shards)),
+            qdrant_replication=int(env.get("MINZHENG_QDRANT_REPLICATION", cls.qdrant_replication)),
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         for key in ("documents", "index", "feedback_db"):

@@ -16,6 +16,7 @@ LAYERS = [
     {"embedding"},
     {"settings"},
     {"index"},
+    {"qdrant_store"},
     {"understanding"},
     {"retriever"},
     {"agreement"},

@@ -1,0 +1,248 @@
+"""The Qdrant backend's retrieval contract: the same passages and BM25 scores as FAISS + bm25s.
+
+Every test runs on the client's local mode and on Qdrant Edge (the real engine in-process);
+with MINZHENG_QDRANT_URL set, also against that server (in a throwaway collection).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import cli
+from assistant.documents import load_documents
+from assistant.errors import IndexMismatchError, InputError
+from assistant.evaluation import load_eval_set
+from assistant.index import Index, build_index, load_index
+from assistant.pipeline import Pipeline, chunk_store
+from assistant.qdrant_store import (
+    ChunkStore,
+    ClientEngine,
+    Engine,
+    Filters,
+    open_engine,
+    token_index,
+)
+from assistant.retriever import Retriever
+from assistant.settings import Settings
+from assistant.tokenizer import Tokenizer
+from assistant.vocabulary import load_vocabulary
+
+from .fakes import HashingEmbedder
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = load_documents(REPO / "documents")
+ENGINES = ["local", "edge"] + (["server"] if os.environ.get("MINZHENG_QDRANT_URL") else [])
+QUESTIONS = ["养老护理员每个月能领多少岗位补贴", "高龄津贴 怎么 申请", "慈善信托 备案", "低保 低保 标准", "没有的词语"]
+TOLERANCE = 1e-4
+
+
+@pytest.fixture(scope="module")
+def tokenizer() -> Tokenizer:
+    return Tokenizer(load_vocabulary())
+
+
+def _index(folder: Path, documents: list, tokenizer: Tokenizer) -> Index:
+    build_index(documents, folder, HashingEmbedder(), tokenizer)
+    return load_index(folder)
+
+
+@pytest.fixture()
+def engine_for(tmp_path: Path) -> Iterator:
+    """Opens engines of one kind on one store (reopening keeps what was written)."""
+    opened: list[Engine] = []
+    collection = f"test_{uuid.uuid4().hex[:10]}"
+
+    def open_(kind: str) -> Engine:
+        if opened:  # a build reopens the store, as the next process would (local mode locks it)
+            opened.pop().close()
+        if kind == "server":
+            engine: Engine = open_engine(url=os.environ["MINZHENG_QDRANT_URL"], path=None,
+                                         api_key=os.environ.get("MINZHENG_QDRANT_API_KEY"), collection=collection)
+        else:
+            engine = open_engine(url=None, path=tmp_path / kind, edge=kind == "edge")
+        opened.append(engine)
+        return engine
+
+    yield open_
+    for engine in opened:
+        if isinstance(engine, ClientEngine) and not engine.local:
+            engine.client.delete_collection(collection)
+        engine.close()
+
+
+@pytest.fixture(scope="module")
+def some_index(tmp_path_factory: pytest.TempPathFactory, tokenizer: Tokenizer) -> Index:
+    """Eight seed documents of two years and three kinds, embedded by the fake embedder."""
+    documents = [d for d in SEED if d.id.startswith(("npc-2021-2021003", "cppcc-2024-2024018", "plan", "summary"))]
+    documents += [d for d in SEED if d.id.startswith("cppcc-2021")][:4]
+    return _index(tmp_path_factory.mktemp("some"), documents, tokenizer)
+
+
+def _full(size: int, numbers: np.ndarray, scores: np.ndarray, fill: float) -> np.ndarray:
+    out = np.full(size, fill, dtype=np.float32)
+    out[numbers] = scores
+    return out
+
+
+@pytest.mark.parametrize("kind", ENGINES)
+def test_bm25_scores_equal_bm25s_and_dense_scores_equal_faiss(engine_for, kind, some_index, tokenizer):
+    store = ChunkStore(engine_for(kind), some_index, tokenizer)
+    store.sync()
+    n = len(some_index.chunks)
+    for question in QUESTIONS:
+        tokens = tokenizer.tokenize(question)
+        expected = some_index.lexical.scores(tokens)
+        numbers, scores = store.lexical_top(tokens, n)
+        assert set(numbers) == set(np.flatnonzero(expected > 0)), question
+        np.testing.assert_allclose(_full(n, numbers, scores, 0.0), expected, atol=TOLERANCE)
+        vector = HashingEmbedder().embed_queries([question])[0]
+        faiss_scores, faiss_ids = some_index.dense.search(vector.reshape(1, -1), 10)
+        numbers, scores = store.dense_top(vector, 10)
+        assert list(numbers) == list(faiss_ids[0])
+        np.testing.assert_allclose(scores, faiss_scores[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ENGINES)
+def test_payload_filters_keep_only_the_asked_year_kind_and_document(engine_for, kind, some_index, tokenizer):
+    store = ChunkStore(engine_for(kind), some_index, tokenizer)
+    store.sync()
+    n = len(some_index.chunks)
+    docs = [some_index.documents[c.doc_id] for c in some_index.chunks]
+    tokens = tokenizer.tokenize("养老 补贴 服务 社区")
+    everything = some_index.lexical.scores(tokens)
+    for filters, keep in [
+        (Filters(year=2021), [d.year == 2021 for d in docs]),
+        (Filters(kind="规划"), [d.kind == "规划" for d in docs]),
+        (Filters(doc_id=docs[0].id), [d.id == docs[0].id for d in docs]),
+        (Filters(year=2024, kind="工作总结"), [d.year == 2024 and d.kind == "工作总结" for d in docs]),
+    ]:
+        expected = np.where(np.array(keep), everything, 0.0)
+        assert (expected > 0).any(), filters
+        numbers, scores = store.lexical_top(tokens, n, filters)
+        # The idf stays the whole collection's, as bm25s's does: only the candidates are filtered.
+        np.testing.assert_allclose(_full(n, numbers, scores, 0.0), expected, atol=TOLERANCE)
+        numbers, _ = store.dense_top(some_index.embeddings[0], n, filters)
+        assert sorted(numbers) == list(np.flatnonzero(keep))
+
+
+@pytest.mark.parametrize("kind", ENGINES)
+def test_a_build_upserts_changed_chunks_deletes_gone_ones_and_keeps_bm25_exact(engine_for, kind, tmp_path, tokenizer):
+    first_docs, more_docs = SEED[:3], SEED[:5]
+    first = _index(tmp_path / "a", first_docs, tokenizer)
+    report = ChunkStore(engine_for(kind), first, tokenizer).sync()
+    assert (report.upserted, report.deleted, report.token_collisions) == (len(first.chunks), 0, 0)
+
+    grown = _index(tmp_path / "b", more_docs, tokenizer)
+    store = ChunkStore(engine_for(kind), grown, tokenizer)
+    report = store.sync()
+    assert report.upserted == len(grown.chunks) - len(first.chunks) and report.deleted == 0
+    assert report.reweighted == len(first.chunks)  # the average chunk length moved
+    shrunk = _index(tmp_path / "c", more_docs[1:], tokenizer)
+    store = ChunkStore(engine_for(kind), shrunk, tokenizer)
+    report = store.sync()
+    gone = sum(1 for c in grown.chunks if c.doc_id == more_docs[0].id)
+    assert (report.upserted, report.deleted) == (0, gone)
+    assert store.sync().upserted == store.sync().deleted == store.sync().reweighted == 0
+    store.check()
+    n = len(shrunk.chunks)
+    for question in QUESTIONS:
+        tokens = tokenizer.tokenize(question)
+        numbers, scores = store.lexical_top(tokens, n)
+        np.testing.assert_allclose(_full(n, numbers, scores, 0.0), shrunk.lexical.scores(tokens), atol=TOLERANCE)
+
+
+@pytest.mark.parametrize("kind", ["local", "edge"])
+def test_a_collection_filled_from_other_documents_is_refused(engine_for, kind, tmp_path, tokenizer):
+    ChunkStore(engine_for(kind), _index(tmp_path / "a", SEED[:3], tokenizer), tokenizer).sync()
+    other = ChunkStore(engine_for(kind), _index(tmp_path / "b", SEED[3:6], tokenizer), tokenizer)
+    with pytest.raises(IndexMismatchError, match="run `python -m assistant build`"):
+        other.check()
+
+
+def test_the_settings_must_name_one_qdrant_and_a_known_backend(tmp_path, some_index, tokenizer):
+    with pytest.raises(InputError, match="exactly one of MINZHENG_QDRANT_URL"):
+        chunk_store(Settings(backend="qdrant"), some_index, tokenizer)
+    with pytest.raises(InputError, match="exactly one of MINZHENG_QDRANT_URL"):
+        chunk_store(Settings(backend="qdrant", qdrant_url="http://q:6333", qdrant_path=tmp_path), some_index, tokenizer)
+    with pytest.raises(InputError, match="set MINZHENG_QDRANT_PATH"):
+        chunk_store(Settings(backend="qdrant-edge", qdrant_url="http://q:6333"), some_index, tokenizer)
+    with pytest.raises(InputError, match="MINZHENG_BACKEND='faiss' is unknown"):
+        chunk_store(Settings(backend="faiss"), some_index, tokenizer)
+    assert chunk_store(Settings(), some_index, tokenizer) is None
+
+
+def test_the_qdrant_settings_are_read_from_the_environment(monkeypatch, tmp_path):
+    for name, value in {"MINZHENG_BACKEND": "qdrant", "MINZHENG_QDRANT_PATH": str(tmp_path),
+                        "MINZHENG_QDRANT_COLLECTION": "c1", "MINZHENG_QDRANT_SHARDS": "6",
+                        "MINZHENG_QDRANT_REPLICATION": "2", "MINZHENG_QDRANT_API_KEY": "k"}.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings.from_env()
+    assert (settings.backend, settings.qdrant_path, settings.qdrant_url) == ("qdrant", tmp_path, None)
+    assert (settings.qdrant_collection, settings.qdrant_shards, settings.qdrant_replication) == ("c1", 6, 2)
+    assert settings.qdrant_api_key == "k"
+
+
+def test_token_indexes_do_not_collide_on_the_seed_vocabulary(tokenizer):
+    tokens = {t for d in SEED for t in tokenizer.tokenize(d.title + "\n" + d.text)}
+    assert len({token_index(t) for t in tokens}) == len(tokens)
+
+
+# The contract over the real seed index, real model and every evaluation question.
+
+@pytest.mark.parametrize("kind", ENGINES)
+def test_the_evaluation_questions_get_the_same_top_ten_from_qdrant(engine_for, kind, pipeline_seed: Pipeline):
+    index, files = pipeline_seed.index, pipeline_seed.retriever
+    store = ChunkStore(engine_for(kind), index, files.tokenizer)
+    store.sync()
+    store.check()
+    qdrant = Retriever(index, files.embedder, files.tokenizer, files.vocabulary, source=store)
+    cases = load_eval_set(REPO / "eval" / "questions")
+    assert len(cases) >= 150
+    differing = []
+    for case in cases:
+        understanding = files.understand(case.question)
+        for mode in ("hybrid", "lexical"):
+            expected = files.search(understanding, 10, mode=mode).hits
+            got = qdrant.search(understanding, 10, mode=mode).hits
+            if [h.chunk_id for h in got] != [h.chunk_id for h in expected]:
+                differing.append((case.id, mode))
+            for a, b in zip(got, expected, strict=False):
+                assert abs(a.lexical_score - b.lexical_score) <= TOLERANCE, (case.id, a.chunk_id)
+        bm25 = files.lexical_scores(understanding.rewritten)
+        np.testing.assert_allclose(qdrant.lexical_scores(understanding.rewritten), bm25, atol=TOLERANCE)
+    assert differing == []
+
+
+def _ranked(lines: str) -> list[list[tuple[str, int, float]]]:
+    return [[(h["doc_id"], h["start"], h["score"]) for h in json.loads(line)["hits"]] for line in lines.splitlines()]
+
+
+def test_search_on_the_command_line_gives_the_same_hits_with_qdrant(pipeline_seed: Pipeline, tmp_path, monkeypatch, capsys):
+    questions = tmp_path / "questions.txt"
+    questions.write_text("\n".join(c.question for c in load_eval_set(REPO / "eval" / "questions")[:12]), encoding="utf-8")
+    shutil.copytree(pipeline_seed.settings.index, tmp_path / "index")  # the build below rewrites it
+    monkeypatch.setenv("MINZHENG_DOCUMENTS", str(pipeline_seed.settings.documents))
+    monkeypatch.setenv("MINZHENG_INDEX", str(tmp_path / "index"))
+    assert cli.main(["search", "--file", str(questions), "--json"]) == 0
+    expected = _ranked(capsys.readouterr().out)
+    monkeypatch.setenv("MINZHENG_BACKEND", "qdrant")
+    monkeypatch.setenv("MINZHENG_QDRANT_PATH", str(tmp_path / "qdrant"))
+    assert cli.main(["search", "--file", str(questions), "--json"]) == 1  # not filled yet
+    assert "run `python -m assistant build`" in capsys.readouterr().err
+    assert cli.main(["build"]) == 0
+    assert f"{len(pipeline_seed.index.chunks)} upserted" in capsys.readouterr().err
+    assert cli.main(["search", "--file", str(questions), "--json"]) == 0
+    got = _ranked(capsys.readouterr().out)
+    assert len(got) == 12
+    for hits, wanted in zip(got, expected, strict=True):
+        assert [h[:2] for h in hits] == [w[:2] for w in wanted]
+        # float32 sums in another order: the printed 4-decimal score may differ in its last digit
+        assert all(abs(h[2] - w[2]) <= 1.5e-4 for h, w in zip(hits, wanted, strict=True))
