@@ -348,7 +348,7 @@ class EdgeEngine(_Paging):
         vector = self._sparse(query) if isinstance(query, SparseWeights) else [float(x) for x in query]
         points = self._loaded().query(e.QueryRequest(
             limit=limit, query=e.Query.Nearest(vector, using=using),
-            filter=e.Filter(must=conditions) if conditions else None, with_payload=True,
+            filter=e.Filter(must=conditions) if conditions else None, with_payload=["chunk_id"],
         ))
         return Scored(tuple(str(p.payload["chunk_id"]) for p in points if p.payload),
                       tuple(float(p.score) for p in points if p.payload))
