@@ -33,6 +33,7 @@ from assistant.qdrant_store import (
 from assistant.retriever import Retriever
 from assistant.settings import Settings
 from assistant.tokenizer import Tokenizer
+from assistant.understanding import Understanding
 from assistant.vocabulary import load_vocabulary
 
 from .fakes import HashingEmbedder
@@ -197,26 +198,30 @@ def test_token_indexes_do_not_collide_on_the_seed_vocabulary(tokenizer):
 
 # The contract over the real seed index, real model and every evaluation question.
 
+@pytest.fixture(scope="module")
+def files_answers(pipeline_seed: Pipeline) -> list[tuple[str, Understanding, list[str], np.ndarray]]:
+    """For every evaluation question: its understanding, the files backend's top-10 and BM25 scores."""
+    files = pipeline_seed.retriever
+    answers = []
+    for case in load_eval_set(REPO / "eval" / "questions"):
+        understanding = files.understand(case.question)
+        top = [h.chunk_id for h in files.search(understanding, 10).hits]
+        answers.append((case.id, understanding, top, files.lexical_scores(understanding.rewritten)))
+    return answers
+
+
 @pytest.mark.parametrize("kind", ENGINES)
-def test_the_evaluation_questions_get_the_same_top_ten_from_qdrant(engine_for, kind, pipeline_seed: Pipeline):
-    index, files = pipeline_seed.index, pipeline_seed.retriever
-    store = ChunkStore(engine_for(kind), index, files.tokenizer)
+def test_the_evaluation_questions_get_the_same_top_ten_from_qdrant(engine_for, kind, pipeline_seed, files_answers):
+    files = pipeline_seed.retriever
+    store = ChunkStore(engine_for(kind), pipeline_seed.index, files.tokenizer)
     store.sync()
     store.check()
-    qdrant = Retriever(index, files.embedder, files.tokenizer, files.vocabulary, source=store)
-    cases = load_eval_set(REPO / "eval" / "questions")
-    assert len(cases) >= 150
+    qdrant = Retriever(pipeline_seed.index, files.embedder, files.tokenizer, files.vocabulary, source=store)
+    assert len(files_answers) >= 150
     differing = []
-    for case in cases:
-        understanding = files.understand(case.question)
-        for mode in ("hybrid", "lexical"):
-            expected = files.search(understanding, 10, mode=mode).hits
-            got = qdrant.search(understanding, 10, mode=mode).hits
-            if [h.chunk_id for h in got] != [h.chunk_id for h in expected]:
-                differing.append((case.id, mode))
-            for a, b in zip(got, expected, strict=False):
-                assert abs(a.lexical_score - b.lexical_score) <= TOLERANCE, (case.id, a.chunk_id)
-        bm25 = files.lexical_scores(understanding.rewritten)
+    for case_id, understanding, expected, bm25 in files_answers:
+        if [h.chunk_id for h in qdrant.search(understanding, 10).hits] != expected:
+            differing.append(case_id)
         np.testing.assert_allclose(qdrant.lexical_scores(understanding.rewritten), bm25, atol=TOLERANCE)
     assert differing == []
 
@@ -229,6 +234,8 @@ def test_search_on_the_command_line_gives_the_same_hits_with_qdrant(pipeline_see
     questions = tmp_path / "questions.txt"
     questions.write_text("\n".join(c.question for c in load_eval_set(REPO / "eval" / "questions")[:12]), encoding="utf-8")
     shutil.copytree(pipeline_seed.settings.index, tmp_path / "index")  # the build below rewrites it
+    for name in ("MINZHENG_BACKEND", "MINZHENG_QDRANT_URL", "MINZHENG_QDRANT_COLLECTION"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("MINZHENG_DOCUMENTS", str(pipeline_seed.settings.documents))
     monkeypatch.setenv("MINZHENG_INDEX", str(tmp_path / "index"))
     assert cli.main(["search", "--file", str(questions), "--json"]) == 0
