@@ -270,7 +270,12 @@ class EdgeEngine(_Paging):
     """qdrant-edge-py: the Qdrant engine itself, in-process, one shard in a folder."""
 
     def __init__(self, path: str) -> None:
-        import qdrant_edge
+        try:
+            import qdrant_edge
+        except ImportError as exc:
+            raise InputError(
+                "MINZHENG_BACKEND=qdrant-edge needs the qdrant-edge-py package: pip install 'qdrant-edge-py==0.9.0'"
+            ) from exc
 
         self.edge = qdrant_edge
         self.sparse_type = qdrant_edge.SparseVector
