@@ -18,7 +18,13 @@ from .understanding import Understanding
 
 # An ASCII comma between digits (1,200元) separates thousands; it does not end a clause.
 CLAUSE_BREAK = re.compile(r"[，；;。：:！？!?]|,(?!\d{3}(?!\d))")
-YEAR_IN_TEXT = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)年")
+# 2021年, 2020-2023年, 2020年至2023年, 2016—2020年: one year or a span of them.
+YEAR_SPAN = re.compile(
+    r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年?\s*(?:-|—|–|~|～|至|到)\s*(19[89]\d|20[0-4]\d))?年"
+)
+MAX_SPAN_YEARS = 30
+# 1.2万元适老化改造补贴 names the figure's benefit; 200-1000元不等的津贴 goes on about the one before.
+BENEFIT_NAME = re.compile(r"(?:(?![的等元和及与])[\u4e00-\u9fff]){2,6}?(?:补贴|津贴|补助|资助|奖励)")
 RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
 FEE_CLAUSE = re.compile(r"(?<![免经消])费|价格|缴纳|自付|收取")
 RECEIVE_CLAUSE = re.compile(r"补贴|补助|津贴|资助|奖励|奖补|扶持|支持|救助|慰问|发放|给予")
@@ -96,10 +102,22 @@ def _touches(text: str, understanding: Understanding) -> bool:
     return any(_bigrams(term) & grams for word in understanding.topic for term in understanding.terms_for(word))
 
 
-def figure_year(sentence: str, match: FactMatch, document_year: int | None) -> int | None:
-    """The year a figure is of: the last year stated before it in its sentence, else the document's."""
-    years = [int(m.group(1)) for m in YEAR_IN_TEXT.finditer(sentence, 0, match.start + len(match.value))]
-    return years[-1] if years else document_year
+def years_in(text: str) -> list[int]:
+    """The years a text states, a span such as 2020-2023年 or 2020年至2023年 counting as each year in it."""
+    found: list[int] = []
+    for m in YEAR_SPAN.finditer(text):
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        found += range(first, last + 1) if 0 < last - first <= MAX_SPAN_YEARS else [first, last]
+    return list(dict.fromkeys(found))
+
+
+def figure_years(sentence: str, match: FactMatch, document_year: int | None) -> list[int]:
+    """The years a figure is of: the last year (or span of years) stated before it, else the document's.
+
+    2020-2023年结婚登记数量分别为67625对、76380对… states each year's figure: any of them is of 2020.
+    """
+    spans = list(YEAR_SPAN.finditer(sentence, 0, match.start + len(match.value)))
+    return years_in(spans[-1].group(0)) if spans else [document_year] if document_year else []
 
 
 def figure_agreement(
@@ -114,10 +132,11 @@ def figure_agreement(
     around = lead_up(sentence, match.start, match.start + len(match.value))
     left, right = clause_span(sentence, match.start, match.start + len(match.value))
     own = sentence[left:right]
-    year = figure_year(sentence, match, document_year)
+    years = figure_years(sentence, match, document_year)
+    year = years[-1] if years else None
     asked_years = understanding.asked_years
     # 2021年答复里的指导价: the year may name the document rather than the figure.
-    time = not asked_years or year in asked_years or document_year in asked_years
+    time = not asked_years or bool(set(years) & set(asked_years)) or document_year in asked_years
     asked_places = {p.name for p in understanding.places}
     place = all(p.in_scope or p.name in asked_places for p in gazetteer.find(around))
     wanted = understanding.intents
@@ -141,6 +160,10 @@ def figure_agreement(
         bool(context) and names_topic(context, understanding) and _touches(around, understanding)
         and (not programme or _names(context + around, programme))
     )
+    # …每户最高可获得1.2万元适老化改造补贴 is that benefit's figure, whatever the sentence before.
+    named = BENEFIT_NAME.match(sentence, match.start + len(match.value))
+    if programme and named and not _names(named.group(0), programme):
+        here = before = False
     subject = here or before
     return FigureAgreement(match.value, subject, time, place, kind, year)
 

@@ -19,7 +19,7 @@ from .feedback import (
 )
 from .rendering import query_terms
 from .retriever import MAX_K, validate_question
-from .service import PipelineDep, ServiceDep, client, find_document, ordered
+from .service import RETRY_SECONDS, PipelineDep, ServiceDep, client, find_document, ordered
 from .understanding import MAX_HISTORY
 
 router = APIRouter(tags=["api"])
@@ -76,7 +76,9 @@ def api_ask(
     body: AskRequest, request: Request, shared: ServiceDep, current: PipelineDep
 ) -> dict[str, object]:
     shared.limit_rate(request)
-    answer = shared.ask(current, body.question, body.k, body.year, body.kind, body.history)
+    answer = shared.ask(
+        current, body.question, body.k, body.year, body.kind, body.history, channel="api"
+    )
     return answer.to_json()
 
 
@@ -126,8 +128,15 @@ def api_feedback(body: FeedbackRequest, request: Request, shared: ServiceDep) ->
 def healthz(shared: ServiceDep) -> Response:
     current = shared.pipeline
     if current is None:
-        reason = shared.load_error or "the index is still loading"
-        return JSONResponse({"detail": reason, "loaded": False}, status_code=503)
+        status = shared.keeper.status()
+        body: dict[str, object] = {"status": status.state, "loaded": False, "percent": status.percent}
+        if status.error:
+            body["detail"] = status.error
+        elif status.state == "building":
+            body["detail"] = f"building the index, {status.percent} % done"
+        else:
+            body["detail"] = "the index is still loading"
+        return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_SECONDS)})
     manifest = current.index.manifest
     return JSONResponse(
         {
@@ -141,6 +150,12 @@ def healthz(shared: ServiceDep) -> Response:
             "load_seconds": round(current.load_seconds, 2),
         }
     )
+
+
+# TODO(admin): needs the admin token once issue 11's /admin lands; open until then.
+@router.get("/api/index/status", summary="The index: building or ready, progress, build time")
+def index_status(shared: ServiceDep) -> dict[str, object]:
+    return shared.keeper.status().to_json()
 
 
 def _metadata(document: Document) -> dict[str, object]:

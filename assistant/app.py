@@ -3,68 +3,71 @@
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from . import api, pages
+from . import admin, api, pages
 from .errors import AssistantError
-from .middleware import MAX_BODY_BYTES, BodyLimitMiddleware, SecurityHeadersMiddleware
+from .keeper import PipelineKeeper
+from .middleware import DOCS_ASSETS, MAX_BODY_BYTES, BodyLimitMiddleware, SecurityHeadersMiddleware
 from .pipeline import Pipeline
 from .rendering import WEB_DIR
-from .service import Service, status_for, validation_message, wants_html
+from .service import (
+    RETRY_SECONDS,
+    NotReady,
+    Service,
+    loaded,
+    status_for,
+    validation_message,
+    wants_html,
+)
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-def _say(message: str) -> None:
-    print(f"[minzheng] {message}", file=sys.stderr, flush=True)
-
-
-def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
-    """The web app; it loads the pipeline at startup unless one is given."""
-    shared = Service.create(settings, pipeline)
+def create_app(
+    settings: Settings, pipeline: Pipeline | None = None, keeper: PipelineKeeper | None = None
+) -> FastAPI:
+    """The web app. Unless a pipeline is given, it starts loading one in the background at
+    startup; it listens at once, and pages show the progress until the pipeline is ready."""
+    shared = Service.create(settings, pipeline, keeper)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if shared.pipeline is None:
-            try:
-                ready = await run_in_threadpool(
-                    Pipeline.load, settings, build_if_missing=True, progress=_say
-                )
-            except AssistantError as exc:
-                shared.load_error = str(exc)
-                _say(f"cannot load the assistant: {exc}")
-            else:
-                shared.pipeline = ready
-                manifest = ready.index.manifest
-                _say(
-                    f"ready: {manifest.documents} documents, {manifest.chunks} chunks, "
-                    f"loaded in {ready.load_seconds:.1f} s"
-                )
+        shared.keeper.start()
         yield
 
-    app = FastAPI(
+    # Swagger UI and ReDoc come from fastapi-offline's copy, served here: no CDN, works offline.
+    app = FastAPIOffline(
         title="深圳民政政策问答 API",
         description="Cited answers and passages from Shenzhen civil-affairs documents.",
         version="0.1.0",
         debug=False,
         lifespan=lifespan,
+        static_url=DOCS_ASSETS,
+        # Swagger UI's validator badge would load an image from the validator's public site.
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.service = shared
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if wants_html(request):
-            response: Response = shared.error_page(request, exc.status_code, str(exc.detail))
+            if isinstance(exc, NotReady) and not exc.status.error:
+                response: Response = shared.render(
+                    request, "starting.html", 503, status=exc.status, refresh=RETRY_SECONDS
+                )
+            else:
+                response = shared.error_page(request, exc.status_code, str(exc.detail))
             response.headers.update(exc.headers or {})
             return response
         return JSONResponse(
@@ -89,8 +92,23 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> FastAPI:
         return JSONResponse({"detail": "internal error"}, status_code=500)
 
     app.include_router(api.router)
-    app.include_router(pages.router)
+    # every page needs the pipeline: until it is loaded they all show the progress page
+    app.include_router(pages.router, dependencies=[Depends(loaded)])
+    admin.install(app, shared)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=MAX_BODY_BYTES,
+        uploads=dict.fromkeys(admin.UPLOAD_PATHS, settings.max_upload_bytes),
+    )
+    if settings.trusted_proxies:
+        # The client address (rate limit, feedback hash) comes from X-Forwarded-For only when the
+        # connection is from a configured proxy; uvicorn's own proxy handling is switched off.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app with settings from the environment: what each `serve --workers N` process runs."""
+    return create_app(Settings.from_env())

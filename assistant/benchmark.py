@@ -27,6 +27,7 @@ from .pipeline import Pipeline
 from .retriever import MODES
 from .scale import run_scale_benchmark, write_scale_report
 from .settings import Settings
+from .synthetic import run_product_scale, write_product_scale_report
 from .tokenizer import Tokenizer
 from .vocabulary import load_vocabulary
 
@@ -55,9 +56,11 @@ def run_benchmark(
     *,
     queries: int = 200,
     scale_sizes: Sequence[int] = (),
+    engine_sizes: Sequence[int] = (),
     progress: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """Measure the seed corpus end to end (and optionally the synthetic scale benchmark)."""
+    """Measure the seed corpus end to end, and optionally the product (``scale_sizes``) and the
+    bare engines (``engine_sizes``) on synthetic corpora."""
     say = progress or (lambda message: None)
     documents = load_documents(settings.documents)
     report: dict[str, object] = {
@@ -68,7 +71,7 @@ def run_benchmark(
     with tempfile.TemporaryDirectory(prefix="minzheng-bench-") as scratch:
         folder = Path(scratch) / "index"
         say("cold build of the seed corpus (model load included)")
-        embedder = SentenceTransformerEmbedder(settings.model)
+        embedder = SentenceTransformerEmbedder(settings.model, encoder=settings.encoder)
         tokenizer = Tokenizer(load_vocabulary())
         started = time.perf_counter()
         cold = build_index(documents, folder, embedder, tokenizer)
@@ -125,8 +128,13 @@ def run_benchmark(
     paths[0].write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     paths[1].write_text(_markdown(report), encoding="utf-8")
     if scale_sizes:
-        say(f"scale benchmark at {', '.join(str(s) for s in scale_sizes)} chunks")
-        results = run_scale_benchmark(scale_sizes, progress=say)
+        say(f"the product on synthetic corpora of {', '.join(str(s) for s in scale_sizes)} chunks")
+        with tempfile.TemporaryDirectory(prefix="minzheng-scale-") as scratch:
+            product = run_product_scale(settings, scale_sizes, Path(scratch), questions, progress=say)
+        paths.extend(write_product_scale_report(product, out_dir))
+    if engine_sizes:
+        say(f"engine scale benchmark at {', '.join(str(s) for s in engine_sizes)} chunks")
+        results = run_scale_benchmark(engine_sizes, progress=say)
         paths.extend(write_scale_report(results, out_dir))
     return paths
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m assistant ingest|build|search|ask|eval|bench|serve|feedback``.
+"""Command line: ``python -m assistant ingest|documents|build|search|ask|eval|bench|serve|feedback``.
 
 Settings are read here (arguments over ``MINZHENG_*`` environment variables) and passed down.
 Library errors become one line on stderr and a non-zero exit code; no tracebacks.
@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import TextIO
 
 from .answer import Answer
-from .documents import KINDS, write_documents
-from .errors import AssistantError, InputError
-from .ingest import MAX_FILE_BYTES, ingest_paths
+from .collection import BeforeCommit, Change, add_files, list_documents, remove_documents
+from .documents import KINDS, Document
+from .errors import AssistantError, IndexMissingError, InputError
+from .index import corpus_hash, read_manifest
+from .ingest import MAX_FILE_BYTES
 from .pipeline import Pipeline, build
 from .retriever import MAX_K, MODES, SearchResult, validate_question
 from .settings import Settings
@@ -43,6 +45,12 @@ def _add_settings(parser: argparse.ArgumentParser) -> None:
                         "(default: the bundled multilingual-e5-small, or $MINZHENG_MODEL)")
 
 
+def _add_change_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-build", action="store_true",
+                        help="leave the index alone (by default it follows when it was built from these documents)")
+    _add_settings(parser)
+
+
 def _add_query(parser: argparse.ArgumentParser, default_k: int) -> None:
     parser.add_argument("question", nargs="?", help="the question, in quotes")
     parser.add_argument("--file", type=Path, help="batch mode: one question per line, or a JSON line "
@@ -58,10 +66,19 @@ def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m assistant", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = commands.add_parser("ingest", help="turn raw pages or .txt/.md files into documents/")
+    p = commands.add_parser("ingest", help="turn .txt/.md/.html/.pdf/.docx files into documents/")
     p.add_argument("paths", nargs="+", type=Path, help="files or folders")
     p.add_argument("--max-bytes", type=int, default=MAX_FILE_BYTES, help="skip files larger than this")
-    _add_settings(p)
+    p.add_argument("--replace", action="store_true", help="a new version of an ingested file replaces it (ids kept)")
+    p.add_argument("--prune", action="store_true", help="remove documents whose source file is not among PATHS")
+    p.add_argument("--no-ocr", action="store_true", help="do not read scanned PDF pages with Tesseract")
+    _add_change_options(p)
+
+    p = commands.add_parser("documents", help="list or remove documents")
+    p.add_argument("action", choices=["list", "remove"])
+    p.add_argument("ids", nargs="*", help="document ids to remove")
+    p.add_argument("--json", action="store_true", help="list as JSON")
+    _add_change_options(p)
 
     p = commands.add_parser("build", help="build or update the index from documents/")
     _add_settings(p)
@@ -83,7 +100,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("bench", help="measure build time, throughput, latency and memory")
     p.add_argument("--out", type=Path, default=Path("eval/reports"), help="report folder")
-    p.add_argument("--scale", action="store_true", help="also run the synthetic 100k/1M scale benchmark")
+    p.add_argument("--scale", action="store_true",
+                   help="also run the product's search and ask on synthetic 100k/1M-chunk corpora")
+    p.add_argument("--scale-engines", action="store_true",
+                   help="also time the bare engines (FAISS flat/HNSW/IVF, bm25s) on synthetic data")
     p.add_argument("--scale-sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     p.add_argument("--queries", type=int, default=200, help="timed queries per mode")
     _add_settings(p)
@@ -92,6 +112,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--feedback-db", help="SQLite file for feedback (default: feedback.sqlite3)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="server processes, each answering on one core (default: one per core; "
+                        "one with MINZHENG_QDRANT_PATH)")
     _add_settings(p)
 
     p = commands.add_parser("feedback", help="feedback collected by the web service")
@@ -161,19 +184,27 @@ def _questions(args: argparse.Namespace) -> list[Query]:
     return questions
 
 
-def _print_hits(result: SearchResult, out: TextIO) -> None:
+def _page(documents: dict[str, Document], doc_id: str, offset: int) -> str:
+    """" 第N页" for a passage of a paged (PDF) source, else ""."""
+    document = documents.get(doc_id)
+    page = document.page_of(offset) if document else None
+    return f" 第{page}页" if page else ""
+
+
+def _print_hits(result: SearchResult, out: TextIO, documents: dict[str, Document]) -> None:
     if not result.hits:
         print("没有找到相关段落。(no passages matched)", file=out)
     for rank, hit in enumerate(result.hits, start=1):
         number = f" 第{hit.number}号" if hit.number else ""
-        print(f"[{rank}] 《{hit.title}》{hit.kind}{number} {hit.date}  score={hit.score:.3f}", file=out)
+        print(f"[{rank}] 《{hit.title}》{hit.kind}{number} {hit.date}{_page(documents, hit.doc_id, hit.start)}"
+              f"  score={hit.score:.3f}", file=out)
         if hit.heading:
             print(f"    {hit.heading}", file=out)
         print("    " + hit.text.replace("\n", "\n    "), file=out)
         print(file=out)
 
 
-def _print_answer(answer: Answer, out: TextIO) -> None:
+def _print_answer(answer: Answer, out: TextIO, documents: dict[str, Document]) -> None:
     print(answer.answer, file=out)
     if answer.facts:
         print("\n要点:", file=out)
@@ -188,7 +219,8 @@ def _print_answer(answer: Answer, out: TextIO) -> None:
         print("\n出处:", file=out)
         for c in answer.citations:
             number = f" 第{c.number}号" if c.number else ""
-            print(f"  [{c.n}] 《{c.title}》{c.kind}{number} {c.date}  {c.heading}", file=out)
+            print(f"  [{c.n}] 《{c.title}》{c.kind}{number} {c.date}{_page(documents, c.doc_id, c.start)}  {c.heading}",
+                  file=out)
     if answer.related:
         print("\n相关文件:", file=out)
         for r in answer.related:
@@ -207,25 +239,78 @@ def _run_queries(args: argparse.Namespace, handle: Callable[[Pipeline, Query], o
                 row = {"question": question, "hits": [h.to_json() for h in result.hits]}
                 print(json.dumps(row, ensure_ascii=False), file=out)
             else:
-                _print_hits(result, out)
+                _print_hits(result, out, pipeline.documents)
         elif isinstance(result, Answer):
             if args.json or args.file:
                 print(json.dumps(result.to_json(), ensure_ascii=False), file=out)
             else:
-                _print_answer(result, out)
+                _print_answer(result, out, pipeline.documents)
     return 0
+
+
+def _index_follows(args: argparse.Namespace, settings: Settings) -> BeforeCommit | None:
+    """Rebuild the index from the staged documents before they are committed, when the index
+    was built from the current documents (another corpus's index is left alone)."""
+    if args.no_build:
+        return None
+    try:
+        in_sync = read_manifest(settings.index).corpus_hash == corpus_hash(list_documents(settings.documents))
+    except IndexMissingError:
+        return None
+    if not in_sync:
+        print(f"note: the index in {settings.index} was built from other documents; it is left alone "
+              "(run `python -m assistant build`)", file=sys.stderr)
+        return None
+
+    def rebuild(documents: Sequence[Document]) -> None:
+        if documents:
+            build(settings, progress=_progress, documents=documents)
+
+    return rebuild
+
+
+def _print_change(change: Change, settings: Settings) -> None:
+    for skipped in change.skipped:
+        print(f"skipped: {skipped.reason}", file=sys.stderr)
+    print(f"{settings.documents}: {len(change.added)} added, {len(change.replaced)} replaced, "
+          f"{len(change.removed)} removed, {len(change.unchanged)} unchanged, {len(change.skipped)} files skipped")
+    for label, ids in (("added", change.added), ("replaced", change.replaced), ("removed", change.removed)):
+        if ids:
+            print(f"  {label}: {' '.join(ids)}")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    result = ingest_paths(list(args.paths), max_bytes=args.max_bytes)
-    for skipped in result.skipped:
-        print(f"skipped: {skipped.reason}", file=sys.stderr)
-    if result.documents:
-        write_documents(result.documents, settings.documents)
-    print(f"{len(result.documents)} documents written to {settings.documents}, {len(result.skipped)} files skipped")
-    if not result.documents:
-        return 1
+    change = add_files(
+        list(args.paths), settings.documents, replace=args.replace, prune=args.prune,
+        max_bytes=args.max_bytes, ocr=not args.no_ocr, before_commit=_index_follows(args, settings),
+    )
+    _print_change(change, settings)
+    return 0 if change.changed or change.unchanged else 1
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.action == "remove":
+        if not args.ids:
+            raise UsageError("give the ids of the documents to remove (`documents list` shows them)")
+        _print_change(remove_documents(args.ids, settings.documents,
+                                       before_commit=_index_follows(args, settings)), settings)
+        return 0
+    if args.ids:
+        raise UsageError("`documents list` takes no ids")
+    documents = list_documents(settings.documents)
+    rows = [
+        {"id": d.id, "kind": d.kind, "title": d.title, "date": d.date, "number": d.number,
+         "source": d.source, "chars": len(d.text), "pages": len(d.pages)}
+        for d in documents
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for row in rows:
+        print(f"{row['id']}\t{row['kind']}\t{row['date'] or '-'}\t{row['source'] or '-'}\t{row['title']}")
+    print(f"{len(rows)} documents in {settings.documents}", file=sys.stderr)
     return 0
 
 
@@ -271,10 +356,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     paths = run_benchmark(
         _settings(args), args.out, queries=args.queries,
-        scale_sizes=args.scale_sizes if args.scale else (), progress=_progress,
+        scale_sizes=args.scale_sizes if args.scale else (),
+        engine_sizes=args.scale_sizes if args.scale_engines else (), progress=_progress,
     )
     print("report: " + ", ".join(str(p) for p in paths))
     return 0
+
+
+def _local_qdrant(settings: Settings) -> bool:
+    """Whether the settings open a Qdrant folder in-process (local mode or Edge: one process only)."""
+    return settings.backend != "files" and settings.qdrant_path is not None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -282,9 +373,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from .app import create_app
 
-    # One encode per core: concurrent questions of many users are served in parallel.
-    app = create_app(replace(_settings(args), parallel_encodes=os.cpu_count() or 1))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    settings = _settings(args)
+    if args.workers is None:
+        args.workers = os.cpu_count() or 1
+        if _local_qdrant(settings):
+            args.workers = 1
+            _progress(f"MINZHENG_QDRANT_PATH={settings.qdrant_path}: Qdrant's local mode opens its folder "
+                      "in one process only; serving with --workers 1")
+    if args.workers < 1:
+        raise InputError(f"--workers {args.workers}: give at least 1")
+    if args.workers > 1 and _local_qdrant(settings):
+        raise InputError(
+            f"--workers {args.workers} with MINZHENG_QDRANT_PATH={settings.qdrant_path}: Qdrant's local mode "
+            "opens its folder in one process only; use --workers 1, or a Qdrant server (MINZHENG_QDRANT_URL)"
+        )
+    # uvicorn's own X-Forwarded-For handling would trust 127.0.0.1; the app trusts only
+    # MINZHENG_TRUSTED_PROXIES. Shutdown waits for requests in flight, at most 30 s.
+    options = {"host": args.host, "port": args.port, "log_level": "info", "proxy_headers": False,
+               "timeout_graceful_shutdown": 30}
+    if args.workers == 1:
+        # One process: one single-threaded encode per core, side by side.
+        uvicorn.run(create_app(replace(settings, parallel_encodes=os.cpu_count() or 1)), **options)
+        return 0
+    # Worker processes read their settings from the environment: pass the flags on.
+    for flag, variable in (("documents", "MINZHENG_DOCUMENTS"), ("index", "MINZHENG_INDEX"),
+                           ("model", "MINZHENG_MODEL"), ("feedback_db", "MINZHENG_FEEDBACK_DB")):
+        if getattr(args, flag, None):
+            os.environ[variable] = str(getattr(args, flag))
+    os.environ.setdefault("MINZHENG_ENCODER_THREADS", "1")  # a worker per core, one thread each
+    # Each worker listens at once; the first installs the shipped index or builds, the others
+    # wait for that build and load it (keeper.py).
+    uvicorn.run("assistant.app:create_app_from_env", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -303,6 +422,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
+    "documents": cmd_documents,
     "build": cmd_build,
     "search": cmd_search,
     "ask": cmd_ask,

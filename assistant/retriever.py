@@ -12,10 +12,11 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Literal
 
 import numpy as np
 
+from .candidates import CandidateBackend, LocalBackend
 from .documents import KINDS
 from .embedding import Embedder
 from .errors import InputError
@@ -46,15 +47,10 @@ class FusionWeights:
         if min(self.passage, self.sentence, self.lexical) < 0 or self.passage + self.sentence + self.lexical <= 0:
             raise ValueError(f"fusion weights {self} must be ≥ 0 and not all 0")
 
-class CandidateSource(Protocol):
-    """Another engine's dense and BM25 top-k (e.g. Qdrant): chunk numbers and scores, best first."""
-
-    def dense_top(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
-    def lexical_top(self, tokens: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]: ...
-
-
 QUERY_CACHE_SIZE = 512
 SENTENCE_SCORED_HITS = 8
+CANDIDATES = 200  # per index; the fused top-10 of the seed corpus never falls outside them
+SPREAD_SAMPLE = 4096  # chunks whose sentences give the sentence signal's mean and spread
 
 
 @dataclass(frozen=True)
@@ -138,11 +134,17 @@ def validate_filters(k: int, year: int | None, kind: str | None) -> None:
         raise InputError(f"kind={kind!r} is unknown; use one of {', '.join(KINDS)}")
 
 
-def _zscore(values: np.ndarray) -> np.ndarray:
-    std = float(values.std())
+def _best_per_owner(similarities: np.ndarray, owner: np.ndarray, count: int) -> np.ndarray:
+    best = np.full(count, -1.0, dtype=np.float32)
+    np.maximum.at(best, owner, similarities.astype(np.float32))
+    return best
+
+
+def _zscore(values: np.ndarray, mean: float, std: float) -> np.ndarray:
+    """Values z-normalised by a signal's mean and std over the whole corpus."""
     if std < 1e-9:
-        return np.zeros_like(values)
-    return (values - float(values.mean())) / std
+        return np.zeros(len(values), dtype=np.float64)
+    return (values.astype(np.float64) - mean) / std
 
 
 class Retriever:
@@ -156,7 +158,8 @@ class Retriever:
         vocabulary: Vocabulary,
         *,
         weights: FusionWeights | None = None,
-        source: CandidateSource | None = None,
+        backend: CandidateBackend | None = None,
+        candidates: int = CANDIDATES,
     ) -> None:
         if embedder.name != index.manifest.model:
             raise InputError(
@@ -167,7 +170,14 @@ class Retriever:
         self.tokenizer = tokenizer
         self.vocabulary = vocabulary
         self.weights = weights or FusionWeights()
-        self.source = source  # None: FAISS and bm25s from the index folder
+        self.backend = backend or LocalBackend(index)
+        self.candidates = candidates
+        n = len(index.chunks)
+        # Up to SPREAD_SAMPLE chunks every chunk counts (exact); above, an even sample stands in.
+        self._sample = np.unique(np.linspace(0, n - 1, min(n, SPREAD_SAMPLE)).round().astype(np.int64))
+        self._sample_rows = self._rows_of(self._sample)
+        self._sample_sentences = np.asarray(index.sentence_embeddings[self._sample_rows[0]], dtype=np.float32)
+        self._sample_passages = np.asarray(index.embeddings[self._sample], dtype=np.float32)
         self._years = np.array([index.documents[c.doc_id].year or 0 for c in index.chunks])
         self._kinds = np.array([index.documents[c.doc_id].kind for c in index.chunks])
         self.speller = SpellingCorrector(index.terms, index.corpus_text())
@@ -199,29 +209,25 @@ class Retriever:
                 self._cache.popitem(last=False)
         return vector
 
-    def dense_scores(self, rewritten: RewrittenQuery) -> np.ndarray:
-        """Cosine similarity of every chunk to the question."""
-        vector = self._query_vector(rewritten.text)
-        total = self.index.dense.ntotal
-        out = np.full(total, -1.0, dtype=np.float32)
-        if self.source is not None:
-            numbers, found = self.source.dense_top(vector, total)
-            out[numbers] = found
-            return out
-        scores, ids = self.index.dense.search(vector.reshape(1, -1).astype(np.float32), total)
-        out[ids[0]] = scores[0]
-        return out
+    def _rows_of(self, chunk_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The sentence rows of the chunks, and for each row the position of its chunk in ``chunk_numbers``."""
+        starts = self.index.sentence_starts[chunk_numbers]
+        counts = self.index.sentence_starts[chunk_numbers + 1] - starts
+        owner = np.repeat(np.arange(len(chunk_numbers)), counts)
+        rows = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        return rows, owner
 
-    def sentence_similarities(self, rewritten: RewrittenQuery) -> np.ndarray:
-        """Cosine similarity of every indexed sentence to the question."""
-        return self.index.sentence_embeddings @ self._query_vector(rewritten.text)
+    def _best_sentences(self, vector: np.ndarray, chunk_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per chunk, its best sentence cosine (-1 when it has none); and each sentence row with its cosine."""
+        rows, owner = self._rows_of(chunk_numbers)
+        similarities = np.asarray(self.index.sentence_embeddings[rows], dtype=np.float32) @ vector
+        return _best_per_owner(similarities, owner, len(chunk_numbers)), rows, similarities
 
-    def best_sentence_scores(self, similarities: np.ndarray) -> np.ndarray:
-        """Per chunk, the cosine of its best sentence (its passage cosine when it has none)."""
-        out = np.full(len(self.index.chunks), -1.0, dtype=np.float32)
-        if len(similarities):
-            np.maximum.at(out, self.index.sentence_spans[:, 0], similarities.astype(np.float32))
-        return out
+    def _sentence_spread(self, vector: np.ndarray) -> tuple[float, float]:
+        """Mean and std of the sentence signal over every chunk, or over an even sample of large corpora."""
+        best = _best_per_owner(self._sample_sentences @ vector, self._sample_rows[1], len(self._sample))
+        values = np.where(best < -0.5, self._sample_passages @ vector, best).astype(np.float64)
+        return float(values.mean()), float(values.std())
 
     def query_terms(self, rewritten: RewrittenQuery) -> tuple[QueryTerm, ...]:
         """The distinct words of the corrected question (expansions excluded) with their idf."""
@@ -233,14 +239,6 @@ class Retriever:
             terms.append(QueryTerm(token, df, math.log(1 + (n - df + 0.5) / (df + 0.5)), everyday))
         return tuple(terms)
 
-    def lexical_scores(self, rewritten: RewrittenQuery) -> np.ndarray:
-        tokens = self.tokenizer.tokenize(rewritten.expanded)
-        if self.source is None:
-            return self.index.lexical.scores(tokens)
-        out = np.zeros(len(self.index.chunks), dtype=np.float32)
-        numbers, found = self.source.lexical_top(tokens, len(self.index.chunks))
-        out[numbers] = found
-        return out
 
     def understand(self, question: str, history: Sequence[str] = (), *, classify: bool = True) -> Understanding:
         """Check the question and understand it in its conversation (earlier questions, oldest first).
@@ -276,29 +274,47 @@ class Retriever:
         rewritten = understanding.rewritten
         n = len(self.index.chunks)
         w = self.weights
-        zeros = np.zeros(n, dtype=np.float32)
-        dense = self.dense_scores(rewritten) if mode != "lexical" else zeros
-        similarities = self.sentence_similarities(rewritten) if mode != "lexical" else np.zeros(0)
-        best_sentence = self.best_sentence_scores(similarities) if mode != "lexical" else zeros
-        best_sentence = np.where(best_sentence < -0.5, dense, best_sentence)
-        lexical = self.lexical_scores(rewritten) if mode != "dense" else zeros
+        allowed: np.ndarray | None = None
+        if year is not None or kind is not None:
+            allowed = np.ones(n, dtype=bool)
+            if year is not None:
+                allowed &= self._years == year
+            if kind is not None:
+                allowed &= self._kinds == kind
+        lexical = self.backend.lexical(self.tokenizer.tokenize(rewritten.expanded)) if mode != "dense" else None
+        rows = similarities = np.zeros(0)
         if mode == "lexical":
-            fused = lexical.astype(np.float64)
+            assert lexical is not None
+            order = lexical.top(k, allowed, year=year, kind=kind)
+            fused = lexical_scores = lexical.of(order).astype(np.float64)
+            dense_scores = np.zeros(len(order), dtype=np.float32)
         else:
-            fused = w.passage * _zscore(dense) + w.sentence * _zscore(best_sentence)
-            if mode == "hybrid":
-                fused = fused + w.lexical * _zscore(lexical)
-        allowed = np.ones(n, dtype=bool)
-        if year is not None:
-            allowed &= self._years == year
-        if kind is not None:
-            allowed &= self._kinds == kind
-        if mode == "lexical":
-            allowed &= lexical > 0
-        candidates = np.flatnonzero(allowed)
-        order = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
+            vector = self._query_vector(rewritten.text)
+            dense = self.backend.dense(vector)
+            # Candidates: each index's own top-K; fusion and sentence scoring see only them.
+            found = [dense.top(self.candidates, allowed, year=year, kind=kind),
+                     self.backend.sentence_top(vector, self.candidates, allowed)]
+            if lexical is not None:
+                found.append(lexical.top(self.candidates, allowed, year=year, kind=kind))
+            candidates = np.unique(np.concatenate(found))
+            dense_scores = dense.of(candidates)
+            best, rows, similarities = self._best_sentences(vector, candidates)
+            best = np.where(best < -0.5, dense_scores, best)
+            sentence_mean, sentence_std = self._sentence_spread(vector)
+            fused = w.passage * _zscore(dense_scores, dense.mean, dense.std) + w.sentence * _zscore(
+                best, sentence_mean, sentence_std
+            )
+            lexical_scores = lexical.of(candidates) if lexical is not None else np.zeros(len(candidates), np.float32)
+            if lexical is not None:
+                fused = fused + w.lexical * _zscore(lexical_scores, lexical.mean, lexical.std)
+            ranked = np.argsort(-fused, kind="stable")[:k]
+            order, fused = candidates[ranked], fused[ranked]
+            dense_scores, lexical_scores = dense_scores[ranked], lexical_scores[ranked]
+            # the top hits' sentences, for the composer
+            keep = np.isin(candidates[self._rows_of(candidates)[1]], order[:SENTENCE_SCORED_HITS])
+            rows, similarities = rows[keep], similarities[keep]
         hits = []
-        for i in order:
+        for rank, i in enumerate(order):
             chunk = self.index.chunks[i]
             document = self.index.documents[chunk.doc_id]
             hits.append(
@@ -314,9 +330,9 @@ class Retriever:
                     text=chunk.text,
                     start=chunk.start,
                     end=chunk.end,
-                    score=float(fused[i]),
-                    dense_score=float(dense[i]),
-                    lexical_score=float(lexical[i]),
+                    score=float(fused[rank]),
+                    dense_score=float(dense_scores[rank]),
+                    lexical_score=float(lexical_scores[rank]),
                 )
             )
         return SearchResult(
@@ -324,19 +340,16 @@ class Retriever:
             rewritten=rewritten,
             hits=tuple(hits),
             terms=self.query_terms(rewritten),
-            sentence_scores=self._sentence_scores(similarities, order[:SENTENCE_SCORED_HITS]),
+            sentence_scores=self._sentence_scores(rows, similarities),
             places=understanding.places_elsewhere,
             matters=understanding.matters,
             understanding=understanding,
         )
 
-    def _sentence_scores(self, similarities: np.ndarray, chunk_numbers: np.ndarray) -> dict[tuple[str, int], float]:
-        """Cosines of the sentences of the given chunks, keyed by (doc_id, start), for the composer."""
-        if not len(similarities):
-            return {}
+    def _sentence_scores(self, rows: np.ndarray, similarities: np.ndarray) -> dict[tuple[str, int], float]:
+        """Cosines of the given sentence rows, keyed by (doc_id, start), for the composer."""
         spans = self.index.sentence_spans
         return {
-            (self.index.chunks[int(i)].doc_id, int(spans[row, 1])): float(similarities[row])
-            for i in chunk_numbers
-            for row in self.index.sentences_of(int(i))
+            (self.index.chunks[int(spans[row, 0])].doc_id, int(spans[row, 1])): float(similarity)
+            for row, similarity in zip(rows, similarities, strict=True)
         }

@@ -6,8 +6,11 @@ it, and the pipeline, through the dependencies below.
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
+import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -22,12 +25,17 @@ from .answer import Answer
 from .documents import KINDS, Document, is_valid_doc_id
 from .errors import AssistantError, InputError
 from .feedback import FeedbackStore
-from .middleware import RateLimiter
+from .keeper import IndexStatus, PipelineKeeper
 from .pipeline import Pipeline
+from .ratelimit import RateLimiter
 from .rendering import template_environment
 from .retriever import validate_question
 from .settings import Settings
+from .unanswered import UnansweredQuestion, UnansweredStore
 from .understanding import MAX_HISTORY
+
+logger = logging.getLogger(__name__)
+RETRY_SECONDS = 5  # Retry-After while the first load runs, and the progress page's refresh
 
 
 @dataclass
@@ -38,22 +46,37 @@ class Service:
     feedback: FeedbackStore
     limiter: RateLimiter
     templates: jinja2.Environment
-    pipeline: Pipeline | None = None
-    load_error: str = ""
+    unanswered: UnansweredStore
+    keeper: PipelineKeeper  # owns the pipeline; loads and rebuilds it in the background
     # per process: client hashes cannot be joined across restarts
     salt: str = field(default_factory=lambda: secrets.token_hex(16))
 
     @classmethod
-    def create(cls, settings: Settings, pipeline: Pipeline | None = None) -> Service:
+    def create(
+        cls, settings: Settings, pipeline: Pipeline | None = None, keeper: PipelineKeeper | None = None
+    ) -> Service:
         return cls(
             settings=settings,
             feedback=FeedbackStore(settings.feedback_db),
-            limiter=RateLimiter(settings.rate_limit_per_minute),
+            # beside the feedback file, so every worker process counts in the same place
+            limiter=RateLimiter(
+                settings.rate_limit_per_minute,
+                settings.feedback_db.with_name(settings.feedback_db.stem + ".ratelimit.sqlite3"),
+            ),
+            unanswered=UnansweredStore(settings.feedback_db),
             templates=template_environment(
                 kinds=KINDS, max_question_chars=settings.max_question_chars
             ),
-            pipeline=pipeline,
+            keeper=keeper or PipelineKeeper(settings, pipeline, say=say, reuse_models=True),
         )
+
+    @property
+    def pipeline(self) -> Pipeline | None:
+        return self.keeper.pipeline
+
+    @property
+    def load_error(self) -> str:
+        return self.keeper.error
 
     def render(
         self, request: Request, template: str, status_code: int = 200, **context: object
@@ -85,16 +108,46 @@ class Service:
         year: int | None = None,
         kind: str | None = None,
         history: Sequence[str] = (),
+        channel: str = "",
     ) -> Answer:
-        """Validate the question and its history, then answer it."""
+        """Validate the question and its history, then answer it.
+
+        A refused or partial answer is logged as unanswered when ``channel`` names where the
+        question came from (chat, staff, api); a conversation's replayed turns give none.
+        """
         limit = self.settings.max_question_chars
-        return current.ask(
+        result, answer = current.answer(
             validate_question(question, limit),
             k=k,
             year=year,
             kind=kind,
             history=[validate_question(h, limit) for h in history if h.strip()][-MAX_HISTORY:],
         )
+        if channel and answer.refused:
+            try:
+                self.unanswered.add(UnansweredQuestion.from_answer(answer, result, channel))
+            except sqlite3.Error as exc:  # the log must never cost the caller the answer
+                logger.warning("could not log an unanswered question: %s", exc)
+        return answer
+
+
+def say(message: str) -> None:
+    """A progress line for the server's log."""
+    print(f"[minzheng] {message}", file=sys.stderr, flush=True)
+
+
+class NotReady(HTTPException):
+    """503 while the first load or build runs (or after it failed); pages show the progress."""
+
+    def __init__(self, status: IndexStatus) -> None:
+        if status.error and not status.serving:
+            detail = f"the assistant is not available: {status.error}"
+        elif status.state == "building":
+            detail = f"the assistant is still loading: building the index, {status.percent} % done"
+        else:
+            detail = "the assistant is still loading"
+        super().__init__(503, detail, headers={"Retry-After": str(RETRY_SECONDS)})
+        self.status = status
 
 
 def service(request: Request) -> Service:
@@ -105,15 +158,11 @@ def service(request: Request) -> Service:
 def loaded(request: Request) -> Pipeline:
     """The app's pipeline, or 503 while it is loading (or could not be loaded)."""
     shared = service(request)
-    if shared.pipeline is None:
-        reason = shared.load_error
-        detail = (
-            f"the assistant is not available: {reason}"
-            if reason
-            else "the assistant is still loading"
-        )
-        raise HTTPException(503, detail, headers={"Retry-After": "10"})
-    return shared.pipeline
+    current = shared.pipeline
+    if current is None:
+        raise NotReady(shared.keeper.status())
+    shared.keeper.follow()
+    return current
 
 
 ServiceDep = Annotated[Service, Depends(service)]

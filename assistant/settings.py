@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .bundled_model import BUNDLED_MODEL_NAME
+from .embedding import ENCODERS, Encoder
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,22 @@ class Settings:
     qdrant_collection: str = "minzheng_chunks"
     qdrant_shards: int = 1  # used when the build creates the collection
     qdrant_replication: int = 1
+    admin_token: str = field(default="", repr=False)  # the admin page and upload API are off when empty
+    max_upload_bytes: int = 20_000_000  # one upload request to the admin (all its files)
+    # the index of the bundled documents, shipped with the repository; None: always build
+    bundled_index: Path | None = Path("index/bundled")
+    encoder: Encoder = "auto"  # onnx (auto for local models) or torch; see embedding
+    encoder_threads: int = 0  # threads of one ONNX encode; 0: every core (builds), 1 per server worker
+    # proxies whose X-Forwarded-For names the client (addresses or networks); none by default
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then ``MINZHENG_*`` environment variables, then explicit overrides (None ignored)."""
         env = os.environ
+        encoder = env.get("MINZHENG_ENCODER", cls.encoder)
+        if encoder not in ENCODERS:
+            raise ValueError(f"MINZHENG_ENCODER={encoder!r} is unknown; use one of {', '.join(ENCODERS)}")
         settings = cls(
             documents=Path(env.get("MINZHENG_DOCUMENTS", cls.documents)),
             index=Path(env.get("MINZHENG_INDEX", cls.index)),
@@ -43,6 +55,11 @@ class Settings:
             qdrant_collection=env.get("MINZHENG_QDRANT_COLLECTION", cls.qdrant_collection),
             qdrant_shards=int(env.get("MINZHENG_QDRANT_SHARDS", cls.qdrant_shards)),
             qdrant_replication=int(env.get("MINZHENG_QDRANT_REPLICATION", cls.qdrant_replication)),
+            admin_token=env.get("MINZHENG_ADMIN_TOKEN", "").strip(),
+            max_upload_bytes=int(env.get("MINZHENG_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
+            encoder=encoder,
+            encoder_threads=int(env.get("MINZHENG_ENCODER_THREADS", cls.encoder_threads)),
+            trusted_proxies=tuple(p.strip() for p in env.get("MINZHENG_TRUSTED_PROXIES", "").split(",") if p.strip()),
         )
         given = {key: value for key, value in overrides.items() if value is not None}
         for key in ("documents", "index", "feedback_db"):

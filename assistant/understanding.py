@@ -28,7 +28,7 @@ MAX_HISTORY = 6
 # -- what kind of answer is asked for (the question's side; the composer tests sentences) --------
 
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few).
-FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加])几"
+FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与])几"
 ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 YES_NO = re.compile(r"[吗么嘛][?？]?$|[吗么][?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
@@ -98,7 +98,10 @@ def intents(question: str) -> tuple[str, ...]:
     """
     found = []
     # 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
-    asks_number = bool(ASKS_NUMBER.search(question)) or ("标准" in question and not YES_NO.search(question))
+    # 按新标准还是原合同? is a choice between two, not a number either.
+    asks_number = bool(ASKS_NUMBER.search(question)) or (
+        "标准" in question and not YES_NO.search(question) and "还是" not in question
+    )
     if asks_number and RATE_WORDS.search(question) and not MONEY_FIRST.search(question):
         found.append("rate")
     elif (asks_number and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question):
@@ -126,7 +129,6 @@ YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年|年度)?(?!\d)")
 CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|而家|宜家")
 # 今年85了 states an age, not the year a figure is asked for.
 THIS_YEAR = re.compile(r"今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))|本年度?")
-NEXT_YEAR = re.compile(r"明年")
 LAST_YEAR = re.compile(r"去年|上一年")
 
 # -- the person's conditions ---------------------------------------------------------------------
@@ -275,6 +277,8 @@ POINTER_ACTS = ("complaint", "suggestion", "personal_case", "small_talk")
 ELSEWHERE = ("other_bureau", "other_place", "off_topic")
 ACTS_PATH = Path(__file__).parent / "data" / "acts.json"
 MIN_ACT_PROBABILITY = 0.6  # for another act than question to override the wording
+STORY_CHARS = 40
+MIN_STATEMENT_CHARS = 12  # shorter messages without a question are keyword searches (高龄津贴 标准)
 MIN_ACT_PROBABILITY_ASKING = 0.75  # the same when the message asks something (多少, 吗, ？)
 
 
@@ -304,15 +308,25 @@ def load_act_model(model_name: str, path: Path = ACTS_PATH) -> ActModel | None:
 
 
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
-ASKING_CLAUSE = re.compile(r"多少|几|吗|么|呢|[?？]|怎么|怎样|如何|什么|啥|哪|是否|能不能|可不可以|有没有|标准|点样|咩|边度|系咪|冇")
+ASKING_CLAUSE = re.compile(rf"多少|{FEW}|吗|么|呢|[?？]|怎么|怎样|如何|什么|啥|哪|是否|能不能|可不可以|有没有|标准|点样|咩|边度|系咪|冇")
+# 请提供2026年度…, 想要最新的2025年数据, 截至2026年…: a request names the year it wants.
+REQUEST = re.compile(r"请|提供|查询|想要|想了解|了解一下|想知道|咨询|问一下|问问|告诉|介绍|说明|截至|年度|全年|最新")
+# 给不给报, 是在市里还是区里, 是干嘛的, 验收了没: questions without a question word or mark.
+QUESTION_FORM = re.compile(r"([\u4e00-\u9fff])[不没]\1|还是|干嘛|干啥|为什么|为啥|咋|怎|谁|何时|几时|有无|了没|没有$|未$")
+YEAR_CLAUSE = re.compile(ASKING_CLAUSE.pattern + "|" + REQUEST.pattern)
 ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|老家在|回|系|是)(?:那边的?)?$")
 ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来深|嚟|的户口|那边过来)")
 
 
-def asking_part(text: str) -> str:
+def asking_part(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> str:
     """The clauses of a message that ask something (all of it when none does)."""
-    clauses = [m.group(0) for m in CLAUSE.finditer(text) if ASKING_CLAUSE.search(m.group(0))]
+    clauses = [m.group(0) for m in CLAUSE.finditer(text) if asking.search(m.group(0))]
     return "".join(clauses) or text
+
+
+def asks(text: str) -> bool:
+    """Whether a message asks or requests anything (有没有…, 请提供…), rather than only telling."""
+    return bool(ASKING_CLAUSE.search(text) or REQUEST.search(text) or QUESTION_FORM.search(text) or intents(text))
 
 
 def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
@@ -323,11 +337,15 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
     here = any(p.in_scope for p in places)
     marked = []
     for place in places:
-        at = text.find(place.name)
+        # 户口在东莞,东莞那边的高龄津贴…: a place named again as the subject is asked about.
+        mentions = [m.start() for m in re.finditer(re.escape(place.name), text)] or [text.find(place.name)]
         origin = not place.in_scope and (
             here
-            or bool(ORIGIN_BEFORE.search(text[max(0, at - 4) : at]))
-            or bool(ORIGIN_AFTER.match(text[at + len(place.name) :]))
+            or all(
+                ORIGIN_BEFORE.search(text[max(0, at - 4) : at])
+                or ORIGIN_AFTER.match(text[at + len(place.name) :])
+                for at in mentions
+            )
         )
         marked.append(replace(place, origin=origin) if origin else place)
     return tuple(marked)
@@ -407,12 +425,15 @@ class Understander:
         """One message on its own, its act by its wording only."""
         rewritten = self.vocabulary.rewrite(question, self.corrector)
         text = rewritten.text
-        found = intents(text)
+        # In a long message the clauses that ask say what is asked; the story around them
+        # (每个月电费好几万…是真的吗？) names amounts nobody asks for.
+        found = intents(asking_part(text) if len(text) > STORY_CHARS else text)
         # A year counts when it is in a clause that asks (去年评上了4A,给多少奖励? asks no year).
-        asking = asking_part(text)
+        asking = asking_part(text, YEAR_CLAUSE)
         years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(asking)))
         today = self.today or datetime.date.today()
-        this_year = today.year if THIS_YEAR.search(asking) else today.year + 1 if NEXT_YEAR.search(asking) else None
+        # 明年能拿多少 asks what the rules in force give; no document states next year's figures.
+        this_year = today.year if THIS_YEAR.search(asking) else None
         if LAST_YEAR.search(asking):
             years = (*years, today.year - 1)
         topic, unknown = self.topic_words(text)
@@ -461,6 +482,8 @@ class Understander:
         probabilities = self.acts.probabilities(self.embed(u.text))
         likeliest = max(POINTER_ACTS, key=lambda a: probabilities.get(a, 0.0))
         floor = MIN_ACT_PROBABILITY_ASKING if u.intents or "?" in u.text or "？" in u.text else MIN_ACT_PROBABILITY
+        if len(u.text) >= MIN_STATEMENT_CHARS and not asks(u.text):
+            floor = 0.0  # it tells and asks nothing (谢谢,上次的事办好了): a pointer, whichever fits best
         act = likeliest if probabilities.get(likeliest, 0.0) >= floor else u.act
         return replace(
             u,

@@ -1,8 +1,9 @@
 """Shared fixtures: the real seed corpus, indexed once per test session.
 
-Building the seed index embeds every chunk with the real model, which takes minutes on a small
-CPU. Set MINZHENG_TEST_INDEX to a folder to keep that index between sessions (it is built there
-when missing, and loading checks that it still matches the corpus and model).
+The session's index starts as a copy of the index shipped in index/bundled/ (as at a first
+start); only when that no longer fits the documents is it rebuilt, which embeds what changed with
+the real model. Set MINZHENG_TEST_INDEX to a folder to keep that index between sessions (loading
+checks that it still matches the corpus and model).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def settings_seed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         documents=SEED_DOCUMENTS,
         index=index,
         feedback_db=tmp_path_factory.mktemp("feedback") / "feedback.sqlite3",
+        bundled_index=REPO / "index" / "bundled",  # installed when index is empty, as at a first start
     )
 
 
@@ -47,3 +49,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"pipeline_seed", "settings_seed", "seed_index"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory: pytest.TempPathFactory):
+    """Real PDF, DOCX and HTML files (and bad ones) made with real libraries, once per session."""
+    from tests.sample_files import make_samples
+
+    try:
+        return make_samples(tmp_path_factory.mktemp("samples"))
+    except FileNotFoundError as exc:  # no CJK font (or no fc-list): make browser-deps installs one
+        pytest.skip(f"cannot make the sample files: {exc}")

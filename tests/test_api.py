@@ -18,8 +18,9 @@ from assistant.answer import Answer, Citation, Conflict, Fact
 from assistant.app import create_app
 from assistant.errors import InputError
 from assistant.feedback import FeedbackRecord, FeedbackStore
-from assistant.middleware import MAX_BODY_BYTES, RateLimiter
+from assistant.middleware import MAX_BODY_BYTES
 from assistant.pipeline import Pipeline
+from assistant.ratelimit import RateLimiter
 from assistant.rendering import answer_segments, copy_text, group_facts, highlight, split_markers
 from assistant.settings import Settings
 
@@ -211,16 +212,15 @@ def test_the_rate_limit_answers_429_with_retry_after(
     assert search.status_code == 200, "only asking is limited"
 
 
-def test_the_rate_limiter_window_slides() -> None:
-    now = [0.0]
-    limiter = RateLimiter(2, window=60, clock=lambda: now[0])
+def test_the_rate_limit_is_shared_by_every_worker_through_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "limits.sqlite3"
+    worker_a, worker_b = RateLimiter(3, path), RateLimiter(3, path)  # as two processes would hold
 
-    assert [limiter.hit("a"), limiter.hit("a")] == [0.0, 0.0]
-    now[0] = 15.0
-    assert limiter.hit("a") == pytest.approx(45.0)
-    assert limiter.hit("b") == 0.0, "clients are limited separately"
-    now[0] = 60.5
-    assert limiter.hit("a") == 0.0
+    assert [worker_a.hit("a"), worker_b.hit("a"), worker_a.hit("a")] == [0.0, 0.0, 0.0]
+    wait = worker_b.hit("a")
+    assert 1.0 <= wait <= 120.0, "the fourth question in a minute waits, whichever worker gets it"
+    assert worker_b.hit("b") == 0.0, "clients are limited separately"
+    assert RateLimiter(0, path).hit("a") == 0.0, "0 switches the limit off"
 
 
 def test_503_until_the_pipeline_is_loaded(settings_seed: Settings) -> None:
@@ -230,8 +230,9 @@ def test_503_until_the_pipeline_is_loaded(settings_seed: Settings) -> None:
     health = client.get("/healthz")
 
     assert ask.status_code == 503 and ask.json()["detail"] == "the assistant is still loading"
-    assert ask.headers["Retry-After"] == "10"
+    assert ask.headers["Retry-After"] == "5"
     assert health.status_code == 503 and health.json()["loaded"] is False
+    assert health.json()["status"] == "loading"
 
 
 def test_a_pipeline_that_cannot_load_leaves_a_503_that_says_why(
@@ -240,10 +241,12 @@ def test_a_pipeline_that_cannot_load_leaves_a_503_that_says_why(
     settings = Settings(documents=tmp_path / "missing", index=tmp_path / "index")
 
     with TestClient(create_app(settings)) as client:
+        assert client.app.state.service.keeper.wait(60)  # type: ignore[attr-defined]
         health = client.get("/healthz")
         ask = client.post("/api/ask", json={"question": "低保怎么申请？"})
 
     assert health.status_code == 503 and "does not exist" in health.json()["detail"]
+    assert health.json()["status"] == "failed"
     assert ask.status_code == 503 and ask.json()["detail"].startswith(
         "the assistant is not available"
     )
@@ -256,7 +259,7 @@ def test_an_unexpected_error_is_500_without_a_traceback(
     def broken(*args: object, **kwargs: object) -> Answer:
         raise RuntimeError("secret stack detail")
 
-    monkeypatch.setattr(pipeline_seed, "ask", broken)
+    monkeypatch.setattr(pipeline_seed, "answer", broken)  # what Service.ask calls
     client = TestClient(app, raise_server_exceptions=False)
 
     response = client.post("/api/ask", json={"question": "低保怎么申请？"})

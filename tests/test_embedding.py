@@ -207,8 +207,8 @@ def test_a_server_embedder_encodes_questions_side_by_side_and_builds_with_all_th
     import torch
 
     all_threads = torch.get_num_threads()
-    embedder = SentenceTransformerEmbedder(parallel_encodes=2)
-    reference = SentenceTransformerEmbedder().embed_queries(["高龄津贴怎么领"])
+    embedder = SentenceTransformerEmbedder(parallel_encodes=2, encoder="torch")
+    reference = SentenceTransformerEmbedder(encoder="torch").embed_queries(["高龄津贴怎么领"])
     model = embedder._loaded()
     real_encode = model.encode
     seen: list[tuple[str, int]] = []

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from assistant.chunking import ChunkingSettings
 from assistant.errors import IndexMismatchError, IndexMissingError
-from assistant.index import build_index, current_build, load_index, read_manifest
+from assistant.index import (
+    build_index,
+    current_build,
+    install_build,
+    load_index,
+    manifest_of,
+    misfits,
+    read_manifest,
+    wait_for_build,
+)
 from assistant.ingest import ingest_paths
 from assistant.tokenizer import Tokenizer
 from assistant.vocabulary import load_vocabulary
@@ -92,3 +105,77 @@ def test_a_damaged_index_fails_with_a_rebuild_message(tmp_path, documents, token
     (build / "dense.faiss").write_bytes(b"garbage")
     with pytest.raises(IndexMismatchError, match="damaged.*rebuild"):
         load_index(tmp_path)
+
+
+def test_a_build_reports_its_steps_and_a_line_per_tenth_of_the_embedding(tmp_path, documents, tokenizer):
+    steps, lines = [], []
+    manifest = build_index(documents, tmp_path, HashingEmbedder(), tokenizer, progress=lines.append, steps=steps.append)
+    embedding = [s for s in steps if s.stage == "embedding"]
+    assert [s.stage for s in steps][0] == "chunking" and [s.stage for s in steps][-2:] == ["lexical", "writing"]
+    assert embedding[0].done == 0 and embedding[-1].done == embedding[-1].total > manifest.texts_embedded
+    assert [s.fraction for s in steps] == sorted(s.fraction for s in steps) and steps[-1].fraction >= 0.98
+    n = manifest.texts_embedded
+    assert f"embedded {n} of {n} texts (100 % of the text)" in lines
+
+
+def test_a_shipped_build_is_installed_as_it_is_and_only_into_an_empty_folder(tmp_path, documents, tokenizer):
+    shipped = tmp_path / "shipped"
+    build_index(documents, shipped, HashingEmbedder(), tokenizer)
+    source = current_build(shipped)
+    assert source is not None
+
+    installed = install_build(source, tmp_path / "index")
+    again = install_build(source, tmp_path / "index")
+
+    assert installed is not None and installed.name.startswith("build-") and again is None
+    assert current_build(tmp_path / "index") == installed
+    assert read_manifest(tmp_path / "index") == manifest_of(source)
+    assert load_index(tmp_path / "index", model="test/hashing-bigrams", documents=documents).dense.ntotal > 0
+    assert misfits(manifest_of(source), model="test/hashing-bigrams", documents=documents, tokenizer=tokenizer) == []
+    with pytest.raises(IndexMissingError, match="holds no index build"):
+        install_build(tmp_path / "nothing", tmp_path / "other")
+
+
+def test_misfits_names_what_differs(tmp_path, documents, tokenizer):
+    manifest = build_index(documents, tmp_path, HashingEmbedder(), tokenizer)
+    found = misfits(
+        manifest, model="other/model", documents=documents[:1], tokenizer=tokenizer, chunking=ChunkingSettings(target=100)
+    )
+    assert found == ["model differ", "documents differ", "chunking differ"]
+
+
+def test_a_build_after_installing_reuses_the_shipped_vectors(tmp_path, documents, tokenizer):
+    shipped = tmp_path / "shipped"
+    first = build_index(documents[:1], shipped, HashingEmbedder(), tokenizer)
+    source = current_build(shipped)
+    assert source is not None
+    install_build(source, tmp_path / "index")
+    embedder = HashingEmbedder()
+
+    second = build_index(documents, tmp_path / "index", embedder, tokenizer)
+
+    assert second.reused == first.chunks and embedder.passages_embedded == second.texts_embedded
+    assert source.is_dir(), "the shipped build is never removed"
+
+
+def test_waiting_for_a_build_returns_when_the_other_builder_lets_go(tmp_path):
+    tmp_path.mkdir(exist_ok=True)
+    held = threading.Event()
+    released_at: list[float] = []
+
+    def other_builder() -> None:
+        with open(tmp_path / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            held.set()
+            time.sleep(0.5)
+            released_at.append(time.monotonic())
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    builder = threading.Thread(target=other_builder)
+    builder.start()
+    assert held.wait(5)
+    wait_for_build(tmp_path)
+    returned_at = time.monotonic()
+    builder.join()
+
+    assert released_at and returned_at >= released_at[0]

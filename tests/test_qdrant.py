@@ -17,16 +17,19 @@ import numpy as np
 import pytest
 
 from assistant import cli
-from assistant.documents import load_documents
+from assistant.candidates import LocalBackend
+from assistant.composer import Composer
+from assistant.documents import load_documents, write_documents
 from assistant.errors import IndexMismatchError, InputError
 from assistant.evaluation import load_eval_set
 from assistant.index import Index, build_index, load_index
-from assistant.pipeline import Pipeline, chunk_store
+from assistant.pipeline import Pipeline, chunk_store, qdrant_backend
 from assistant.qdrant_store import (
     ChunkStore,
     ClientEngine,
     Engine,
     Filters,
+    QdrantBackend,
     open_engine,
     token_index,
 )
@@ -34,7 +37,7 @@ from assistant.retriever import Retriever
 from assistant.settings import Settings
 from assistant.tokenizer import Tokenizer
 from assistant.understanding import Understanding
-from assistant.vocabulary import load_vocabulary
+from assistant.vocabulary import RewrittenQuery, load_vocabulary
 
 from .fakes import HashingEmbedder
 
@@ -135,6 +138,49 @@ def test_payload_filters_keep_only_the_asked_year_kind_and_document(engine_for, 
 
 
 @pytest.mark.parametrize("kind", ENGINES)
+def test_the_backend_gives_the_local_backends_signals_and_filters_on_the_server(engine_for, kind, some_index, tokenizer):
+    store = ChunkStore(engine_for(kind), some_index, tokenizer)
+    store.sync()
+    qdrant, local = QdrantBackend(store), LocalBackend(some_index)
+    n = len(some_index.chunks)
+    everyone = np.arange(n)
+    docs = [some_index.documents[c.doc_id] for c in some_index.chunks]
+    years, kinds = np.array([d.year or 0 for d in docs]), np.array([d.kind for d in docs])
+    for question in QUESTIONS:
+        tokens = tokenizer.tokenize(question)
+        got, wanted = qdrant.lexical(tokens), local.lexical(tokens)
+        np.testing.assert_allclose(got.of(everyone), wanted.of(everyone), atol=TOLERANCE)
+        assert got.mean == pytest.approx(wanted.mean, abs=TOLERANCE)
+        assert got.std == pytest.approx(wanted.std, abs=TOLERANCE)
+        vector = HashingEmbedder().embed_queries([question])[0]
+        got, wanted = qdrant.dense(vector), local.dense(vector)
+        assert (got.mean, got.std) == (wanted.mean, wanted.std)
+        np.testing.assert_array_equal(got.of(everyone), wanted.of(everyone))
+        assert list(got.top(10)) == list(wanted.top(10))
+        for year, kind_ in [(2021, None), (None, "规划"), (2024, "工作总结")]:
+            allowed = np.ones(n, dtype=bool)
+            if year is not None:
+                allowed &= years == year
+            if kind_ is not None:
+                allowed &= kinds == kind_
+            assert allowed.any()
+            top = got.top(n, allowed, year=year, kind=kind_)
+            assert sorted(top) == sorted(wanted.top(n, allowed)) == list(np.flatnonzero(allowed))
+            assert (np.diff(wanted.of(top)) <= 1e-5).all()  # best first (near-ties may swap between engines)
+        assert list(qdrant.sentence_top(vector, 20)) == list(local.sentence_top(vector, 20))
+
+
+def test_the_server_filters_the_dense_top_before_the_limit(engine_for, some_index, tokenizer):
+    store = ChunkStore(engine_for("local"), some_index, tokenizer)
+    store.sync()
+    docs = [some_index.documents[c.doc_id] for c in some_index.chunks]
+    allowed = np.array([d.kind == "规划" for d in docs])
+    dense = QdrantBackend(store).dense(some_index.embeddings[int(np.flatnonzero(~allowed)[0])])
+    top = dense.top(3, allowed, kind="规划")
+    assert len(top) == min(3, int(allowed.sum())) and allowed[top].all()
+
+
+@pytest.mark.parametrize("kind", ENGINES)
 def test_a_build_upserts_changed_chunks_deletes_gone_ones_and_keeps_bm25_exact(engine_for, kind, tmp_path, tokenizer):
     first_docs, more_docs = SEED[:3], SEED[:5]
     first = _index(tmp_path / "a", first_docs, tokenizer)
@@ -198,6 +244,12 @@ def test_token_indexes_do_not_collide_on_the_seed_vocabulary(tokenizer):
 
 # The contract over the real seed index, real model and every evaluation question.
 
+def _bm25(retriever: Retriever, rewritten: RewrittenQuery) -> np.ndarray:
+    """The BM25 score of every chunk, as the retriever's backend gives it."""
+    signal = retriever.backend.lexical(retriever.tokenizer.tokenize(rewritten.expanded))
+    return signal.of(np.arange(len(retriever.index.chunks)))
+
+
 @pytest.fixture(scope="module")
 def files_answers(pipeline_seed: Pipeline) -> list[tuple[str, Understanding, list[str], np.ndarray]]:
     """For every evaluation question: its understanding, the files backend's top-10 and BM25 scores."""
@@ -206,7 +258,7 @@ def files_answers(pipeline_seed: Pipeline) -> list[tuple[str, Understanding, lis
     for case in load_eval_set(REPO / "eval" / "questions"):
         understanding = files.understand(case.question)
         top = [h.chunk_id for h in files.search(understanding, 10).hits]
-        answers.append((case.id, understanding, top, files.lexical_scores(understanding.rewritten)))
+        answers.append((case.id, understanding, top, _bm25(files, understanding.rewritten)))
     return answers
 
 
@@ -216,13 +268,14 @@ def test_the_evaluation_questions_get_the_same_top_ten_from_qdrant(engine_for, k
     store = ChunkStore(engine_for(kind), pipeline_seed.index, files.tokenizer)
     store.sync()
     store.check()
-    qdrant = Retriever(pipeline_seed.index, files.embedder, files.tokenizer, files.vocabulary, source=store)
+    qdrant = Retriever(pipeline_seed.index, files.embedder, files.tokenizer, files.vocabulary,
+                       backend=QdrantBackend(store))
     assert len(files_answers) >= 150
     differing = []
     for case_id, understanding, expected, bm25 in files_answers:
         if [h.chunk_id for h in qdrant.search(understanding, 10).hits] != expected:
             differing.append(case_id)
-        np.testing.assert_allclose(qdrant.lexical_scores(understanding.rewritten), bm25, atol=TOLERANCE)
+        np.testing.assert_allclose(_bm25(qdrant, understanding.rewritten), bm25, atol=TOLERANCE)
     assert differing == []
 
 
@@ -253,3 +306,50 @@ def test_search_on_the_command_line_gives_the_same_hits_with_qdrant(pipeline_see
         assert [h[:2] for h in hits] == [w[:2] for w in wanted]
         # float32 sums in another order: the printed 4-decimal score may differ in its last digit
         assert all(abs(h[2] - w[2]) <= 1.5e-4 for h, w in zip(hits, wanted, strict=True))
+
+
+def test_serve_runs_one_process_on_a_local_qdrant_folder(tmp_path, monkeypatch, capsys):
+    import uvicorn
+
+    runs: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: runs.append(options))
+    monkeypatch.setenv("MINZHENG_BACKEND", "qdrant")
+    monkeypatch.setenv("MINZHENG_QDRANT_PATH", str(tmp_path / "qdrant"))
+    monkeypatch.delenv("MINZHENG_QDRANT_URL", raising=False)
+    assert cli.main(["serve", "--workers", "3"]) == 2  # InputError
+    assert "--workers 3 with MINZHENG_QDRANT_PATH" in capsys.readouterr().err and runs == []
+    assert cli.main(["serve"]) == 0
+    assert "serving with --workers 1" in capsys.readouterr().err
+    assert runs and "workers" not in runs[0]  # one process: the app object itself
+    monkeypatch.setenv("MINZHENG_BACKEND", "files")
+    assert cli.main(["serve", "--workers", "2"]) == 0
+    assert runs[-1]["workers"] == 2
+
+
+def test_a_service_rebuild_syncs_the_collection_and_keeps_the_qdrant_backend(tmp_path, tokenizer):
+    embedder = HashingEmbedder()
+    settings = Settings(documents=tmp_path / "documents", index=tmp_path / "index", model=embedder.name,
+                        bundled_index=None, backend="qdrant", qdrant_path=tmp_path / "qdrant")
+    write_documents(SEED[:3], settings.documents)
+    build_index(SEED[:3], settings.index, embedder, tokenizer)
+    index = load_index(settings.index)
+    with pytest.raises(IndexMismatchError):  # not filled yet
+        qdrant_backend(settings, index, tokenizer)
+    store = chunk_store(settings, index, tokenizer)
+    assert store is not None
+    store.sync()
+    store.close()
+    backend = qdrant_backend(settings, index, tokenizer)
+    assert isinstance(backend, QdrantBackend)
+    vocabulary = load_vocabulary()
+    pipeline = Pipeline(settings, index, Retriever(index, embedder, tokenizer, vocabulary, backend=backend), Composer())
+    added = SEED[3]
+    write_documents([added], settings.documents)
+    rebuilt = pipeline.rebuilt()
+    new = rebuilt.retriever.backend
+    assert isinstance(new, QdrantBackend) and new.store.engine is backend.store.engine
+    assert new.store.engine.count() == len(rebuilt.index.chunks) > len(index.chunks)
+    new.store.check()
+    hits = rebuilt.search(added.title, k=5, mode="lexical").hits
+    assert added.id in {h.doc_id for h in hits}
+    backend.close()

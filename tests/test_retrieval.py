@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.errors import InputError
@@ -67,3 +68,49 @@ def test_bad_filters_are_refused(pipeline_seed: Pipeline) -> None:
         pipeline_seed.search("低保", 5, kind="通知")
     with pytest.raises(InputError, match="k=0 is out of range"):
         pipeline_seed.search("低保", 0)
+
+
+def _full_scan(pipeline: Pipeline, question: str, mode: str, year: int | None) -> list[tuple[str, float]]:
+    """The fused ranking computed the way the retriever did before candidates: every chunk scored."""
+    retriever, index = pipeline.retriever, pipeline.index
+    rewritten = retriever.understand(question, classify=mode != "lexical").rewritten
+    lexical = index.lexical.scores(retriever.tokenizer.tokenize(rewritten.expanded))
+    n = len(index.chunks)
+    if mode == "lexical":
+        fused = lexical.astype(np.float64)
+        allowed = lexical > 0
+    else:
+        vector = retriever._query_vector(rewritten.text)
+        dense = np.asarray(index.embeddings, dtype=np.float32) @ vector
+        similarities = np.asarray(index.sentence_embeddings, dtype=np.float32) @ vector
+        best = np.full(n, -1.0, dtype=np.float32)
+        np.maximum.at(best, index.sentence_spans[:, 0], similarities)
+        best = np.where(best < -0.5, dense, best)
+
+        def z(values: np.ndarray) -> np.ndarray:
+            return (values - values.mean()) / values.std() if values.std() > 1e-9 else np.zeros_like(values)
+
+        w = retriever.weights
+        fused = w.passage * z(dense) + w.sentence * z(best) + (w.lexical * z(lexical) if mode == "hybrid" else 0)
+        allowed = np.ones(n, dtype=bool)
+    if year is not None:
+        allowed &= np.array([index.documents[c.doc_id].year == year for c in index.chunks])
+    candidates = np.flatnonzero(allowed)
+    order = candidates[np.argsort(-fused[candidates], kind="stable")][:10]
+    return [(index.chunks[i].id, float(fused[i])) for i in order]
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_candidates_rank_the_evaluation_questions_as_scoring_every_chunk_does(pipeline_seed: Pipeline, mode: str) -> None:
+    """Oracle: top-K candidates per index give the full scan's top-10 and fused scores on the seed corpus."""
+    cases = load_eval_set(REPO / "eval" / "questions")
+    differences = []
+    for case in cases:
+        for year in (None, 2021) if case.id.endswith("1") else (None,):
+            expected = _full_scan(pipeline_seed, case.question, mode, year)
+            got = pipeline_seed.search(case.question, 10, mode=mode, year=year).hits  # type: ignore[arg-type]
+            if [c for c, _ in expected] != [h.chunk_id for h in got] or not np.allclose(
+                [s for _, s in expected], [h.score for h in got], atol=1e-4
+            ):
+                differences.append(case.id)
+    assert differences == []

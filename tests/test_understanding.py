@@ -141,6 +141,7 @@ def test_the_benefit_named_is_the_programme(understander: Understander) -> None:
         ("我是湖南来深圳干了十几年的,孩子能不能在深圳参加医保?", ()),  # where the person is from
         ("我系香港人,而家住喺深圳,搭地铁系咪免费?", ()),
         ("绍兴市的高龄津贴是多少", ("绍兴市",)),
+        ("我爸妈户口在东莞,东莞那边的高龄津贴一个月发多少?", ("东莞",)),  # named again as the subject
     ],
 )
 def test_where_a_person_comes_from_is_not_what_the_question_asks_about(
@@ -152,6 +153,37 @@ def test_where_a_person_comes_from_is_not_what_the_question_asks_about(
 def test_a_year_in_a_clause_that_only_tells_is_no_time_constraint(understander: Understander) -> None:
     assert understander.understand("我们协会去年评上了4A,区里有奖励吗?给多少?").asked_years == ()
     assert understander.understand("去年新增了多少张养老床位?").asked_years == (2025,)
+
+
+def test_a_request_names_the_year_it_wants_and_next_year_asks_the_rules_in_force(
+    understander: Understander,
+) -> None:
+    assert understander.understand("请提供2026年度深圳市一线养老护理员工资指导价位。").asked_years == (2026,)
+    assert understander.understand("评上了4A,明年能拿多少扶持?").asked_years == ()
+
+
+def test_in_a_long_message_the_asking_clauses_say_what_is_asked() -> None:
+    story = "我跟几个朋友开了家小型养老院,电费每个月好几万,压得喘不过气。听说养老机构的水电可以按居民价格收?是真的吗?"
+    assert not {"amount", "fee", "count"} & set(understander_intents(story))
+    assert "amount" in intents("养老院床位费,多少")  # a short question is read whole
+    assert "amount" not in intents("社工薪酬应按新标准还是原合同执行?")  # a choice, not a number
+
+
+def understander_intents(text: str) -> tuple[str, ...]:
+    vocabulary = load_vocabulary()
+    u = Understander(vocabulary, Tokenizer(vocabulary), None, lambda word: 5, Gazetteer()).understand(text)
+    return u.intents
+
+
+def test_a_message_that_only_tells_is_not_read_as_a_question(understander: Understander) -> None:
+    from assistant.understanding import asks
+
+    assert not asks("谢谢你啊,上次问的颐年卡的事已经办好了,你们辛苦了!")
+    assert asks("我想咨询一下深圳高龄津贴的政策")
+    assert asks("请提供截至2026年的全市社会组织登记数量。")
+    for question in ("家庭病床的护理费 医保给不给报", "社会组织是在市里登记还是区里登记", "小区门口那个养老服务驿站是干嘛的",
+                     "盐田 社会组织承接街道服务职能实验 验收了没"):
+        assert asks(question), question
 
 
 def test_a_follow_up_for_another_district_replaces_the_earlier_one(understander: Understander) -> None:

@@ -1,0 +1,63 @@
+"""Evidence agreement: which year a figure is of."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.agreement import figure_years, years_in
+from assistant.facts import FactMatch
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("我市2020-2023年结婚登记数量", [2020, 2021, 2022, 2023]),
+        ("2016年至2020年", [2016, 2017, 2018, 2019, 2020]),
+        ("2021年和2024年", [2021, 2024]),
+        ("从2016年1,900元提高至2,299元", [2016]),
+        ("共有1,200张床位", []),
+    ],
+)
+def test_years_and_spans_of_years(text: str, years: list[int]) -> None:
+    assert years_in(text) == years
+
+
+def test_each_figure_of_a_span_is_of_any_year_in_it() -> None:
+    sentence = "经统计,我市2020-2023年结婚登记数量分别为67625对、76380对"
+    at = sentence.index("67625对")
+    assert 2020 in figure_years(sentence, FactMatch("count", "67625对", at), 2024)
+    assert figure_years("共有1,200张床位", FactMatch("count", "1,200张", 2), 2024) == [2024]
+
+
+def test_a_figure_named_for_another_benefit_does_not_answer_this_one() -> None:
+    import datetime
+
+    from assistant.agreement import figure_agreement
+    from assistant.facts import amounts
+    from assistant.places import Gazetteer
+    from assistant.tokenizer import Tokenizer
+    from assistant.understanding import Understander
+    from assistant.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    understander = Understander(
+        vocabulary, Tokenizer(vocabulary), None, lambda word: 5, Gazetteer(), today=datetime.date(2026, 11, 29)
+    )
+    u = understander.understand("户籍老人有就餐补贴,具体每餐能补多少?")
+    context = "对满足条件的户籍重点保障对象就餐给予就餐补贴、送餐补贴、运营补贴等;"
+    other = "完善居家养老服务设施,符合条件的老年人家庭每户最高可获得1.2万元适老化改造补贴;"
+    match = amounts(other)[0]
+    assert u.programme
+    assert not figure_agreement(u, other, match, 2024, Gazetteer(), context).subject
+    own = "户籍重点保障对象就餐补贴每餐5元"
+    assert figure_agreement(u, own, amounts(own)[0], 2024, Gazetteer()).subject
+    generic = "70周岁以上户籍老年人每月可领取200-1000元不等的津贴"
+    elderly = understander.understand("我妈八十多岁了,高龄津贴一个月能领多少钱")
+    lead = "一是高龄老人津贴标准全国前列。"
+    assert figure_agreement(elderly, generic, amounts(generic)[0], 2024, Gazetteer(), lead).subject
+    rent = "对重点行业商协会按实际支付租金的50%且不超过50元/平方米/月的标准给予资助"
+    tenant = understander.understand("南山区商协会租办公室,租金资助最多多少?")
+    assert tenant.programme
+    assert any(
+        figure_agreement(tenant, rent, m, 2024, Gazetteer()).subject for m in amounts(rent)
+    )
