@@ -28,8 +28,13 @@ class Signal(Protocol):
     @property
     def std(self) -> float: ...
 
-    def top(self, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
-        """Chunk numbers of the k best scores (only where ``allowed``, a bool mask, is true), best first."""
+    def top(self, k: int, allowed: np.ndarray | None = None, *, year: int | None = None,
+            kind: str | None = None) -> np.ndarray:
+        """Chunk numbers of the k best scores (only where ``allowed``, a bool mask, is true), best first.
+
+        ``year`` and ``kind`` are the filters the mask was made from, for a backend that filters
+        on its server; a backend with the whole score array uses the mask alone.
+        """
         ...
 
     def of(self, chunk_numbers: np.ndarray) -> np.ndarray:
@@ -61,7 +66,8 @@ class _DenseSignal:
     mean: float
     std: float
 
-    def top(self, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
+    def top(self, k: int, allowed: np.ndarray | None = None, *, year: int | None = None,
+            kind: str | None = None) -> np.ndarray:
         return _search(self.index.dense, self.vector, k, allowed)
 
     def of(self, chunk_numbers: np.ndarray) -> np.ndarray:
@@ -79,7 +85,8 @@ class _ArraySignal:
     std: float
     positive_only: bool = True  # chunks sharing no token are no lexical candidates
 
-    def top(self, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
+    def top(self, k: int, allowed: np.ndarray | None = None, *, year: int | None = None,
+            kind: str | None = None) -> np.ndarray:
         mask = self.scores > 0 if self.positive_only else np.ones(len(self.scores), dtype=bool)
         if allowed is not None:
             mask &= allowed
@@ -91,6 +98,16 @@ class _ArraySignal:
 
     def of(self, chunk_numbers: np.ndarray) -> np.ndarray:
         return self.scores[chunk_numbers]
+
+
+def array_signal(scores: np.ndarray) -> Signal:
+    """A signal from one float32 score per chunk (0 where the chunk is no candidate)."""
+    n = len(scores)
+    # float64 sums: the same mean and spread as numpy's over the whole float32 array
+    total = float(scores.sum(dtype=np.float64))
+    mean = total / n if n else 0.0
+    variance = float(np.dot(scores.astype(np.float64), scores)) / n - mean * mean if n else 0.0
+    return _ArraySignal(scores, mean, max(variance, 0.0) ** 0.5)
 
 
 def _search(index: faiss.Index, vector: np.ndarray, k: int, allowed: np.ndarray | None) -> np.ndarray:
@@ -128,13 +145,7 @@ class LocalBackend:
         return _DenseSignal(self.index, query, mean, max(variance, 0.0) ** 0.5)
 
     def lexical(self, tokens: Sequence[str]) -> Signal:
-        scores = self.index.lexical.scores(tokens)
-        n = len(scores)
-        # float64 sums: the same mean and spread as numpy's over the whole float32 array
-        total = float(scores.sum(dtype=np.float64))
-        mean = total / n if n else 0.0
-        variance = float(np.dot(scores.astype(np.float64), scores)) / n - mean * mean if n else 0.0
-        return _ArraySignal(scores, mean, max(variance, 0.0) ** 0.5)
+        return array_signal(self.index.lexical.scores(tokens))
 
     def sentence_top(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
         owners = self.index.sentence_spans[:, 0]

@@ -112,8 +112,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--feedback-db", help="SQLite file for feedback (default: feedback.sqlite3)")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                   help="server processes, each answering on one core (default: one per core)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="server processes, each answering on one core (default: one per core; "
+                        "one with MINZHENG_QDRANT_PATH)")
     _add_settings(p)
 
     p = commands.add_parser("feedback", help="feedback collected by the web service")
@@ -362,14 +363,30 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _local_qdrant(settings: Settings) -> bool:
+    """Whether the settings open a Qdrant folder in-process (local mode or Edge: one process only)."""
+    return settings.backend != "files" and settings.qdrant_path is not None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
 
+    settings = _settings(args)
+    if args.workers is None:
+        args.workers = os.cpu_count() or 1
+        if _local_qdrant(settings):
+            args.workers = 1
+            _progress(f"MINZHENG_QDRANT_PATH={settings.qdrant_path}: Qdrant's local mode opens its folder "
+                      "in one process only; serving with --workers 1")
     if args.workers < 1:
         raise InputError(f"--workers {args.workers}: give at least 1")
-    settings = _settings(args)
+    if args.workers > 1 and _local_qdrant(settings):
+        raise InputError(
+            f"--workers {args.workers} with MINZHENG_QDRANT_PATH={settings.qdrant_path}: Qdrant's local mode "
+            "opens its folder in one process only; use --workers 1, or a Qdrant server (MINZHENG_QDRANT_URL)"
+        )
     # uvicorn's own X-Forwarded-For handling would trust 127.0.0.1; the app trusts only
     # MINZHENG_TRUSTED_PROXIES. Shutdown waits for requests in flight, at most 30 s.
     options = {"host": args.host, "port": args.port, "log_level": "info", "proxy_headers": False,

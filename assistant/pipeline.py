@@ -16,7 +16,7 @@ from .answer import Answer
 from .composer import Composer
 from .documents import Document, load_documents
 from .embedding import Embedder, SentenceTransformerEmbedder
-from .errors import IndexMissingError
+from .errors import IndexMismatchError, IndexMissingError, InputError
 from .index import (
     Index,
     Progress,
@@ -29,10 +29,57 @@ from .index import (
     read_manifest,
     wait_for_build,
 )
+from .qdrant_store import ChunkStore, Engine, QdrantBackend, open_engine
 from .retriever import Mode, Retriever, SearchResult
 from .settings import Settings
 from .tokenizer import Tokenizer
 from .vocabulary import load_vocabulary
+
+BACKENDS = ("files", "qdrant", "qdrant-edge")
+
+
+def chunk_store(settings: Settings, index: Index, tokenizer: Tokenizer) -> ChunkStore | None:
+    """The Qdrant collection the settings name, or None for the default files backend."""
+    if settings.backend not in BACKENDS:
+        raise InputError(f"MINZHENG_BACKEND={settings.backend!r} is unknown; use one of {', '.join(BACKENDS)}")
+    if settings.backend == "files":
+        return None
+    engine = open_engine(
+        url=settings.qdrant_url, path=settings.qdrant_path, api_key=settings.qdrant_api_key,
+        collection=settings.qdrant_collection, shards=settings.qdrant_shards,
+        replication=settings.qdrant_replication, edge=settings.backend == "qdrant-edge",
+    )
+    return ChunkStore(engine, index, tokenizer)
+
+
+def qdrant_backend(
+    settings: Settings, index: Index, tokenizer: Tokenizer, engine: Engine | None = None
+) -> QdrantBackend | None:
+    """The retriever's candidates from the Qdrant collection the settings name (checked to hold this
+    index), or None for the index folder. ``engine``: one already open (a rebuild keeps its engine)."""
+    store = chunk_store(settings, index, tokenizer) if engine is None else ChunkStore(engine, index, tokenizer)
+    if store is None:
+        return None
+    try:
+        store.check()
+    except IndexMismatchError:
+        if engine is None:
+            store.close()
+        raise
+    return QdrantBackend(store)
+
+
+def _sync(settings: Settings, index: Index, tokenizer: Tokenizer, progress: Progress | None) -> None:
+    store = chunk_store(settings, index, tokenizer)
+    if store is None:
+        return
+    try:
+        report = store.sync()
+    finally:
+        store.close()
+    if progress:
+        progress(f"Qdrant ({settings.backend}): {report.points} chunks, {report.upserted} upserted, "
+                 f"{report.deleted} deleted, {report.reweighted} reweighted")
 
 
 def build(
@@ -41,14 +88,18 @@ def build(
     steps: Steps | None = None,
     documents: Sequence[Document] | None = None,
 ) -> Index:
-    """Build (or rebuild) the index from the documents folder (or the given documents) and load it."""
+    """Build (or rebuild) the index from the documents folder (or the given documents), fill the
+    Qdrant collection if set, and load it."""
     documents = load_documents(settings.documents) if documents is None else documents
     vocabulary = load_vocabulary()
     embedder = SentenceTransformerEmbedder(settings.model, encoder=settings.encoder)
+    tokenizer = Tokenizer(vocabulary)
     if current_build(settings.index) is None:  # the shipped vectors are reused for unchanged text
         install_bundled(settings.bundled_index, settings.index, settings.model)
-    build_index(documents, settings.index, embedder, Tokenizer(vocabulary), progress=progress, steps=steps)
-    return load_index(settings.index, model=settings.model, documents=documents)
+    build_index(documents, settings.index, embedder, tokenizer, progress=progress, steps=steps)
+    index = load_index(settings.index, model=settings.model, documents=documents)
+    _sync(settings, index, tokenizer, progress)
+    return index
 
 
 def _first_index(
@@ -111,8 +162,9 @@ class Pipeline:
                     f"no index in {str(settings.index)!r}; build it with `python -m assistant build`"
                 )
             _first_index(settings, documents, embedder, tokenizer, progress, steps)
+            _sync(settings, load_index(settings.index, model=settings.model, documents=documents), tokenizer, progress)
         index = load_index(settings.index, model=settings.model, documents=documents)
-        retriever = Retriever(index, embedder, tokenizer, vocabulary)
+        retriever = Retriever(index, embedder, tokenizer, vocabulary, backend=qdrant_backend(settings, index, tokenizer))
         if progress:
             progress(f"loading the embedding model {settings.model} and the dictionaries")
         retriever.search("高龄老人津贴", k=1)  # loads jieba and the model now, not on the first question
@@ -134,10 +186,18 @@ class Pipeline:
         if progress:
             progress("loading the new index")
         index = load_index(self.settings.index, model=self.settings.model, documents=documents)
+        backend = None
+        if isinstance(old.backend, QdrantBackend):  # the open engine is shared: local mode locks its folder
+            engine = old.backend.store.engine
+            report = ChunkStore(engine, index, old.tokenizer).sync()
+            if progress:
+                progress(f"Qdrant ({self.settings.backend}): {report.upserted} upserted, {report.deleted} deleted")
+            backend = qdrant_backend(self.settings, index, old.tokenizer, engine)
         return Pipeline(
             settings=self.settings,
             index=index,
-            retriever=Retriever(index, old.embedder, old.tokenizer, old.vocabulary, weights=old.weights),
+            retriever=Retriever(index, old.embedder, old.tokenizer, old.vocabulary, weights=old.weights,
+                                backend=backend),
             composer=self.composer,
             load_seconds=time.perf_counter() - started,
         )

@@ -321,16 +321,17 @@ class Retriever:
         rows = similarities = np.zeros(0)
         if mode == "lexical":
             assert lexical is not None
-            order = lexical.top(k, allowed)
+            order = lexical.top(k, allowed, year=year, kind=kind)
             fused = lexical_scores = lexical.of(order).astype(np.float64)
             dense_scores = np.zeros(len(order), dtype=np.float32)
         else:
             vector = self._query_vector(rewritten.text)
             dense = self.backend.dense(vector)
             # Candidates: each index's own top-K; fusion and sentence scoring see only them.
-            found = [dense.top(self.candidates, allowed), self.backend.sentence_top(vector, self.candidates, allowed)]
+            found = [dense.top(self.candidates, allowed, year=year, kind=kind),
+                     self.backend.sentence_top(vector, self.candidates, allowed)]
             if lexical is not None:
-                found.append(lexical.top(self.candidates, allowed))
+                found.append(lexical.top(self.candidates, allowed, year=year, kind=kind))
             candidates = np.unique(np.concatenate(found))
             dense_scores = dense.of(candidates)
             best, rows, similarities = self._best_sentences(vector, candidates)

@@ -20,6 +20,13 @@ class Settings:
     max_question_chars: int = 1000
     parallel_encodes: int = 1  # the server sets one per core
     contact_phone: str = ""  # the bureau's public consultation number, shown beside 12345
+    backend: str = "files"  # "files" (FAISS + bm25s in the index folder), "qdrant" or "qdrant-edge"
+    qdrant_url: str | None = None  # a Qdrant server or cluster
+    qdrant_path: Path | None = None  # a folder for the client's local mode (or Qdrant Edge)
+    qdrant_api_key: str | None = None
+    qdrant_collection: str = "minzheng_chunks"
+    qdrant_shards: int = 1  # used when the build creates the collection
+    qdrant_replication: int = 1
     admin_token: str = field(default="", repr=False)  # the admin page and upload API are off when empty
     max_upload_bytes: int = 20_000_000  # one upload request to the admin (all its files)
     # the index of the bundled documents, shipped with the repository; None: always build
@@ -43,6 +50,13 @@ class Settings:
             feedback_db=Path(env.get("MINZHENG_FEEDBACK_DB", cls.feedback_db)),
             rate_limit_per_minute=int(env.get("MINZHENG_RATE_LIMIT", cls.rate_limit_per_minute)),
             contact_phone=env.get("MINZHENG_CONTACT_PHONE", cls.contact_phone).strip(),
+            backend=env.get("MINZHENG_BACKEND", cls.backend),
+            qdrant_url=env.get("MINZHENG_QDRANT_URL") or None,
+            qdrant_path=Path(env["MINZHENG_QDRANT_PATH"]) if env.get("MINZHENG_QDRANT_PATH") else None,
+            qdrant_api_key=env.get("MINZHENG_QDRANT_API_KEY") or None,
+            qdrant_collection=env.get("MINZHENG_QDRANT_COLLECTION", cls.qdrant_collection),
+            qdrant_shards=int(env.get("MINZHENG_QDRANT_SHARDS", cls.qdrant_shards)),
+            qdrant_replication=int(env.get("MINZHENG_QDRANT_REPLICATION", cls.qdrant_replication)),
             admin_token=env.get("MINZHENG_ADMIN_TOKEN", "").strip(),
             max_upload_bytes=int(env.get("MINZHENG_MAX_UPLOAD_BYTES", cls.max_upload_bytes)),
             encoder=encoder,

@@ -17,6 +17,7 @@ LAYERS = [
     {"settings"},
     {"index"},
     {"understanding", "candidates"},
+    {"qdrant_store"},
     {"retriever"},
     {"agreement"},
     {"composer"},
