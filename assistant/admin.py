@@ -323,8 +323,9 @@ async def api_upload(
     replace: Annotated[bool, Query(description="replace documents whose id exists")] = False,
     wait: Annotated[bool, Query(description="answer once the index holds them")] = False,
 ) -> JSONResponse:
-    """Multipart field ``file`` (repeatable): ``.txt``/``.md`` files. Returns the ids added or
-    replaced, the files skipped with reasons and the rebuild's state."""
+    """Multipart field ``file`` (repeatable): files of any format ingestion reads (text, Markdown,
+    saved web pages, PDF, Word). Returns the ids added or replaced, the files skipped with reasons
+    and the rebuild's state."""
     form = await request.form(max_files=MAX_UPLOAD_FILES)
     files = [item for item in form.getlist("file") if isinstance(item, UploadFile) and item.filename]
     if not files:
