@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, field_validator
 
+from . import access
 from .documents import KINDS, Document
 from .feedback import (
     MAX_CITATIONS,
@@ -173,8 +174,13 @@ def healthz(shared: ServiceDep) -> Response:
     )
 
 
-# TODO(admin): needs the admin token once issue 11's /admin lands; open until then.
-@router.get("/api/index/status", summary="The index: building or ready, progress, build time")
+# For scripts with the admin token (404 while the admin is off); /healthz says building or ready
+# to everyone, and the admin page polls its own session-bound copy.
+@router.get(
+    "/api/index/status",
+    summary="The index: building or ready, progress, build time (admin token)",
+    dependencies=[Depends(access.require_bearer)],
+)
 def index_status(shared: ServiceDep) -> dict[str, object]:
     return shared.keeper.status().to_json()
 

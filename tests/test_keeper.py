@@ -23,6 +23,7 @@ from assistant.pipeline import Pipeline
 from assistant.settings import Settings
 
 WAIT = 10.0
+TOKEN = "index-status-test-token-0123456789"  # the admin refuses tokens under 16 characters
 
 
 def _pipeline(built_at: str) -> Pipeline:
@@ -179,7 +180,7 @@ def test_an_index_another_worker_made_current_is_followed(
 def test_while_building_pages_show_progress_and_the_api_answers_503(
     script: Script, tmp_path: Path
 ) -> None:
-    settings = Settings(feedback_db=tmp_path / "feedback.sqlite3")
+    settings = Settings(feedback_db=tmp_path / "feedback.sqlite3", admin_token=TOKEN)
     keeper = PipelineKeeper(settings, load=script.load, build=script.build)
     app = create_app(settings, keeper=keeper)
 
@@ -189,7 +190,8 @@ def test_while_building_pages_show_progress_and_the_api_answers_503(
         document = client.get("/documents", headers={"Accept": "text/html"})
         ask = client.post("/api/ask", json={"question": "低保怎么申请？"})
         health = client.get("/healthz")
-        status = client.get("/api/index/status")
+        anonymous = client.get("/api/index/status")
+        status = client.get("/api/index/status", headers={"Authorization": f"Bearer {TOKEN}"})
         script.go_on.set()
         assert keeper.wait(WAIT)
 
@@ -208,6 +210,7 @@ def test_while_building_pages_show_progress_and_the_api_answers_503(
         "percent": 48,
         "detail": "building the index, 48 % done",
     }
+    assert anonymous.status_code == 401, "the index status is for scripts with the admin token"
     body: dict[str, Any] = status.json()
     assert status.status_code == 200 and body["state"] == "building" and body["percent"] == 48
     assert body["serving"] is False and body["started_at"]
@@ -216,7 +219,9 @@ def test_while_building_pages_show_progress_and_the_api_answers_503(
 def test_a_real_rebuild_answers_from_the_old_index_until_the_new_one_is_loaded(
     settings_seed: Settings, pipeline_seed: Pipeline, tmp_path: Path
 ) -> None:
-    settings = replace(settings_seed, index=tmp_path / "index", feedback_db=tmp_path / "f.sqlite3")
+    settings = replace(
+        settings_seed, index=tmp_path / "index", feedback_db=tmp_path / "f.sqlite3", admin_token=TOKEN
+    )
     keeper = PipelineKeeper(settings, pipeline_seed)
     app = create_app(replace(settings, rate_limit_per_minute=0), keeper=keeper)
     answered_during = []
@@ -227,7 +232,7 @@ def test_a_real_rebuild_answers_from_the_old_index_until_the_new_one_is_loaded(
             response = client.post("/api/ask", json={"question": "低保怎么申请？"})
             answered_during.append((response.status_code, keeper.pipeline is pipeline_seed))
         assert keeper.wait(300)
-        status = client.get("/api/index/status").json()
+        status = client.get("/api/index/status", headers={"Authorization": f"Bearer {TOKEN}"}).json()
 
     assert answered_during and all(code == 200 for code, _ in answered_during)
     assert any(old for _, old in answered_during), "the old pipeline answered while the new one was built"
