@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
-from assistant.agreement import figure_years, years_in
-from assistant.facts import FactMatch
+from assistant.agreement import figure_agreement, figure_years, years_in
+from assistant.facts import FactMatch, amounts
+from assistant.places import Gazetteer
+from assistant.tokenizer import Tokenizer
+from assistant.understanding import Understander
+from assistant.vocabulary import load_vocabulary
 
 
 @pytest.mark.parametrize(
@@ -29,20 +35,16 @@ def test_each_figure_of_a_span_is_of_any_year_in_it() -> None:
     assert figure_years("共有1,200张床位", FactMatch("count", "1,200张", 2), 2024) == [2024]
 
 
-def test_a_figure_named_for_another_benefit_does_not_answer_this_one() -> None:
-    import datetime
-
-    from assistant.agreement import figure_agreement
-    from assistant.facts import amounts
-    from assistant.places import Gazetteer
-    from assistant.tokenizer import Tokenizer
-    from assistant.understanding import Understander
-    from assistant.vocabulary import load_vocabulary
-
+@pytest.fixture(scope="module")
+def understander() -> Understander:
     vocabulary = load_vocabulary()
-    understander = Understander(
+    # every word "known" to the documents, so the benefit each question names is its programme
+    return Understander(
         vocabulary, Tokenizer(vocabulary), None, lambda word: 5, Gazetteer(), today=datetime.date(2026, 11, 29)
     )
+
+
+def test_a_figure_named_for_another_benefit_does_not_answer_this_one(understander: Understander) -> None:
     u = understander.understand("户籍老人有就餐补贴,具体每餐能补多少?")
     context = "对满足条件的户籍重点保障对象就餐给予就餐补贴、送餐补贴、运营补贴等;"
     other = "完善居家养老服务设施,符合条件的老年人家庭每户最高可获得1.2万元适老化改造补贴;"

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.places import Gazetteer
 from assistant.tokenizer import Tokenizer
-from assistant.understanding import Understander, conditions_in, intents, speech_act
+from assistant.understanding import Understander, asks, conditions_in, intents, speech_act
 from assistant.vocabulary import load_vocabulary
 
 # Words "the documents use" for these unit tests; the real corpus is used by the slow tests below.
@@ -162,22 +162,14 @@ def test_a_request_names_the_year_it_wants_and_next_year_asks_the_rules_in_force
     assert understander.understand("评上了4A,明年能拿多少扶持?").asked_years == ()
 
 
-def test_in_a_long_message_the_asking_clauses_say_what_is_asked() -> None:
+def test_in_a_long_message_the_asking_clauses_say_what_is_asked(understander: Understander) -> None:
     story = "我跟几个朋友开了家小型养老院,电费每个月好几万,压得喘不过气。听说养老机构的水电可以按居民价格收?是真的吗?"
-    assert not {"amount", "fee", "count"} & set(understander_intents(story))
+    assert not {"amount", "fee", "count"} & set(understander.understand(story).intents)
     assert "amount" in intents("养老院床位费,多少")  # a short question is read whole
     assert "amount" not in intents("社工薪酬应按新标准还是原合同执行?")  # a choice, not a number
 
 
-def understander_intents(text: str) -> tuple[str, ...]:
-    vocabulary = load_vocabulary()
-    u = Understander(vocabulary, Tokenizer(vocabulary), None, lambda word: 5, Gazetteer()).understand(text)
-    return u.intents
-
-
-def test_a_message_that_only_tells_is_not_read_as_a_question(understander: Understander) -> None:
-    from assistant.understanding import asks
-
+def test_a_message_that_only_tells_is_not_read_as_a_question() -> None:
     assert not asks("谢谢你啊,上次问的颐年卡的事已经办好了,你们辛苦了!")
     assert asks("我想咨询一下深圳高龄津贴的政策")
     assert asks("请提供截至2026年的全市社会组织登记数量。")
