@@ -58,7 +58,8 @@ PERCENT = re.compile(r"\d(?:\.\d+)?\s*[%％]|百分之")
 # How to apply, not only who may: a channel, a place to go or a step.
 PROCEDURE_HOW = re.compile(
     r"窗口|线上|网上|i深圳|APP|小程序|公众号|社区工作站|党群服务中心|街道|受理|提交|递交|携带|无感申办|免申|"
-    r"短信|办理方式|渠道|流程|程序|向[^，。,；;]{1,15}(?:申请|提出|申报)|登录|预约|上门办理|经办|审核|审批"
+    r"短信|办理方式|渠道|流程|程序|向[^，。,；;]{1,15}(?:申请|提出|申报)|登录|预约|上门办理|经办|审核|审批|"
+    r"办理[^，。,；;]{0,12}手续|备案|代办"
 )
 RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
 FEE_SENTENCE = re.compile(r"(?<![免经消])费|价格|缴纳|自付")  # 免费, 经费, 消费券 are not a charge
@@ -70,6 +71,13 @@ PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
 PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步")
 RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度")
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
+# 老龄化社区(即60岁及以上…), 家庭养老床位是指…: a sentence that says what its term means.
+DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便使时])|”即")
+DEFINED_CHARS = 12  # the term defined stands just before the mark
+DEFINITION_BONUS = 0.5
+# “四同步”, 哪四个同步: a numbered term is defined by a sentence naming its part that many times.
+NUMBERED_TERM = re.compile(r"“([二三四五六七八九十两])([\u4e00-\u9fff]{2})”|([二三四五六七八九十两])个([\u4e00-\u9fff]{2})")
+CN_NUMBER = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 QUALIFIERS = re.compile(r"每[人户月年生]|最高|一次性|不超过")  # a cap per household is not a yearly total
 CLAUSE_LEAD = re.compile(r"^(?:并|且|同时|其中|另外|此外|以及|和|及|还|也|[一二三四五六七八九十]是)")
 # A clause that cannot stand alone: it goes on from the one before (即可受理…, 其余…).
@@ -154,6 +162,20 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
 )
 # Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
 SHOWN = ("amount", "count", "days", "time", "progress", "list", "procedure", "materials")
+
+
+def defines(text: str, u: Understanding, question: str) -> bool:
+    """Whether a sentence says what the question's term means: the term then 即/是指…, or a numbered
+    term's part named that many times (同步规划、同步建设、同步验收、同步交付使用 for 四同步)."""
+    for mark in DEFINES.finditer(text):
+        if names_topic(text[max(0, mark.start() - DEFINED_CHARS) : mark.start() + 1], u):
+            return True
+    for match in NUMBERED_TERM.finditer(question):
+        n, part = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        # 同步规划、同步建设…, not the 同步 of another numbered term (“三同步”)
+        if len(re.findall(rf"(?<![一二三四五六七八九十两]){part}", text)) >= CN_NUMBER[n]:
+            return True
+    return False
 
 
 def _single_figure(text: str) -> bool:
@@ -274,6 +296,7 @@ class Composer:
     def _candidates(self, result: SearchResult, wanted: tuple[str, ...]) -> list[_Sentence]:
         candidates = []
         grams = _content_bigrams(result.rewritten.expanded)
+        defining = result.understanding if "definition" in wanted and result.understanding else None
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
             previous = ""
@@ -292,6 +315,8 @@ class Composer:
                     + 0.25 / (1 + rank)
                 )
                 score += sum(bonus for intent, holds, bonus in SENTENCE_BONUS if intent in wanted and holds(text))
+                if defining and defines(text, defining, result.rewritten.text):
+                    score += DEFINITION_BONUS
                 if len(text) > 220:
                     score -= 0.15
                 similarity = result.sentence_scores.get((hit.doc_id, start))
@@ -314,13 +339,20 @@ class Composer:
         floor = max(self.settings.min_figure_coverage, 0.5 * best.coverage)
         return [c for c in candidates if c.coverage >= floor]
 
-    def _select(self, candidates: list[_Sentence], wanted: tuple[str, ...]) -> list[_Sentence]:
+    def _select(
+        self, candidates: list[_Sentence], wanted: tuple[str, ...], result_understanding: Understanding | None = None
+    ) -> list[_Sentence]:
         chosen = self._pick(candidates)
         if not chosen:
             return chosen
         # The answer must show the kind of thing asked (a date, an amount, where a matter stands)
         # when a sentence about the question states it, even if other sentences scored higher.
         about = self._about(candidates, chosen[0])
+        defining = result_understanding if "definition" in wanted else None
+        if defining is not None and not defines(chosen[0].text, defining, defining.text):
+            found = next((c for c in [*chosen, *candidates] if defines(c.text, defining, defining.text)), None)
+            if found is not None:  # a sentence that says what the term means comes first
+                chosen = self._fit([found, *(c for c in chosen if c is not found)])
         for intent, holds, _ in SENTENCE_BONUS:
             if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in chosen):
                 continue
@@ -490,7 +522,7 @@ class Composer:
         if not result.hits:
             return Decision(self._refuse(result, u, "no passages", [], wanted, 0.0), {}, "no passages")
         candidates = self._candidates(result, wanted)
-        chosen = self._select(candidates, wanted)
+        chosen = self._select(candidates, wanted, u)
         if not chosen:
             return Decision(self._refuse(result, u, "no sentence", [], wanted, 0.0), {}, "no sentence")
         relevant = self._about(candidates, chosen[0])
@@ -696,6 +728,8 @@ class Composer:
     def _summary(self, u: Understanding, cited: list[tuple[int, _Sentence]]) -> str:
         """One line to read out, made of the cited sentences' own clauses that answer the asked kind."""
         tests = [test for kind, test in SUMMARY_TESTS if kind in u.intents]
+        if "definition" in u.intents:
+            tests.append(lambda piece: defines(piece, u, u.text))
         parts: list[str] = []
         for n, sentence in cited[:3]:
             clause = self._summary_clause(sentence.text, u, tests)
@@ -745,6 +779,8 @@ class Composer:
         """
         pools = {"money": agreeing, "words": relevant, "typed": typed}
         for intent, pool, holds, what in ANSWER_TYPES:
+            if intent == "count" and "list" in wanted and any(LIST_SENTENCE.search(c.text) for c in typed):
+                continue  # 有几种办法: the list of them answers
             if intent in wanted and not any(holds(c.text) for c in pools[pool]):
                 return intent, f"no {what} in the matching sentences"
         return None

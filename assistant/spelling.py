@@ -21,6 +21,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_TERM_DF = 2
 COMMON_WORD_FREQ = 200  # jieba dictionary frequency above which a word is taken as meant
 MAX_LENGTH = 5
+# Two everyday characters the segmenter left apart (按|老) sound like many things: only a term the
+# documents use often is taken as what the caller meant (not the rare 安老 in 按老标准).
+MIN_PAIR_DF = 10
+COMMON_CHAR_FREQ = 10_000
 FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想")
 
 
@@ -52,6 +56,7 @@ class SpellingCorrector:
             if key not in best or df > best[key][0]:
                 best[key] = (df, term)
         self._by_sound = {key: term for key, (_, term) in best.items()}
+        self._df = {term: df for term, df in terms.items() if df >= MIN_TERM_DF and 2 <= len(term) <= MAX_LENGTH}
         self._lock = threading.Lock()
         self._common: dict[str, int] | None = None
 
@@ -71,6 +76,33 @@ class SpellingCorrector:
         """Text that occurs in the documents or is a common word is not a typo."""
         return text in self._corpus_text or self._common_words().get(text, 0) > COMMON_WORD_FREQ
 
+    def _chance(self, parts: list[str], term: str) -> bool:
+        """Whether a run of the segmenter's tokens only happens to sound like a term.
+
+        A word with a function character beside it (一站|是 → 一站式) is the word and the next
+        one; two everyday characters (按|老 → 安老) are a typo only for a term the documents use often.
+        """
+        if any(len(p) >= 2 and self._is_meant(p) for p in parts) and any(p in FUNCTION_CHARS for p in parts):
+            return True
+        joined = "".join(parts)
+        if len(joined) == 2 and FUNCTION_CHARS.intersection(joined):
+            other = joined[1] if joined[0] in FUNCTION_CHARS else joined[0]
+            if other in FUNCTION_CHARS or self.everyday_frequency(other) > COMMON_CHAR_FREQ:
+                return True  # 我是 is not 我市, 一不 not 一步; 就助 is 救助
+        return (
+            len(parts) == 2
+            and all(len(p) == 1 and self.everyday_frequency(p) > COMMON_CHAR_FREQ for p in parts)
+            and self._df.get(term, 0) < MIN_PAIR_DF
+        )
+
+    def _cuts_a_term(self, text: str, i: int, length: int) -> bool:
+        """Whether a piece's first or last character begins or ends a term of the documents (做|适老化)."""
+        last, first = i + length - 1, i
+        for k in range(2, MAX_LENGTH + 1):
+            if text[last : last + k] in self._df or (first - k + 1 >= 0 and text[first - k + 1 : first + 1] in self._df):
+                return True
+        return False
+
     def pairs(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """Like ``correct``, with the corrections as (wrong, right) pairs."""
         corrected, corrections = self.correct(text)
@@ -84,21 +116,25 @@ class SpellingCorrector:
         sounds = syllables(text)
         # A typo is a whole word the segmenter could not place; a run that starts or ends
         # inside a word (政府|能 → 府能) is a chance sound-alike, not a typo.
-        boundaries = {0}
+        tokens = {}  # start → token
         position = 0
         for token in jieba.dt.cut(text, HMM=False):
+            tokens[position] = token
             position += len(token)
-            boundaries.add(position)
+        boundaries = {*tokens, position}
         found: list[tuple[int, int, str]] = []
         for i in range(len(text)):
             for length in range(2, MAX_LENGTH + 1):
                 piece = text[i : i + length]
                 if len(piece) < length or i not in boundaries or i + length not in boundaries:
                     continue
-                if not all(CJK.match(c) for c in piece) or (length == 2 and FUNCTION_CHARS.intersection(piece)):
+                if not all(CJK.match(c) for c in piece):
                     continue
                 term = self._by_sound.get(" ".join(sounds[i : i + length]))
                 if term is None or term == piece or self._is_meant(piece):
+                    continue
+                parts = [tokens[j] for j in sorted(tokens) if i <= j < i + length]
+                if self._chance(parts, term) or (length == 2 and self._cuts_a_term(text, i, length)):
                     continue
                 if sum(a != b for a, b in zip(piece, term, strict=True)) <= (1 if length <= 3 else 2):
                     found.append((i, length, term))

@@ -43,13 +43,15 @@ PERSONAL = re.compile(r"能领|能拿|能补|能报|补多少|领多少|拿多�
 TOTAL_WORDS = re.compile(r"一共|总共|累计|总额|合计|全市|全区|总计|花了|投入|筹|规模|总的|加起来|合共|总数")
 COUNT_WORDS = re.compile(rf"(?:多少|{FEW})(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
+# 应该怎么给她办, 在哪里约, 去边度弄: the person helped and a colloquial verb do not change what is asked.
 PROCEDURE_WORDS = re.compile(
-    r"(?:怎么|怎样|如何|点样|咋)(?:去|才能|样)?(?:申请|申领|办|领|弄|报名|登记|预约|认证|年审|开通)|流程|手续|渠道|步骤|办理方式|"
-    r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|报名|登记|挂失|补办)"
+    r"(?:怎么|怎样|如何|点样|咋)(?:去|才能|样|(?:给|帮|替|为)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|报名|登记|预约|约|认证|年审|开通)|"
+    r"流程|手续|渠道|步骤|办理方式|"
+    r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|挂失|补办)"
 )
 TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
 AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
-ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|条件|资格|能不能|可不可以|能否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
+ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构)(?:才|可以|能)|条件|资格|能不能|可不可以|能否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
 # What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
 FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|自付|自费")
 # 养老院一个月多少钱 asks a price; 低保标准一个月多少钱 asks a benefit.
@@ -66,8 +68,17 @@ MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥|乜)|(?:哪些|什么|啥
 HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班")
 PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
 PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
-LIST_WORDS = re.compile(r"哪几|哪些(?!人)")
-DEFINITION_WORDS = re.compile(r"什么是|是什么|是啥|指什么|什么意思|啥意思|咩嘢")
+# 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
+LIST_WORDS = re.compile(r"哪几|哪些(?!人)|(?<![们好这那])[几多少]+(?:种|类)")
+# 是指…, 是干啥的, 怎样的社区才算老龄化社区, 指的是哪四个同步: what a term means or what a thing does.
+DEFINITION_WORDS = re.compile(
+    r"什么是|是什么|是啥|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
+    r"才算|怎么算|哪[一二三四五六七八九十两几]个"
+)
+# 按哪个标准, 按什么算: a choice of rule, not a number.
+CHOICE_WORDS = re.compile(r"(?:哪个|哪种|哪一|什么|啥)标准|按(?:哪|什么|啥)")
+# 工资一个月多少钱 asks what a worker earns, not a price paid.
+EARNED_WORDS = re.compile(r"工资|薪酬|薪水|收入|待遇|指导价")
 AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS), ("reimburse", REIMBURSE_WORDS))
 OTHER_INTENTS = (
     ("progress", PROGRESS_WORDS),
@@ -100,7 +111,7 @@ def intents(question: str) -> tuple[str, ...]:
     # 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
     # 按新标准还是原合同? is a choice between two, not a number either.
     asks_number = bool(ASKS_NUMBER.search(question)) or (
-        "标准" in question and not YES_NO.search(question) and "还是" not in question
+        "标准" in question and not YES_NO.search(question) and "还是" not in question and not CHOICE_WORDS.search(question)
     )
     if asks_number and RATE_WORDS.search(question) and not MONEY_FIRST.search(question):
         found.append("rate")
@@ -153,7 +164,9 @@ COMPLAINT = re.compile(
 SUGGESTION = re.compile(
     r"我建议|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
-    r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,8}多(?:建|开|设|办|搞|啲)|为什么不(?:多建|多开|多设)"
+    r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,8}多(?:建|开|设|办|搞|啲)|为什么不(?:多建|多开|多设)|"
+    # 你们能不能考虑调整一下, 我觉得…应该从65岁开始发: a suggestion asked as a question.
+    r"(?:能不能|可不可以|能否|可否|是否可以|可唔可以)(?:考虑|研究|调整|改一下|改改)|我(?:觉得|认为|看)[^。？?]{0,24}应该"
 )
 PERSONAL_CASE = re.compile(
     r"帮(?:我|忙)(?:查|看|问|办|催|处理|申请|联系|核实|跟进)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
@@ -161,6 +174,9 @@ PERSONAL_CASE = re.compile(
     r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|我的电话是|我叫[\u4e00-\u9fff]{2,3}[，,。]|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)"
 )
+# 有个家长打进来说…, 来电人反映…: a hotline agent relays a caller; the caller's grievance is the story
+# and the agent's question is what is asked.
+RELAY = re.compile(r"来电|打进来|打来|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
     r"你是谁|你叫什么|你是机器人|你是真人|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊",
@@ -172,7 +188,7 @@ SMALL_TALK = re.compile(
 # 那要带什么材料？ 这个怎么申请？ 我妈也能领吗？ 那2021年呢？: the topic is in an earlier turn.
 ANAPHORA = re.compile(
     r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|"
-    r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰个"
+    r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])"
 )
 # Words that ask rather than name a topic: a question made only of these lacks its topic.
 ASKING = frozenset(
@@ -355,7 +371,8 @@ def speech_act(text: str) -> str:
     """question, or what the message is instead by its wording: complaint, suggestion, personal_case, small_talk."""
     if PERSONAL_CASE.search(text):
         return "personal_case"
-    if COMPLAINT.search(text):
+    relayed = RELAY.search(text) and intents(asking_part(text))
+    if COMPLAINT.search(text) and not relayed:
         return "complaint"
     if SUGGESTION.search(text):
         return "suggestion"
@@ -427,7 +444,10 @@ class Understander:
         text = rewritten.text
         # In a long message the clauses that ask say what is asked; the story around them
         # (每个月电费好几万…是真的吗？) names amounts nobody asks for.
-        found = intents(asking_part(text) if len(text) > STORY_CHARS else text)
+        asked_text = asking_part(text) if len(text) > STORY_CHARS else text
+        found = intents(asked_text)
+        if "fee" in found and EARNED_WORDS.search(text) and not FEE_WORDS.search(asked_text):
+            found = tuple(f for f in found if f != "fee")  # 工资…一个月大概多少钱 is earned, not paid
         # A year counts when it is in a clause that asks (去年评上了4A,给多少奖励? asks no year).
         asking = asking_part(text, YEAR_CLAUSE)
         years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(asking)))
@@ -463,7 +483,8 @@ class Understander:
             places=mark_origins(self.gazetteer.find(text), text),
             conditions=conditions_in(text),
             act=act,
-            matters=self.vocabulary.matters_in(text),
+            # 每年要在社保那边认证…是不是只要认证一次: a matter in the story is not what is asked.
+            matters=self.vocabulary.matters_in(asked_text),
         )
 
     def understand(self, question: str, history: Sequence[str] = (), *, classify: bool = True) -> Understanding:
@@ -556,7 +577,8 @@ class Understander:
             current=current.current or (earlier.current and not current.years),
             this_year=current.this_year or (earlier.this_year if not current.years else None),
             follow_up=True,
-            programme=current.programme or earlier.programme,
+            # 那刚入职的有没有一次性的补贴？ names its own benefit: the earlier one's name does not bind it.
+            programme=current.programme or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme),
             personal=current.personal or earlier.personal,
             understood_as="".join(earlier.topic),
             matters=current.matters or earlier.matters,

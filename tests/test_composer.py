@@ -278,3 +278,27 @@ def test_key_facts_are_whole_phrases_cut_at_any_comma(pipeline_seed: Pipeline, q
         # a phrase starts a clause (an enumerator such as 三是 or a 并 before it is left out)
         assert re.fullmatch(rf"(?:.*[{CLAUSE_BREAKS}])?(?:[一二三四五六七八九十]是|并|且|同时|其中|另外|此外|以及|和|及|还|也)?", text[:start]), (fact.value, text)
         assert end == len(text) or text[end] in CLAUSE_BREAKS, (fact.value, text)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a numbered term is defined by the sentence naming its part that many times
+        ("“四同步”具体是指哪几个同步？", "同步验收"),
+        # the term followed by (即…) says what it means
+        ("老龄化社区是指什么样的社区？", "占比超过10%"),
+    ],
+)
+def test_a_definition_question_reads_the_defining_sentence_first(
+    pipeline_seed: Pipeline, question: str, expected: str
+) -> None:
+    answer = pipeline_seed.ask(question)
+    assert answer.status == "answered", answer.reason
+    assert expected in answer.citations[0].text and expected in answer.summary.split("；")[0]
+
+
+def test_a_count_asked_in_chinese_numerals_or_as_a_number_of_kinds_is_answered(pipeline_seed: Pipeline) -> None:
+    members = pipeline_seed.ask("行业协会成立要多少家会员？")
+    assert members.status == "answered" and "五十个以上" in members.answer, members.reason
+    wage = pipeline_seed.ask("养老护理员工资指导价一个月大概多少钱？")  # earned, not a fee paid
+    assert wage.status == "answered" and "4455元" in wage.summary, wage.reason

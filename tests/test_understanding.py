@@ -64,6 +64,12 @@ def test_everyday_words_are_not_places(gazetteer: Gazetteer, text: str) -> None:
         ("福田区2020年民生微实事一共花了多少钱", "total"),
         ("那要带什么材料", "materials"),
         ("颐年卡怎么申请", "procedure"),
+        ("应该怎么给她办？", "procedure"),  # the person helped does not change what is asked
+        ("清明扫墓要预约，在哪里约啊？", "procedure"),
+        ("有几种办法可以办？", "list"),  # the kinds are listed
+        ("啥样的社区才算老龄化社区嘛？", "definition"),
+        ("“四同步”指的是哪四个同步？", "definition"),
+        ("居家社区养老服务站是干啥的？", "definition"),
     ],
 )
 def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
@@ -76,6 +82,7 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
         ("深圳低保标准一个月多少钱", "fee"),
         ("小区想修健身器材,能不能申请民生微实事", "procedure"),  # whether one may, not how
         ("时间银行在哪些区试点", "procedure"),  # where, not how to apply
+        ("合同期内到底按哪个标准发工资？", "amount"),  # a choice of rule, not a number
     ],
 )
 def test_kinds_not_asked_for(question: str, kind: str) -> None:
@@ -98,6 +105,10 @@ def test_conditions_of_the_person() -> None:
         ("你好", "small_talk"),
         ("高龄津贴怎么申请？", "question"),
         ("发现邻居家小孩被打,有没有全天都能打的求助热线?", "question"),
+        ("我觉得高龄津贴应该从65岁就开始发，你们能不能考虑调整一下？", "suggestion"),
+        # a hotline agent relays a caller's grievance and asks a question of fact
+        ("刚才有个家长打进来，说邻居家小孩经常一个人在家没人管。社区儿童主任现在有多少名？", "question"),
+        ("孩子一个人在家没人管，你们到底管不管？", "complaint"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:
@@ -186,3 +197,35 @@ def test_a_follow_up_for_another_district_replaces_the_earlier_one(understander:
 def test_a_question_without_its_own_topic_in_a_conversation_is_a_follow_up(understander: Understander) -> None:
     u = understander.understand("全市一共设了多少个？", ["颐年卡到底是干什么用的?"])
     assert u.follow_up and "颐年卡" in u.text
+
+
+def test_a_wage_asked_for_is_earned_not_a_fee(understander: Understander) -> None:
+    u = understander.understand(
+        "我在老家做过几年护工，打算来深圳的养老院上班。听说发布过养老护理员的工资指导价，一线护理员平均一个月大概多少钱？"
+    )
+    assert "amount" in u.intents and "fee" not in u.intents
+    assert "fee" in understander.understand("养老院一个月多少钱").intents
+
+
+def test_another_bureaus_matter_in_the_story_is_not_what_is_asked(understander: Understander) -> None:
+    story = (
+        "我爸退休了，每年要在社保那边做生存认证，同时他还领着高龄津贴，民政这边也要年审，老人家来回折腾得够呛。"
+        "听说现在两边打通了，是不是只要认证一次就可以了？"
+    )
+    assert understander.understand(story).matters == ()
+    assert understander.understand("社保怎么交？").matters == ("社保",)
+
+
+def test_a_pronoun_or_a_dialect_demonstrative_refers_to_the_earlier_turn(understander: Understander) -> None:
+    u = understander.understand("她跟家里人分开过，能不能她一个人单独申请？", ["我姨妈想申请低保，要带什么材料？"])
+    assert u.follow_up and "低保" in u.text
+    u = understander.understand("盐田嗰间有几多张床？", ["香港老人家想返深圳养老，边间院舍参加咗广东计划？"])
+    assert u.follow_up and u.understood_as
+    assert not understander.understand("其他区办颐年卡要带什么材料？", ["我爸85了每个月能领多少高龄津贴"]).follow_up
+
+
+def test_a_follow_up_naming_its_own_benefit_is_not_bound_to_the_earlier_one(understander: Understander) -> None:
+    u = understander.understand("那刚入职的有没有一次性的补贴？最多给多少？", ["持证养老护理员每个月的岗位补贴最高多少？"])
+    assert u.follow_up and u.programme != "岗位补贴"
+    u = understander.understand("那要带什么材料？", ["养老护理员岗位补贴怎么申请"])
+    assert u.programme

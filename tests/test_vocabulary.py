@@ -29,8 +29,10 @@ def test_tokenizer_keeps_domain_terms_whole_and_drops_fillers(vocabulary):
     assert "请问" not in tokens and "我爸" not in tokens and "?" not in tokens
 
 
-TERMS = {"低保": 10, "颐年卡": 17, "培训": 40, "民政局": 70, "养老": 300, "补贴": 48, "医保": 5, "房租": 4}
-CORPUS = "低保 颐年卡 培训补贴 民政局 养老 医保 房租 老年人 政府能给"
+# Document frequencies as in the seed corpus.
+TERMS = {"低保": 10, "颐年卡": 17, "培训": 92, "民政局": 70, "养老": 301, "补贴": 48, "医保": 16, "房租": 2,
+         "救助": 44, "安老": 7, "一站式": 10, "我市": 60, "冻卵": 3, "做实": 12, "适老化": 30}
+CORPUS = "低保 颐年卡 培训补贴 民政局 养老 医保 房租 老年人 政府能给 救助 安老 一站式服务 冻卵"
 
 
 @pytest.mark.parametrize(
@@ -41,6 +43,8 @@ CORPUS = "低保 颐年卡 培训补贴 民政局 养老 医保 房租 老年人
         ("能领陪训补贴吗", "陪训", "培训"),
         ("去民正局登记", "民正局", "民政局"),
         ("看病医宝能报吗", "医宝", "医保"),
+        ("我想去申请就助，要带什么材料", "就助", "救助"),  # a function character is the typo
+        ("单身能去医院动卵吗", "动卵", "冻卵"),  # a rare term, but 卵 is no everyday word on its own
     ],
 )
 def test_homophone_typos_become_the_corpus_term(question, wrong, right):
@@ -49,7 +53,16 @@ def test_homophone_typos_become_the_corpus_term(question, wrong, right):
     assert [(c.wrong, c.right) for c in corrections] == [(wrong, right)]
 
 
-@pytest.mark.parametrize("question", ["政府能给多少钱", "我是老人", "养老补贴有几种", "低保标准是多少"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "政府能给多少钱", "我是老人", "养老补贴有几种", "低保标准是多少",
+        "工资还按老标准发",  # 按|老 sounds like the rare term 安老
+        "养老服务一站是干啥的",  # 一站 and 是, not 一站式
+        "我是社区工作人员",  # not 我市
+        "我家老人做适老化改造最多能补多少",  # 做|适老化, not 做实
+    ],
+)
 def test_correct_words_and_word_boundaries_are_left_alone(question):
     corrected, corrections = SpellingCorrector(TERMS, CORPUS).correct(question)
     assert corrected == question and corrections == ()
