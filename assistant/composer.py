@@ -45,7 +45,7 @@ from .facts import (
 )
 from .places import Gazetteer
 from .retriever import Hit, SearchResult
-from .understanding import ASKING, NUMBERISH, Understanding, asked_kind, intents
+from .understanding import ASKING, NUMBERISH, PROCEDURE_WORDS, Understanding, asked_kind, intents
 from .vocabulary import RewrittenQuery
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
@@ -87,6 +87,7 @@ STATISTIC = re.compile(r"覆盖率|占|比例|比重|%|万人|人口|共有|达�
 SUMMARY_MAX_CHARS = 90
 PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering threshold
 AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
+ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|去|到|在|哪里|哪儿|哪|边度|可以|能|才能|样|[给帮替为].{0,3})+")
 # The first line answers the asked kind: a clause holding it scores (kind, test).
 SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("amount", lambda t: amounts(t)),
@@ -535,6 +536,10 @@ class Composer:
             chosen = self._with_figure(chosen, agreeing, figures)
         chosen = [c for c in chosen if sentence_place_agrees(u, c.text, self.gazetteer)] or chosen
         missing = self._missing_answer(wanted, relevant, relevant + closest, agreeing)
+        if missing is None and u.asked == "procedure":
+            action = self._unknown_action(result, u)
+            if action:  # 去哪里挂失补办: a way to apply for the card is no way to report it lost
+                missing = ("procedure", f"nothing on {action} in the documents")
         signals = self._signals(result, u, candidates, chosen, missing is None, bool(agreeing))
         heuristic = round(min(1.0, signals["coverage"]) * max(0.0, signals["top_dense"]), 4)
         confidence = round(self.model.probability(signals), 4) if self.model else heuristic
@@ -655,6 +660,16 @@ class Composer:
             "topic_weight_in_answer": topic_share(answer_text, u) if topic else 0.0,
             "missing_specific": self._missing_specific(u, answer_text, result),
         }
+
+    def _unknown_action(self, result: SearchResult, u: Understanding) -> str:
+        """A specific word the documents never use where the question names what to do (哪里挂失补办)."""
+        specific = {t.text for t in result.terms if t.df == 0 and t.everyday < self.settings.everyday_word_freq}
+        for match in PROCEDURE_WORDS.finditer(u.text):
+            asked = ASKING_PREFIX.sub("", match.group(0))  # 去哪里挂失 → 挂失, 咋办 → 办
+            word = next((w for w in u.unknown_words if w in specific and w in asked), "")
+            if word:
+                return word
+        return ""
 
     @staticmethod
     def _missing_specific(u: Understanding, answer_text: str, result: SearchResult) -> float:
