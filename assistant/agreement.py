@@ -102,6 +102,22 @@ def _touches(text: str, understanding: Understanding) -> bool:
     return any(_bigrams(term) & grams for word in understanding.topic for term in understanding.terms_for(word))
 
 
+# 岗位津贴 and 岗位补贴 name one benefit: the word before the suffix says which.
+BENEFIT_SUFFIX = re.compile(r"(?:补贴|津贴|补助|资助|奖励|奖补)$")
+BENEFIT_SUFFIXES = ("补贴", "津贴", "补助", "资助", "奖励")
+
+
+def programme_terms(understanding: Understanding) -> tuple[str, ...]:
+    """The benefit asked about and the documents' terms for it, whichever benefit word follows its name."""
+    if not understanding.programme:
+        return ()
+    terms = understanding.terms_for(understanding.programme)
+    stem = BENEFIT_SUFFIX.sub("", understanding.programme)
+    if len(stem) >= 2 and stem != understanding.programme:
+        terms = (*terms, *(stem + suffix for suffix in BENEFIT_SUFFIXES))
+    return tuple(dict.fromkeys(terms))
+
+
 def years_in(text: str) -> list[int]:
     """The years a text states, a span such as 2020-2023年 or 2020年至2023年 counting as each year in it."""
     found: list[int] = []
@@ -152,7 +168,7 @@ def figure_agreement(
     # does: 为失能老人…每户最高2万元 agrees, …等纳入职补贴范围,最高补贴1.5万元 does not answer 岗位补贴.
     # The subject may also sit in the sentence before when this one goes on about it (…的津贴).
     share = topic_share(around, understanding)
-    programme = understanding.terms_for(understanding.programme) if understanding.programme else ()
+    programme = programme_terms(understanding)
     here = (not programme or _names(around, programme)) and share > 0 and share >= min(
         MIN_TOPIC_SHARE, RELATIVE_TOPIC_SHARE * topic_share(sentence, understanding)
     )

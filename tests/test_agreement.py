@@ -63,3 +63,12 @@ def test_a_figure_named_for_another_benefit_does_not_answer_this_one(understande
     assert any(
         figure_agreement(tenant, rent, m, 2024, Gazetteer()).subject for m in amounts(rent)
     )
+
+
+def test_a_benefit_asked_by_another_benefit_word_is_the_same_benefit(understander: Understander) -> None:
+    u = understander.understand("取得职业技能等级证书的养老护工,每个月的岗位津贴上限是多少?")
+    sentence = "根据养老护理员职业技能等级,对持证养老护理员按月发放岗位补贴,每人每月最高800元"
+    assert u.programme == "岗位津贴"
+    assert figure_agreement(u, sentence, amounts(sentence)[0], 2024, Gazetteer()).subject
+    other = "将养老护理员等职业类型纳入入职补贴范围,最高补贴1.5万元"
+    assert not figure_agreement(u, other, amounts(other)[0], 2024, Gazetteer()).subject
