@@ -38,14 +38,24 @@ from .facts import (
     amount_value,
     amounts,
     extract_facts,
+    has_counted,
     has_date,
     has_days,
+    has_duration,
     has_figure,
     has_quantity,
 )
 from .places import Gazetteer
 from .retriever import Hit, SearchResult
-from .understanding import ASKING, NUMBERISH, PROCEDURE_WORDS, Understanding, asked_kind, intents
+from .understanding import (
+    ASKING,
+    NUMBERISH,
+    PROCEDURE_WORDS,
+    Understanding,
+    asked_kind,
+    counted_unit,
+    intents,
+)
 from .vocabulary import RewrittenQuery
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
@@ -75,8 +85,11 @@ LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[�
 DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便使时])|”即")
 DEFINED_CHARS = 12  # the term defined stands just before the mark
 DEFINITION_BONUS = 0.5
+COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
 # “四同步”, 哪四个同步: a numbered term is defined by a sentence naming its part that many times.
 NUMBERED_TERM = re.compile(r"“([二三四五六七八九十两])([\u4e00-\u9fff]{2})”|([二三四五六七八九十两])个([\u4e00-\u9fff]{2})")
+# 具体是哪八项: a list of that many, not a sentence that only counts them (等八项敬老优待).
+NUMBERED_LIST = re.compile(r"哪([二三四五六七八九十两])(?:项|个|类|种|条|方面|样)")
 CN_NUMBER = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 QUALIFIERS = re.compile(r"每[人户月年生]|最高|一次性|不超过")  # a cap per household is not a yearly total
 CLAUSE_LEAD = re.compile(r"^(?:并|且|同时|其中|另外|此外|以及|和|及|还|也|[一二三四五六七八九十]是)")
@@ -93,6 +106,7 @@ SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("amount", lambda t: amounts(t)),
     ("count", has_quantity),
     ("days", has_days),
+    ("duration", has_duration),
     ("materials", MATERIALS_SENTENCE.search),
     ("procedure", PROCEDURE_SENTENCE.search),
     ("hours", HOURS_SENTENCE.search),
@@ -153,6 +167,7 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("amount", amounts, 0.3),
     ("count", has_quantity, 0.15),
     ("days", has_days, 0.25),
+    ("duration", has_duration, 0.25),
     ("materials", MATERIALS_SENTENCE.search, 0.15),
     ("procedure", PROCEDURE_HOW.search, 0.15),
     ("eligibility", _names_condition, 0.1),
@@ -162,7 +177,7 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("age", AGE.search, 0.25),
 )
 # Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
-SHOWN = ("amount", "count", "days", "time", "progress", "list", "procedure", "materials")
+SHOWN = ("amount", "count", "days", "duration", "time", "progress", "list", "procedure", "materials")
 
 
 def defines(text: str, u: Understanding, question: str) -> bool:
@@ -177,6 +192,16 @@ def defines(text: str, u: Understanding, question: str) -> bool:
         if len(re.findall(rf"(?<![一二三四五六七八九十两]){part}", text)) >= CN_NUMBER[n]:
             return True
     return False
+
+
+def _items(text: str) -> int:
+    """How many items one clause of a sentence lists (A、B、C和D: four)."""
+    counts = [0]
+    for clause in re.split(r"[，,。；;：:]", text):
+        if "、" in clause:
+            last = clause.rsplit("、", 1)[1]
+            counts.append(clause.count("、") + 1 + bool(re.search(r"[和及与](?!其)", last)))
+    return max(counts)
 
 
 def _single_figure(text: str) -> bool:
@@ -196,6 +221,7 @@ ANSWER_TYPES: tuple[tuple[str, str, Callable[[str], object], str], ...] = (
     ("count", "words", has_quantity, "figure"),
     ("ordinal", "typed", has_figure, "figure"),
     ("days", "typed", has_days, "number of days"),
+    ("duration", "typed", has_duration, "length of time"),
     ("materials", "typed", MATERIALS_SENTENCE.search, "list of papers"),
     ("hours", "typed", HOURS_SENTENCE.search, "opening hours"),
     ("phone", "typed", PHONE_SENTENCE.search, "phone number"),
@@ -298,6 +324,7 @@ class Composer:
         candidates = []
         grams = _content_bigrams(result.rewritten.expanded)
         defining = result.understanding if "definition" in wanted and result.understanding else None
+        unit = counted_unit(result.rewritten.text) if "count" in wanted else ""
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
             previous = ""
@@ -318,6 +345,8 @@ class Composer:
                 score += sum(bonus for intent, holds, bonus in SENTENCE_BONUS if intent in wanted and holds(text))
                 if defining and defines(text, defining, result.rewritten.text):
                     score += DEFINITION_BONUS
+                if unit and has_counted(text, unit):
+                    score += COUNTED_BONUS
                 if len(text) > 220:
                     score -= 0.15
                 similarity = result.sentence_scores.get((hit.doc_id, start))
@@ -354,7 +383,9 @@ class Composer:
             found = next((c for c in [*chosen, *candidates] if defines(c.text, defining, defining.text)), None)
             if found is not None:  # a sentence that says what the term means comes first
                 chosen = self._fit([found, *(c for c in chosen if c is not found)])
-        for intent, holds, _ in SENTENCE_BONUS:
+        unit = counted_unit(result_understanding.text) if result_understanding and "count" in wanted else ""
+        for intent, general, _ in SENTENCE_BONUS:
+            holds = (lambda text: has_counted(text, unit)) if intent == "count" and unit else general
             if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in chosen):
                 continue
             found = next((c for c in about if holds(c.text)), None)
@@ -535,7 +566,7 @@ class Composer:
         if "amount" in wanted:
             chosen = self._with_figure(chosen, agreeing, figures)
         chosen = [c for c in chosen if sentence_place_agrees(u, c.text, self.gazetteer)] or chosen
-        missing = self._missing_answer(wanted, relevant, relevant + closest, agreeing)
+        missing = self._missing_answer(wanted, relevant, relevant + closest, agreeing, u.text)
         if missing is None and u.asked == "procedure":
             action = self._unknown_action(result, u)
             if action:  # 去哪里挂失补办: a way to apply for the card is no way to report it lost
@@ -639,7 +670,7 @@ class Composer:
         topic = u.topic
         named = sum(1 for t in topic if names_topic(answer_text, _only(u, t))) / len(topic) if topic else 0.0
         lexical = max(h.lexical_score for h in top) / max(1, len(result.terms))
-        figure_kinds = {"amount", "count", "days", "hours", "phone", "ordinal", "rate"}
+        figure_kinds = {"amount", "count", "days", "duration", "hours", "phone", "ordinal", "rate"}
         return {
             "top_dense": max(h.dense_score for h in top),
             "best_sentence": best,
@@ -784,7 +815,8 @@ class Composer:
 
     @staticmethod
     def _missing_answer(
-        wanted: tuple[str, ...], relevant: list[_Sentence], typed: list[_Sentence], agreeing: list[_Sentence]
+        wanted: tuple[str, ...], relevant: list[_Sentence], typed: list[_Sentence], agreeing: list[_Sentence],
+        question: str = "",
     ) -> tuple[str, str] | None:
         """The kind of answer asked for that the sentences do not hold, and the reason; None when they do.
 
@@ -793,11 +825,18 @@ class Composer:
         meaning (``typed``).
         """
         pools = {"money": agreeing, "words": relevant, "typed": typed}
-        for intent, pool, holds, what in ANSWER_TYPES:
+        unit = counted_unit(question) if "count" in wanted else ""
+        for intent, pool, general, what in ANSWER_TYPES:
             if intent == "count" and "list" in wanted and any(LIST_SENTENCE.search(c.text) for c in typed):
                 continue  # 有几种办法: the list of them answers
-            if intent in wanted and not any(holds(c.text) for c in pools[pool]):
+            holds, where = general, pools[pool]
+            if intent == "count" and unit:  # 多少张床: a figure of beds, wherever it is said
+                holds, where = (lambda text: has_counted(text, unit)), typed
+            if intent in wanted and not any(holds(c.text) for c in where):
                 return intent, f"no {what} in the matching sentences"
+        numbered = NUMBERED_LIST.search(question) if "list" in wanted else None
+        if numbered and not any(_items(c.text) >= CN_NUMBER[numbered.group(1)] - 1 for c in relevant):
+            return "list", "no list of that many in the matching sentences"
         return None
 
     def _partial(

@@ -111,3 +111,29 @@ DAYS = re.compile(r"(?<![月\d])(?:\d+|[一二三四五六七八九十两百]+)�
 def has_days(sentence: str) -> bool:
     """Whether a sentence states a number of days (五日的护理假, 15个工作日), not a date (7月20日)."""
     return bool(DAYS.search(sentence))
+
+
+DURATION = re.compile(r"(?<![\d年])(?:\d+|[一二三四五六七八九十两百半]+)个?(?:多)?(?:工作日|小时|星期|周|季度|月|年)(?![底初内度])")
+
+
+def has_duration(sentence: str) -> bool:
+    """Whether a sentence states how long something takes: days (15个工作日) or 3个月, 半年, not a date."""
+    return has_days(sentence) or bool(DURATION.search(NAMING_NUMBERS.sub("", sentence)))
+
+
+# 多少张床 is answered by 328张, 多大面积 by 20平方米: the measure word says what is counted.
+# 个 counts anything (几个直聘社工: 2名), so it names no unit.
+UNITS = {
+    "家": "家个所间座处", "所": "所个家间", "张": "张床", "床": "张床", "人": "人名位个", "名": "名人位个",
+    "位": "位人名个", "对": "对", "面积": "平方米平米㎡亩",
+}
+
+
+def has_counted(sentence: str, unit: str) -> bool:
+    """Whether a sentence states a number of the thing the question counts (unit: a key of UNITS)."""
+    chars = UNITS.get(unit, "")
+    if not chars:
+        return has_quantity(sentence)
+    measures = "平方米|平米|㎡|亩" if unit == "面积" else f"[{chars}]"
+    number = r"(?:\d[\d,.]*|[一二三四五六七八九十两百千]+)\s*(?:万|千|百|亿)?(?:多|余)?"
+    return bool(re.search(number + f"(?:{measures})", NAMING_NUMBERS.sub("", sentence)))

@@ -20,6 +20,9 @@ import jieba
 SHENZHEN_CODE = "4403"
 # Rows of the table that group divisions rather than name one.
 AGGREGATES = frozenset({"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划", "县"})
+# Districts named by a generic word for a kind of area (阳泉市城区, 大同市矿区): 旧城区, 郊区 in a
+# sentence are no place; their prefecture's name still is.
+GENERIC_AREA = re.compile(r"(?:老|新|旧)?(?:城|郊|矿|林|市中)区")
 PROVINCE_CODE = "44"  # 广东省: a question naming it still asks about Shenzhen's rules
 # Suffixes a caller leaves out (绍兴 for 绍兴市, 湖南 for 湖南省). County-level names keep theirs:
 # without 区/县 they collide with everyday words (合作市, 东方市, 大同区).
@@ -59,7 +62,7 @@ class Gazetteer:
             with (self._table or _table_path()).open(encoding="utf-8") as handle:
                 for row in csv.DictReader(handle):
                     code, name = row["adcode"][:6], row["name"].strip()
-                    if len(name) < 2 or name in AGGREGATES:
+                    if len(name) < 2 or name in AGGREGATES or GENERIC_AREA.fullmatch(name):
                         continue
                     names.setdefault(name, []).append(code)
                     rank = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2

@@ -64,12 +64,16 @@ ORDINAL_WORDS = re.compile(r"第几")
 REIMBURSE_WORDS = re.compile(r"报销|能报|报多少|赔|理赔")
 MINIMUM_WORDS = re.compile(r"最低|最少|至少|门槛|起点|起步")
 DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
+# 要排多久, 多长时间: how long, answered by a duration.
+DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长时间")
+# 多少张床, 几多个, 多大面积: what is counted.
+COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项|所|间|床|单|次|类|种|条)|(面积)")
 MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥|乜)|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|材料")
 HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班")
 PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
 PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
 # 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
-LIST_WORDS = re.compile(r"哪几|哪些(?!人)|(?<![们好这那])[几多少]+(?:种|类)")
+LIST_WORDS = re.compile(r"哪几|哪些(?!人)|(?<![们好这那])[几多少]+(?:种|类)|哪[二三四五六七八九十两]+(?:项|个|类|种|条|方面|样)")
 # 是指…, 是干啥的, 怎样的社区才算老龄化社区, 指的是哪四个同步: what a term means or what a thing does.
 DEFINITION_WORDS = re.compile(
     r"什么是|是什么|是啥|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
@@ -94,7 +98,7 @@ OTHER_INTENTS = (
 )
 # The one kind named as "asked", most specific first.
 ASKED_ORDER = (
-    "rate", "fee", "reimburse", "minimum", "exact", "amount", "ordinal", "days", "count", "materials", "hours",
+    "rate", "fee", "reimburse", "minimum", "exact", "amount", "ordinal", "days", "duration", "count", "materials", "hours",
     "phone", "time", "age", "list", "procedure", "progress", "eligibility", "definition", "yesno",
 )
 
@@ -103,7 +107,7 @@ def intents(question: str) -> tuple[str, ...]:
     """What kind of answer the question wants.
 
     amount (money), fee (money paid rather than received), minimum (a floor), exact (one figure,
-    not a range), reimburse (a reimbursement or payout), ordinal (第几批), count, days, progress
+    not a range), reimburse (a reimbursement or payout), ordinal (第几批), count, days, duration (多久), progress
     (where a matter stands), list (哪几家), materials (papers to bring), hours (opening hours),
     phone, procedure, eligibility, time, age, definition, yesno.
     """
@@ -125,6 +129,8 @@ def intents(question: str) -> tuple[str, ...]:
             found.append("total")
     elif ORDINAL_WORDS.search(question):
         found.append("ordinal")
+    elif DURATION_WORDS.search(question):
+        found.append("duration")
     elif (COUNT_WORDS.search(question) or asks_number) and not TIME_WORDS.search(question):
         found.append("days" if DAYS_WORDS.search(question) else "count")
     found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
@@ -264,6 +270,12 @@ class Understanding:
         return replace(self, intents=found, asked=asked_kind(found))
 
 
+def counted_unit(question: str) -> str:
+    """What a count question counts by its measure word (张 of 多少张床, 面积 of 多大面积), or ""."""
+    match = COUNTED.search(question)
+    return (match.group(1) or match.group(2)) if match else ""
+
+
 def asked_kind(found: tuple[str, ...]) -> str:
     return next((kind for kind in ASKED_ORDER if kind in found), "other")
 
@@ -340,6 +352,11 @@ def asking_part(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> str:
     return "".join(clauses) or text
 
 
+def asking_clauses(text: str) -> list[str]:
+    """The clauses of a message that ask something."""
+    return [m.group(0) for m in CLAUSE.finditer(text) if ASKING_CLAUSE.search(m.group(0))]
+
+
 def asks(text: str) -> bool:
     """Whether a message asks or requests anything (有没有…, 请提供…), rather than only telling."""
     return bool(ASKING_CLAUSE.search(text) or REQUEST.search(text) or QUESTION_FORM.search(text) or intents(text))
@@ -348,15 +365,21 @@ def asks(text: str) -> bool:
 def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
     """Places that say where the person is from (老家湖南, 我系香港人), not what the question is about.
 
-    A message that also names Shenzhen or one of its districts asks about Shenzhen.
+    A message that also names Shenzhen or one of its districts asks about Shenzhen, unless the
+    place is asked about in a clause of its own.
     """
     here = any(p.in_scope for p in places)
     marked = []
     for place in places:
         # 户口在东莞,东莞那边的高龄津贴…: a place named again as the subject is asked about.
         mentions = [m.start() for m in re.finditer(re.escape(place.name), text)] or [text.find(place.name)]
+        # 广州…补几多钱？同深圳一唔一样？ asks about Guangzhou in a clause of its own.
+        asked_here = any(
+            place.name in clause and not any(p.in_scope and p.name in clause for p in places)
+            for clause in asking_clauses(text)
+        )
         origin = not place.in_scope and (
-            here
+            (here and not asked_here)
             or all(
                 ORIGIN_BEFORE.search(text[max(0, at - 4) : at])
                 or ORIGIN_AFTER.match(text[at + len(place.name) :])

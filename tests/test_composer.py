@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer import Answer
 from assistant.composer import Composer
-from assistant.facts import amounts, has_days, has_quantity
+from assistant.facts import amounts, has_counted, has_days, has_duration, has_quantity
 from assistant.pipeline import Pipeline
 from assistant.retriever import SearchResult
 from assistant.understanding import intents
@@ -129,6 +129,10 @@ def test_typed_figures() -> None:
     assert not has_quantity("承担民政部第四批居家和社区养老服务改革试点")
     assert has_days("给予其子女每年累计不超过十五日的护理假") and has_days("15个工作日内办结")
     assert not has_days("已于2021年7月20日正式启动")
+    assert has_duration("最多支持三个季度") and has_duration("给予连续两年的房租支持") and not has_duration("2021年底前")
+    assert has_counted("人均居住面积达53平方米,床位328张", "张") and not has_counted("院内共收住267位老人", "张")
+    assert has_counted("每户不低于20平方米", "面积") and not has_counted("15分钟养老服务圈", "面积")
+    assert has_counted("不少于2名直聘社工", "人") and has_counted("五十个以上拟入会会员", "")
 
 
 @pytest.mark.parametrize(
@@ -139,6 +143,8 @@ def test_typed_figures() -> None:
         ("办离婚的冷静期是多少天?", "days"),
         ("去领结婚证要带哪些证件?", "papers"),
         ("在深圳设立慈善信托,信托财产有没有最低金额要求?", "minimum"),
+        ("公办养老院轮候入住要排多久?", "length of time"),  # the waiting list exists, its length is not said
+        ("深圳老人可以享受的八项敬老优待具体是哪八项?", "list"),  # only counted (等八项), never listed
     ],
 )
 def test_a_figure_of_the_wrong_kind_is_not_an_answer(pipeline_seed: Pipeline, question: str, reason: str) -> None:
@@ -302,3 +308,9 @@ def test_a_count_asked_in_chinese_numerals_or_as_a_number_of_kinds_is_answered(p
     assert members.status == "answered" and "五十个以上" in members.answer, members.reason
     wage = pipeline_seed.ask("养老护理员工资指导价一个月大概多少钱？")  # earned, not a fee paid
     assert wage.status == "answered" and "4455元" in wage.summary, wage.reason
+
+
+def test_a_count_is_answered_by_a_figure_of_what_is_counted(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("新建住宅小区要配多大面积的养老服务用房?")
+    assert answer.status == "answered", answer.reason
+    assert "平方米" in answer.summary, answer.summary

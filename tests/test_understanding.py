@@ -50,7 +50,7 @@ def test_places_come_from_the_national_table(gazetteer: Gazetteer, text: str, na
     assert name in places and places[name].in_scope is in_scope
 
 
-@pytest.mark.parametrize("text", ["长治久安", "区县民政部门", "县级以上", "三明治"])
+@pytest.mark.parametrize("text", ["长治久安", "区县民政部门", "县级以上", "三明治", "旧城区和已建住宅小区", "城市郊区"])
 def test_everyday_words_are_not_places(gazetteer: Gazetteer, text: str) -> None:
     assert gazetteer.find(text) == ()
 
@@ -229,3 +229,20 @@ def test_a_follow_up_naming_its_own_benefit_is_not_bound_to_the_earlier_one(unde
     assert u.follow_up and u.programme != "岗位补贴"
     u = understander.understand("那要带什么材料？", ["养老护理员岗位补贴怎么申请"])
     assert u.programme
+
+
+def test_a_place_asked_about_in_a_clause_of_its_own_is_not_where_the_caller_is_from(understander: Understander) -> None:
+    u = understander.understand("广州民办养老院新增一张床位政府补几多钱？同深圳一唔一样？")
+    assert "广州市" in u.places_elsewhere or "广州" in u.places_elsewhere
+    u = understander.understand("我老家湖南的，现在在深圳，能领高龄津贴吗？")
+    assert not u.places_elsewhere
+    u = understander.understand("香港老人在深圳养老有什么补贴？")
+    assert not u.places_elsewhere
+
+
+def test_how_long_and_what_is_counted() -> None:
+    from assistant.understanding import counted_unit
+
+    assert "duration" in intents("公办养老院轮候入住一般要排多久？")
+    assert counted_unit("盐田嗰间有几多张床？") == "张" and counted_unit("要配多大面积的用房？") == "面积"
+    assert counted_unit("一个站配几个直聘社工？") == "个"
