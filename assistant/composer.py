@@ -78,6 +78,8 @@ MINIMUM_SENTENCE = re.compile(r"最低|不低于|至少|不少于|起")
 MATERIALS_SENTENCE = re.compile(r"材料|证件|证明|身份证|户口簿|户口本|资料|照片")
 HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|24小时|周末|节假日|开放时间|值班")
 PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
+# 因各方认识不一…导致政策未出台: a sentence that gives a reason.
+REASON_SENTENCE = re.compile(r"因为|由于|因(?![此而素])|导致|原因|鉴于|考虑到|为了|旨在|出于")
 PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步")
 RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度")
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
@@ -173,11 +175,12 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("eligibility", _names_condition, 0.1),
     ("time", _is_dated, 0.2),
     ("progress", PROGRESS_SENTENCE.search, 0.2),
+    ("reason", REASON_SENTENCE.search, 0.25),
     ("list", LIST_SENTENCE.search, 0.15),
     ("age", AGE.search, 0.25),
 )
 # Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
-SHOWN = ("amount", "count", "days", "duration", "time", "progress", "list", "procedure", "materials")
+SHOWN = ("amount", "count", "days", "duration", "time", "reason", "progress", "list", "procedure", "materials")
 
 
 def defines(text: str, u: Understanding, question: str) -> bool:
@@ -226,6 +229,7 @@ ANSWER_TYPES: tuple[tuple[str, str, Callable[[str], object], str], ...] = (
     ("hours", "typed", HOURS_SENTENCE.search, "opening hours"),
     ("phone", "typed", PHONE_SENTENCE.search, "phone number"),
     ("procedure", "typed", PROCEDURE_HOW.search, "way to apply"),
+    ("time", "typed", _is_dated, "date"),
 )
 
 
@@ -566,7 +570,8 @@ class Composer:
         if "amount" in wanted:
             chosen = self._with_figure(chosen, agreeing, figures)
         chosen = [c for c in chosen if sentence_place_agrees(u, c.text, self.gazetteer)] or chosen
-        missing = self._missing_answer(wanted, relevant, relevant + closest, agreeing, u.text)
+        # What the answer shows counts too: 设立四种颐年卡办理方式 answers 有几种办法 wherever it ranks.
+        missing = self._missing_answer(wanted, relevant + chosen, relevant + closest + chosen, agreeing, u.text)
         if missing is None and u.asked == "procedure":
             action = self._unknown_action(result, u)
             if action:  # 去哪里挂失补办: a way to apply for the card is no way to report it lost

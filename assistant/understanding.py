@@ -24,6 +24,7 @@ from .tokenizer import Tokenizer
 from .vocabulary import RewrittenQuery, Vocabulary
 
 MAX_HISTORY = 6
+INHERITED_WEIGHT = 0.5  # of a topic word a follow-up takes from an earlier turn
 
 # -- what kind of answer is asked for (the question's side; the composer tests sentences) --------
 
@@ -49,7 +50,7 @@ PROCEDURE_WORDS = re.compile(
     r"流程|手续|渠道|步骤|办理方式|"
     r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|挂失|补办)"
 )
-TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|多久|最早|截止|期限")
+TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|最早|截止|期限")
 AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
 ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构)(?:才|可以|能)|条件|资格|能不能|可不可以|能否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
 # What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
@@ -69,12 +70,14 @@ DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长�
 # 多少张床, 几多个, 多大面积: what is counted.
 COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项|所|间|床|单|次|类|种|条)|(面积)")
 MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥|乜)|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|材料")
-HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班")
+HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班|上不上班|开不开门|(?:礼拜|星期|周)[六日天末]|周末")
 PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
 PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
 # 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
 LIST_WORDS = re.compile(r"哪几|哪些(?!人)|(?<![们好这那])[几多少]+(?:种|类)|哪[二三四五六七八九十两]+(?:项|个|类|种|条|方面|样)")
 # 是指…, 是干啥的, 怎样的社区才算老龄化社区, 指的是哪四个同步: what a term means or what a thing does.
+# 为何迟迟未能出台, 为什么不批: the reason, answered by a sentence that gives one.
+REASON_WORDS = re.compile(r"为什么|为何|为啥|点解|什么原因|啥原因|原因是")
 DEFINITION_WORDS = re.compile(
     r"什么是|是什么|是啥|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
     r"才算|怎么算|哪[一二三四五六七八九十两几]个"
@@ -95,11 +98,12 @@ OTHER_INTENTS = (
     ("time", TIME_WORDS),
     ("age", AGE_WORDS),
     ("definition", DEFINITION_WORDS),
+    ("reason", REASON_WORDS),
 )
 # The one kind named as "asked", most specific first.
 ASKED_ORDER = (
     "rate", "fee", "reimburse", "minimum", "exact", "amount", "ordinal", "days", "duration", "count", "materials", "hours",
-    "phone", "time", "age", "list", "procedure", "progress", "eligibility", "definition", "yesno",
+    "phone", "time", "age", "list", "procedure", "reason", "progress", "eligibility", "definition", "yesno",
 )
 
 
@@ -165,7 +169,7 @@ COMPLAINT = re.compile(
     r"投诉|举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
     r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么|太过分|坑人|"
-    r"没人管|没人理|不负责|气死|有没有人管|忍不住要说"
+    r"没人管|没人理|不负责|气死|有没有人管|忍不住要说|(?:你们|民政|政府)[^，。？?]{0,4}管不管"
 )
 SUGGESTION = re.compile(
     r"我建议|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
@@ -185,7 +189,7 @@ PERSONAL_CASE = re.compile(
 RELAY = re.compile(r"来电|打进来|打来|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
-    r"你是谁|你叫什么|你是机器人|你是真人|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊",
+    r"你是谁|你叫什么|你是机器人|你是真人|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
     re.IGNORECASE,
 )
 
@@ -593,7 +597,8 @@ class Understander:
             asked=asked_kind(found),
             topic=(*inherited, *current.topic),
             synonyms=(*earlier.synonyms, *current.synonyms),
-            weights=(*(earlier.weight(w) for w in inherited), *current.weights),
+            # The follow-up's own words say what is new (那刚入职的呢？): the inherited ones weigh less.
+            weights=(*(INHERITED_WEIGHT * earlier.weight(w) for w in inherited), *current.weights),
             conditions=(*current.conditions, *(c for c in earlier.conditions if c.kind not in kinds)),
             places=current.places or earlier.places,
             years=current.years or earlier.years,

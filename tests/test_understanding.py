@@ -12,7 +12,7 @@ from assistant.understanding import Understander, asks, conditions_in, intents, 
 from assistant.vocabulary import load_vocabulary
 
 # Words "the documents use" for these unit tests; the real corpus is used by the slow tests below.
-KNOWN = {"高龄津贴", "高龄", "津贴", "颐年卡", "低保", "养老机构", "养老", "机构", "材料", "申请", "岗位", "养老护理员"}
+KNOWN = {"高龄津贴", "高龄", "津贴", "颐年卡", "低保", "养老机构", "养老", "机构", "材料", "申请", "岗位", "养老护理员", "入职", "一次性"}
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +70,8 @@ def test_everyday_words_are_not_places(gazetteer: Gazetteer, text: str) -> None:
         ("啥样的社区才算老龄化社区嘛？", "definition"),
         ("“四同步”指的是哪四个同步？", "definition"),
         ("居家社区养老服务站是干啥的？", "definition"),
+        ("婚姻登记处礼拜六上不上班？", "hours"),
+        ("“1+4”政策文件为何迟迟未能出台？", "reason"),
     ],
 )
 def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
@@ -109,6 +111,8 @@ def test_conditions_of_the_person() -> None:
         # a hotline agent relays a caller's grievance and asks a question of fact
         ("刚才有个家长打进来，说邻居家小孩经常一个人在家没人管。社区儿童主任现在有多少名？", "question"),
         ("孩子一个人在家没人管，你们到底管不管？", "complaint"),
+        ("护工说话凶得很，喂饭也没耐心。你们民政管不管这个事？", "complaint"),
+        ("今天下大雨，你们还要上班吗？哈哈", "small_talk"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:
@@ -246,3 +250,10 @@ def test_how_long_and_what_is_counted() -> None:
     assert "duration" in intents("公办养老院轮候入住一般要排多久？")
     assert counted_unit("盐田嗰间有几多张床？") == "张" and counted_unit("要配多大面积的用房？") == "面积"
     assert counted_unit("一个站配几个直聘社工？") == "个"
+
+
+def test_a_follow_ups_own_words_weigh_more_than_the_inherited_ones(understander: Understander) -> None:
+    u = understander.understand("那刚入职的有没有一次性的补贴？", ["持证养老护理员每个月的岗位补贴最高多少？"])
+    own = [u.weight(w) for w in u.topic if w in ("入职", "一次性")]
+    inherited = [u.weight(w) for w in u.topic if w not in ("入职", "一次性")]
+    assert own and inherited and min(own) > max(inherited)
