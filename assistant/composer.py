@@ -452,8 +452,10 @@ class Composer:
                     HUKOU_BOTH.search(clause) or re.match(r"[\u4e00-\u9fff]", text[match.start + len(match.value) :][:1] or "。")
                 ):
                     continue  # 本市户籍家庭的非户籍成员, 户籍和流动儿童: no 户籍 condition
-                if label == "apply" and not PROCEDURE_HOW.search(clause):
-                    continue  # a clause naming 申请 or 办理 without a way to do it
+                if label == "apply" and not (PROCEDURE_HOW.search(clause) and APPLY_VERB.search(clause)):
+                    continue  # a clause naming 申请 or 办理 without a way to do it, or a way to do something else
+                if label == "group" and not _names_people(text, match):
+                    continue  # 高龄 of 高龄津贴, 残疾 in a title
                 if label in ("amount", "apply"):
                     value = _fact_phrase(text, match.start, match.start + len(match.value))
                     if not value:
@@ -463,6 +465,8 @@ class Composer:
                 elif label == "hukou" and len(value) < 3:
                     continue  # a bare 户籍 says nothing a caller can use
                 facts.append((label, value, n))
+        # 每年 is a payment period only beside an amount the card shows.
+        facts = [f for f in facts if f[0] != "period" or any(o[0] == "amount" and o[2] == f[2] for o in facts)]
         kept: list[Fact] = []
         for label, value, n in facts:
             # 每人每月最高800元 inside 对持证养老护理员按月发放岗位补贴,每人每月最高800元: keep the whole phrase.
@@ -962,7 +966,32 @@ def _plain_understanding(result: SearchResult) -> Understanding:
 
 FACT_MAX_CHARS = 40
 HUKOU_BOTH = re.compile(r"非户籍|非深户|流动|常住")
-FACT_LEAD = re.compile(r"^(?:每[人户月年]|最高|按|可|给予|并|且|其中|累计|共|均|即可|即|其余|其|则)")
+# A phrase starting like this has its subject in the clause before (每家机构不超过500万元 → for what?).
+FACT_LEAD = re.compile(
+    r"^(?:每[人户月年家个名张床位所]|最高|按|可|给予|并|且|其中|累计|共|均|即可|即|其余|其|则|由|实现|提高|达到|超过|"
+    r"募款|募集|筹集|目前|该|此)"
+)
+# …办理异地就医备案手续后: a phrase that ends in a time clause goes on in the next one.
+FACT_TRAILING = re.compile(r"(?:后|时|前|之前|之后|以后|期间)$")
+FACT_PUNCTUATION = re.compile(r"[;；,，。、:：]+$")
+# 失能老年人, 低保、特困: a group word names people; in 高龄津贴, 低保标准 or a title it names a benefit or a rule.
+PEOPLE_AFTER = re.compile(
+    r"^(?:[、，,和及与或等]|老年人|老人|长者|人员|人士|人群|人|儿童|家庭|对象|群体|户|学生|青少年|妇女|者|家属|军人|$)"
+)
+BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
+# 申请方式 is a way to apply: 老年人在“i深圳”APP均可进行资格认证 is a yearly review, not an application.
+APPLY_VERB = re.compile(r"申请|申领|申办|办理|受理|报名|预约|免申|主动发放|自动发放")
+
+
+def _names_people(text: str, match: FactMatch) -> bool:
+    """Whether a group word of a sentence names people (失能老年人, 低保、特困), not a benefit, rule or title."""
+    before = text[: match.start]
+    if before.count("《") > before.count("》"):
+        return False
+    after = text[match.start + len(match.value) :]
+    people = PEOPLE_AFTER.match(after)
+    # 高龄老人津贴 names a benefit for the people, not the people.
+    return bool(people) and not BENEFIT_AFTER.match(after[people.end() :])
 
 
 def _fact_phrase(text: str, start: int, end: int) -> str:
@@ -970,15 +999,15 @@ def _fact_phrase(text: str, start: int, end: int) -> str:
     it starts without its subject (每人每月最高800元); "" when that is too long to read as one fact."""
     left, right = clause_span(text, start, end)
     phrase = text[left:right].strip()
-    if left > 0 and (FACT_LEAD.match(phrase) or len(phrase) < 8 or "其" in phrase):
+    if left > 0 and (FACT_LEAD.match(phrase) or len(phrase) < 8 or "其" in phrase or "该" in phrase):
         before, _ = clause_span(text, left - 1, left - 1)
         wider = text[before:right].strip()
         if len(wider) > FACT_MAX_CHARS:
             return ""  # 最高补贴1.5万元 without whose subsidy it is says too little
         phrase = wider
-    phrase = CLAUSE_LEAD.sub("", phrase).strip()
-    if DANGLING.match(phrase):
-        return ""  # it needs the clause before, which did not fit
+    phrase = FACT_PUNCTUATION.sub("", CLAUSE_LEAD.sub("", phrase).strip())
+    if DANGLING.match(phrase) or FACT_TRAILING.search(phrase):
+        return ""  # it needs the clause before or after, which did not fit
     return phrase if len(phrase) <= FACT_MAX_CHARS else ""
 
 

@@ -314,3 +314,24 @@ def test_a_count_is_answered_by_a_figure_of_what_is_counted(pipeline_seed: Pipel
     answer = pipeline_seed.ask("新建住宅小区要配多大面积的养老服务用房?")
     assert answer.status == "answered", answer.reason
     assert "平方米" in answer.summary, answer.summary
+
+
+def test_key_facts_read_as_whole_phrases_with_their_subject() -> None:
+    from assistant.composer import _fact_phrase, _names_people
+    from assistant.facts import FactMatch
+
+    def group(text: str, word: str) -> bool:
+        return _names_people(text, FactMatch("group", word, text.index(word)))
+
+    assert group("为失能、半失能老年人开展家庭适老化改造", "失能")
+    assert group("对低保、特困人员给予救助", "低保")
+    assert not group("依托数据系统实现高龄津贴“无感申办”", "高龄")  # a benefit, not people
+    assert not group("发放每人每月200到1000元不等的高龄老人津贴", "高龄")
+    assert not group("印发《深圳市残疾人就业办法》", "残疾")  # inside a title
+    # a phrase without its subject takes the clause before; one ending in a time clause is dropped
+    text = "前海国际税务师大厦给予租金支持,每家机构不超过500万元"
+    at = text.index("500万元")
+    assert _fact_phrase(text, at, at + 5).startswith("前海国际税务师大厦")
+    text = "对于非在园在校的非深户籍儿童,参加户籍地居民医保并按规定办理异地就医备案手续后,在我市享受参保地医保待遇"
+    at = text.index("办理")
+    assert _fact_phrase(text, at, at + 2) == ""
