@@ -444,8 +444,14 @@ class Composer:
                 label, value = match.label, match.value
                 left, right = clause_span(text, match.start, match.start + len(match.value))
                 clause = text[left:right]
-                if label == "period" and not amounts(clause):
+                if label == "period" and (not amounts(clause) or _in_brackets(text, match.start)):
                     continue  # 每年按10个月计算 is no payment period; 每人每月最高800元 is
+                if label == "age" and not AGE_DIRECTION.search(match.value):
+                    continue  # 统保年龄降至60周岁 states a figure, not from which age
+                if label == "amount" and "%" in match.value and STATISTIC.search(clause):
+                    continue  # 护理型床位占比不低于65% is a target share, not an amount
+                if label == "group" and RULE_CLAUSE.search(clause) and not PER_PERSON.search(clause):
+                    continue  # 低收入、特困人员供养…标准 names whose standards rose, not who may apply
                 if label in ("age", "hukou", "group") and STATISTIC.search(clause):
                     continue  # 户籍老年人颐年卡覆盖率超90% states a figure, not a condition
                 if label == "hukou" and (
@@ -978,9 +984,16 @@ FACT_PUNCTUATION = re.compile(r"[;；,，。、:：]+$")
 PEOPLE_AFTER = re.compile(
     r"^(?:[、，,和及与或等]|老年人|老人|长者|人员|人士|人群|人|儿童|家庭|对象|群体|户|学生|青少年|妇女|者|家属|军人|$)"
 )
+AGE_DIRECTION = re.compile(r"以上|以下|年满|满|未满|不满|超过|低于|至|到|-")
+RULE_CLAUSE = re.compile(r"标准|机制|制度|政策|办法")
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
 # 申请方式 is a way to apply: 老年人在“i深圳”APP均可进行资格认证 is a yearly review, not an application.
 APPLY_VERB = re.compile(r"申请|申领|申办|办理|受理|报名|预约|免申|主动发放|自动发放")
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    before = text[:at]
+    return before.count("(") + before.count("（") > before.count(")") + before.count("）")
 
 
 def _names_people(text: str, match: FactMatch) -> bool:

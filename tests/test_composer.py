@@ -335,3 +335,13 @@ def test_key_facts_read_as_whole_phrases_with_their_subject() -> None:
     text = "对于非在园在校的非深户籍儿童,参加户籍地居民医保并按规定办理异地就医备案手续后,在我市享受参保地医保待遇"
     at = text.index("办理")
     assert _fact_phrase(text, at, at + 2) == ""
+
+
+def test_key_facts_leave_out_counting_rules_bare_ages_and_target_shares(pipeline_seed: Pipeline) -> None:
+    # …每生每月发放保教费资助350元(每年按10个月计算): paid monthly; the bracket says how a year is counted
+    facts = pipeline_seed.ask("困境儿童的保教费资助每个月多少钱？").facts
+    assert ("发放周期", "每年") not in {(f.label, f.value) for f in facts}
+    assert any(f.label == "发放周期" and f.value == "每月" for f in facts)
+    # 统保年龄降至60周岁 states a figure, not from which age
+    facts = pipeline_seed.ask("老年人意外伤害保险最高赔多少？").facts
+    assert all(f.value != "60周岁" for f in facts if f.label == "年龄条件")
