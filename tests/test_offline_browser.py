@@ -147,7 +147,9 @@ def test_no_page_loads_anything_from_outside(browser: Browser, served: str, path
         page.wait_for_load_state("networkidle")
         external = page.locator("[src^='http'], link[href^='http'], script[src^='//'], [src^='//']")
 
-        assert seen.refused == [] and external.count() == 0
+        # ReDoc may insert its footer logo for a moment while it renders; what stays counts.
+        expect(external).to_have_count(0)
+        assert seen.refused == []
 
 
 def test_a_first_start_shows_the_progress_page_without_javascript_then_the_chat(
