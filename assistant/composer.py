@@ -464,8 +464,8 @@ class Composer:
                     continue  # 高龄 of 高龄津贴, 残疾 in a title
                 if label in ("amount", "apply"):
                     value = _fact_phrase(text, match.start, match.start + len(match.value))
-                    if not value:
-                        continue  # a clause too long to read as one fact
+                    if not value or (label == "apply" and NOT_A_WAY.match(value)):
+                        continue  # a clause too long to read as one fact, or work on the process, not a way
                     if label == "amount" and TOTAL_CLAUSE.search(value) and not PER_PERSON.search(value):
                         label = "total"  # 累计投入1.64亿元 is a city-wide sum, not what one person gets
                 elif label == "hukou" and len(value) < 3:
@@ -970,12 +970,13 @@ def _plain_understanding(result: SearchResult) -> Understanding:
     )
 
 
-FACT_MAX_CHARS = 40
+FACT_MAX_CHARS = 48
+MIN_LEAD_IN = 8  # Chinese characters before a figure that can name whose it is
 HUKOU_BOTH = re.compile(r"非户籍|非深户|流动|常住")
 # A phrase starting like this has its subject in the clause before (每家机构不超过500万元 → for what?).
 FACT_LEAD = re.compile(
     r"^(?:每[人户月年家个名张床位所]|最高|按|可|给予|并|且|其中|累计|共|均|即可|即|其余|其|则|由|实现|提高|达到|超过|"
-    r"募款|募集|筹集|目前|该|此)"
+    r"募款|募集|筹集|目前|该|此|还|符合条件|先后|项目实施|自动|主动)"
 )
 # …办理异地就医备案手续后: a phrase that ends in a time clause goes on in the next one.
 FACT_TRAILING = re.compile(r"(?:后|时|前|之前|之后|以后|期间)$")
@@ -986,6 +987,8 @@ PEOPLE_AFTER = re.compile(
 )
 AGE_DIRECTION = re.compile(r"以上|以下|年满|满|未满|不满|超过|低于|至|到|-")
 RULE_CLAUSE = re.compile(r"标准|机制|制度|政策|办法")
+# 无需老年人做变更申请…, 除可以继续申请轮候公租房…, 畅通…申请渠道, 2.高效救助工程:优化…: not a way to apply.
+NOT_A_WAY = re.compile(r"^(?:除|无需|畅通|完善|优化|健全|\d+\.)")
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
 # 申请方式 is a way to apply: 老年人在“i深圳”APP均可进行资格认证 is a yearly review, not an application.
 APPLY_VERB = re.compile(r"申请|申领|申办|办理|受理|报名|预约|免申|主动发放|自动发放")
@@ -1012,7 +1015,12 @@ def _fact_phrase(text: str, start: int, end: int) -> str:
     it starts without its subject (每人每月最高800元); "" when that is too long to read as one fact."""
     left, right = clause_span(text, start, end)
     phrase = text[left:right].strip()
-    if left > 0 and (FACT_LEAD.match(phrase) or len(phrase) < 8 or "其" in phrase or "该" in phrase):
+    # 信托财产规模超3.2亿元, 提供每户最高2万元补贴: a few words before the figure do not say whose it is.
+    digit = re.search(r"\d", text[start:end])
+    lead_in = len(re.findall(r"[\u4e00-\u9fff]", text[left : start + (digit.start() if digit else 0)]))
+    if left > 0 and (
+        FACT_LEAD.match(phrase) or len(phrase) < 8 or lead_in < MIN_LEAD_IN or "其" in phrase or "该" in phrase
+    ):
         before, _ = clause_span(text, left - 1, left - 1)
         wider = text[before:right].strip()
         if len(wider) > FACT_MAX_CHARS:
