@@ -87,7 +87,8 @@ LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[�
 DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便使时])|”即")
 DEFINED_CHARS = 12  # the term defined stands just before the mark
 DEFINITION_BONUS = 0.5
-COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
+COUNTED_BONUS = 0.2
+DISTRICT_BONUS = 0.3  # the district asked about named (or only others named) in a sentence  # a figure of what is counted (328张 for 多少张床)
 # “四同步”, 哪四个同步: a numbered term is defined by a sentence naming its part that many times.
 NUMBERED_TERM = re.compile(r"“([二三四五六七八九十两])([\u4e00-\u9fff]{2})”|([二三四五六七八九十两])个([\u4e00-\u9fff]{2})")
 # 具体是哪八项: a list of that many, not a sentence that only counts them (等八项敬老优待).
@@ -329,6 +330,8 @@ class Composer:
         grams = _content_bigrams(result.rewritten.expanded)
         defining = result.understanding if "definition" in wanted and result.understanding else None
         unit = counted_unit(result.rewritten.text) if "count" in wanted else ""
+        u = result.understanding
+        districts = {p.code for p in u.places if p.district} if u else set()
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
             previous = ""
@@ -351,6 +354,8 @@ class Composer:
                     score += DEFINITION_BONUS
                 if unit and has_counted(text, unit):
                     score += COUNTED_BONUS
+                if districts:
+                    score += self._district_score(text, districts)
                 if len(text) > 220:
                     score -= 0.15
                 similarity = result.sentence_scores.get((hit.doc_id, start))
@@ -367,6 +372,13 @@ class Composer:
                 for c in candidates
             ]
         return sorted(candidates, key=lambda s: -s.score)
+
+    def _district_score(self, text: str, asked: set[str]) -> float:
+        """A sentence about the district asked (罗湖的协会) counts more; one about only other districts less."""
+        named = {p.code for p in self.gazetteer.find(text) if p.district}
+        if not named:
+            return 0.0
+        return DISTRICT_BONUS if named & asked else -DISTRICT_BONUS
 
     def _about(self, candidates: list[_Sentence], best: _Sentence) -> list[_Sentence]:
         """The candidates that are about the question by their words, compared with the best one."""

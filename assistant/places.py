@@ -18,6 +18,7 @@ from pathlib import Path
 import jieba
 
 SHENZHEN_CODE = "4403"
+EVERYDAY_FREQ = 500  # jieba's count from which a district's short name is an everyday word
 # Rows of the table that group divisions rather than name one.
 AGGREGATES = frozenset({"市辖区", "省直辖县级行政区划", "自治区直辖县级行政区划", "县"})
 # Districts named by a generic word for a kind of area (阳泉市城区, 大同市矿区): 旧城区, 郊区 in a
@@ -39,6 +40,11 @@ class Place:
     in_scope: bool  # Shenzhen, one of its districts, or Guangdong as a whole
     origin: bool = False  # where the person comes from (老家湖南, 香港人), not what the question asks about
 
+    @property
+    def district(self) -> bool:
+        """One of Shenzhen's districts (罗湖区, 福田), not the city or the province."""
+        return self.code.startswith(SHENZHEN_CODE) and self.code != SHENZHEN_CODE + "00"
+
 
 def _table_path() -> Path:
     spec = importlib.util.find_spec("cpca")
@@ -58,6 +64,7 @@ class Gazetteer:
     def _load(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
         if self._names is None or self._by_start is None:
             jieba.setLogLevel(logging.WARNING)
+            jieba.dt.check_initialized()
             names: dict[str, list[str]] = {}
             with (self._table or _table_path()).open(encoding="utf-8") as handle:
                 for row in csv.DictReader(handle):
@@ -66,6 +73,12 @@ class Gazetteer:
                         continue
                     names.setdefault(name, []).append(code)
                     rank = 0 if code.endswith("0000") else 1 if code.endswith("00") else 2
+                    if rank == 2 and code.startswith(SHENZHEN_CODE) and name.endswith("区"):
+                        # Callers name Shenzhen's districts without 区 (我们是罗湖的协会), unless the
+                        # short name is an everyday word (光明).
+                        short = name[:-1]
+                        if len(short) >= 2 and jieba.dt.FREQ.get(short, 0) < EVERYDAY_FREQ:
+                            names.setdefault(short, []).append(code)
                     short = SHORTENED.sub("", name)
                     if rank < 2 and short != name and len(short) >= 2:
                         names.setdefault(short, []).append(code)

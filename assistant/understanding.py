@@ -488,7 +488,9 @@ class Understander:
         programme = next(
             (
                 w for w in topic
-                if not TOTAL_WORDS.search(w) and (re.search(re.escape(w) + PROGRAMME_SUFFIX, text) or re.search(PROGRAMME_SUFFIX + "$", w))
+                # 岗位补贴 names a benefit; a bare 奖励 or 补贴 names none (有奖励吗 may be answered by 扶持).
+                if not TOTAL_WORDS.search(w) and not re.fullmatch(PROGRAMME_SUFFIX, w)
+                and (re.search(re.escape(w) + PROGRAMME_SUFFIX, text) or re.search(PROGRAMME_SUFFIX + "$", w))
             ),
             "",
         )

@@ -345,3 +345,10 @@ def test_key_facts_leave_out_counting_rules_bare_ages_and_target_shares(pipeline
     # 统保年龄降至60周岁 states a figure, not from which age
     facts = pipeline_seed.ask("老年人意外伤害保险最高赔多少？").facts
     assert all(f.value != "60周岁" for f in facts if f.label == "年龄条件")
+
+
+def test_the_district_asked_about_wins_over_another_districts_sentence(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我们协会在罗湖,今年评上了4A,区里有奖励吗?给多少?")
+    assert answer.status == "answered", answer.reason
+    assert "罗湖" in answer.citations[0].title + answer.citations[0].passage
+    assert "4A" in answer.citations[0].text and "福田" not in answer.citations[0].text

@@ -257,3 +257,15 @@ def test_a_follow_ups_own_words_weigh_more_than_the_inherited_ones(understander:
     own = [u.weight(w) for w in u.topic if w in ("入职", "一次性")]
     inherited = [u.weight(w) for w in u.topic if w not in ("入职", "一次性")]
     assert own and inherited and min(own) > max(inherited)
+
+
+def test_shenzhen_districts_by_their_short_names(gazetteer: Gazetteer) -> None:
+    assert [p.name for p in gazetteer.find("我们是罗湖的一个协会")] == ["罗湖"]
+    assert all(p.district for p in gazetteer.find("住在宝安一个老小区"))
+    assert gazetteer.find("光明的未来") == ()  # an everyday word stays one
+    assert not next(iter(gazetteer.find("深圳市"))).district
+
+
+def test_a_bare_benefit_word_names_no_programme(understander: Understander) -> None:
+    assert understander.understand("评上4A了,区里有奖励吗?给多少?").programme == ""
+    assert understander.understand("养老护理员岗位补贴每月多少").programme
