@@ -460,8 +460,17 @@ class Understander:
         return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else math.log(1 + n)
 
     def _synonyms(self, words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        # A caller's word maps to the documents' terms; a documents' term to the others of its line
+        # (低保 ~ 最低生活保障, 高龄津贴 ~ 高龄老人津贴).
         return tuple(
-            (w, tuple(dict.fromkeys(t for caller, targets in self.vocabulary.synonyms if caller in w for t in targets)))
+            (
+                w,
+                tuple(dict.fromkeys(
+                    t for caller, targets in self.vocabulary.synonyms
+                    if caller in w or any(term in w for term in targets)
+                    for t in targets if t not in w
+                )),
+            )
             for w in words
         )
 

@@ -269,3 +269,8 @@ def test_shenzhen_districts_by_their_short_names(gazetteer: Gazetteer) -> None:
 def test_a_bare_benefit_word_names_no_programme(understander: Understander) -> None:
     assert understander.understand("评上4A了,区里有奖励吗?给多少?").programme == ""
     assert understander.understand("养老护理员岗位补贴每月多少").programme
+
+
+def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Understander) -> None:
+    u = understander.understand("深圳低保标准一个月多少钱")
+    assert "最低生活保障" in u.terms_for("低保")
