@@ -587,8 +587,11 @@ class Composer:
         best = max((c.similarity for c in candidates if c.similarity is not None), default=None)
         closest = [c for c in candidates if best is not None and c.similarity is not None and c.similarity >= best - s.semantic_margin]
         # Amounts: only a figure that agrees with the question (its own subject, time, place, kind).
-        figures = {id(c): sentence_figures(u, c.text, c.hit.year, self.gazetteer, c.context) for c in relevant}
-        agreeing = [c for c in relevant if any(f.agrees for f in figures[id(c)])]
+        # The best sentence counts beside those about the question by their words when it names the
+        # topic: 最低生活保障标准… answers 低保标准 though it shares none of the caller's words.
+        shown = relevant + [c for c in chosen[:1] if c not in relevant and names_topic(c.text, u)]
+        figures = {id(c): sentence_figures(u, c.text, c.hit.year, self.gazetteer, c.context) for c in shown}
+        agreeing = [c for c in shown if any(f.agrees for f in figures[id(c)])]
         if "amount" in wanted:
             chosen = self._with_figure(chosen, agreeing, figures)
         chosen = [c for c in chosen if sentence_place_agrees(u, c.text, self.gazetteer)] or chosen

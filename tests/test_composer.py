@@ -352,3 +352,10 @@ def test_the_district_asked_about_wins_over_another_districts_sentence(pipeline_
     assert answer.status == "answered", answer.reason
     assert "罗湖" in answer.citations[0].title + answer.citations[0].passage
     assert "4A" in answer.citations[0].text and "福田" not in answer.citations[0].text
+
+
+def test_a_figure_in_the_documents_wording_answers_the_callers_word(pipeline_seed: Pipeline) -> None:
+    # 最低生活保障标准由2016年800元/人/月增至2020年的1,250元/人/月 shares none of 低宝's characters
+    answer = pipeline_seed.ask("深圳低宝标准一个月多少钱啊?")
+    assert answer.status == "answered", answer.reason
+    assert "1,250元" in answer.answer
