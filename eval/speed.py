@@ -16,7 +16,6 @@ is recorded next to the numbers.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import signal
@@ -95,7 +94,7 @@ def in_process(settings: Settings, questions: list[str]) -> dict[str, float]:
         started = time.perf_counter()
         pipeline.ask(f"{question}（{n}）")
         times.append((time.perf_counter() - started) * 1000)
-    return {"ask_p50_ms": _p(times, 50), "ask_p95_ms": _p(times, 95)}
+    return {"ask_p50_ms": _p(times, 50), "ask_p95_ms": _p(times, 95), "load_average": round(os.getloadavg()[0], 2)}
 
 
 def http(settings: Settings, questions: list[str], seconds: float, workers: int) -> list[dict[str, object]]:
@@ -119,11 +118,12 @@ def http(settings: Settings, questions: list[str], seconds: float, workers: int)
                 time.sleep(1)
         results = []
         for clients in (8, 32):
-            result = asyncio.run(run_setting(url, clients, "unique", ["ask"], questions, seconds, 5_000))
+            result = run_setting(url, clients, "unique", ["ask"], questions, seconds, 5_000)
             results.append({
                 "clients": clients, "requests": result.requests, "requests_per_s": result.throughput_rps,
                 "p50_ms": result.p50_ms, "p95_ms": result.p95_ms, "p99_ms": result.p99_ms,
-                "non_2xx": result.requests - result.status_2xx,
+                "non_2xx": result.requests - result.status_2xx, "client_cpu_share": result.client_cpu_share,
+                "load_average": round(result.load_average[0], 2),
             })
         return results
     finally:
@@ -186,11 +186,13 @@ def main() -> int:
     if "build" in report:
         lines.append(f"| seed build, torch vs ONNX (model load excluded) | {report['build']} → "  # type: ignore[index]
                      f"{report['build_speedup_onnx']}× |")
-    lines.append(f"| in-process ask, one thread, p50 / p95 | {in_proc['ask_p50_ms']} / {in_proc['ask_p95_ms']} ms |")
+    lines.append(f"| in-process ask, one thread, p50 / p95 | {in_proc['ask_p50_ms']} / {in_proc['ask_p95_ms']} ms "
+                 f"(load average {in_proc.get('load_average')}) |")
     for row in http_results:
         lines.append(f"| HTTP, {cores} workers, {row['clients']} clients, new questions: req/s, p50 / p95 / p99 "
                      f"| {row['requests_per_s']}/s, {row['p50_ms']} / {row['p95_ms']} / {row['p99_ms']} ms "
-                     f"({row['requests']} requests, {row['non_2xx']} not 2xx) |")
+                     f"({row['requests']} requests, {row['non_2xx']} not 2xx; load client "
+                     f"{row.get('client_cpu_share', 0) * 100:.1f} % of the cores; load average {row.get('load_average')}) |")
     lines.append(f"| ratio: req/s at 8 clients / (cores × 1000 / in-process p50) | {report['http_ratio_8_clients']} |")
     (args.out / "speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print((args.out / "speed.md").read_text(encoding="utf-8"))
