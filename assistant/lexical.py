@@ -48,6 +48,12 @@ class LexicalIndex:
         indptr = self._model.scores["indptr"]
         return int(indptr[column + 1] - indptr[column])
 
+    def document_frequencies(self) -> dict[str, int]:
+        """Every token of the corpus with the number of chunks that contain it."""
+        counts = np.diff(self._model.scores["indptr"]).tolist()
+        # bm25s adds an empty token past the matrix's columns: no chunk holds it
+        return {token: counts[column] for token, column in self._model.vocab_dict.items() if column < len(counts)}
+
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of each chunk for the query tokens (0 for chunks sharing no token)."""
         known = [t for t in query_tokens if t in self._model.vocab_dict]

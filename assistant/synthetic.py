@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import resource
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +32,7 @@ from .settings import Settings
 from .tokenizer import Tokenizer
 from .vocabulary import load_vocabulary
 
+BUILT_FILE = "built.json"  # a finished build's figures, beside its index
 DOCUMENT_CHARS = 6_000  # about twenty chunks per synthetic document
 PARAGRAPH_SENTENCES = (2, 6)
 
@@ -54,6 +56,9 @@ class ProductScaleResult:
     embed_p50_ms: float  # the question embedding itself, for reference
     serve_peak_rss_mb: float
     questions: int
+    build_load_average: float = 0.0  # the machine's 1-minute load average at the end of the build
+    serve_load_average: float = 0.0  # and at the end of the queries
+    reused_build: bool = False  # the corpus was built by an earlier run (``keep``) and read back
 
 
 class _SentencePool:
@@ -137,11 +142,14 @@ def _build(settings: Settings, seed_index: Path, chunks: int, folder: Path, queu
     embedder = _PoolEmbedder(pool, settings.model)
     started = time.perf_counter()
     build_index(documents, folder / "index", embedder, Tokenizer(load_vocabulary()))
-    queue.put({
+    built = {
         "build_seconds": round(time.perf_counter() - started, 1),
         "build_peak_rss_mb": _peak_rss_mb(),
         "unknown_texts": embedder.unknown,
-    })
+        "build_load_average": round(os.getloadavg()[0], 2),
+    }
+    (folder / BUILT_FILE).write_text(json.dumps(built) + "\n", encoding="utf-8")
+    queue.put(built)
 
 
 def _serve(settings: Settings, folder: Path, questions: Sequence[str], queue: multiprocessing.Queue) -> None:
@@ -179,6 +187,7 @@ def _serve(settings: Settings, folder: Path, questions: Sequence[str], queue: mu
         "load_seconds": round(load_seconds, 1),
         **{f"{k}_p{p}_ms": round(percentile(v, p), 2) for k, v in measured.items() for p in (50, 95)},
         "serve_peak_rss_mb": _peak_rss_mb(),
+        "serve_load_average": round(os.getloadavg()[0], 2),
     })
 
 
@@ -188,19 +197,30 @@ def run_product_scale(
     scratch: Path,
     questions: Sequence[str],
     progress: Callable[[str], None] | None = None,
+    *,
+    keep: bool = False,
 ) -> list[ProductScaleResult]:
-    """Build a synthetic corpus of each size from the seed index at ``settings.index`` and measure it."""
+    """Build a synthetic corpus of each size from the seed index at ``settings.index`` and measure it.
+
+    With ``keep``, a corpus already built in ``scratch`` by an earlier run is queried again
+    instead of rebuilt, and its build figures are read back from that run.
+    """
     say = progress or (lambda message: None)
     context = multiprocessing.get_context("spawn")
     results = []
     for size in sizes:
         folder = scratch / f"synthetic-{size}"
         queue = context.Queue()
-        say(f"[{size:,}] building a synthetic corpus from the seed sentences")
-        process = context.Process(target=_build, args=(settings, settings.index, size, folder, queue))
-        process.start()
-        built = queue.get()
-        process.join()
+        reused = keep and (folder / BUILT_FILE).is_file()
+        if reused:
+            built = json.loads((folder / BUILT_FILE).read_text(encoding="utf-8"))
+            say(f"[{size:,}] reusing the corpus built in {folder}")
+        else:
+            say(f"[{size:,}] building a synthetic corpus from the seed sentences")
+            process = context.Process(target=_build, args=(settings, settings.index, size, folder, queue))
+            process.start()
+            built = queue.get()
+            process.join()
         manifest = read_manifest(folder / "index")
         say(f"[{size:,}] {manifest.chunks:,} chunks built in {built['build_seconds']} s; querying")
         process = context.Process(target=_serve, args=(settings, folder, list(questions), queue))
@@ -223,6 +243,9 @@ def run_product_scale(
             embed_p50_ms=served["embed_p50_ms"],
             serve_peak_rss_mb=served["serve_peak_rss_mb"],
             questions=len(questions),
+            build_load_average=built.get("build_load_average", 0.0),
+            serve_load_average=served["serve_load_average"],
+            reused_build=reused,
         ))
     return results
 
@@ -243,14 +266,16 @@ def write_product_scale_report(results: Sequence[ProductScaleResult], out_dir: P
         "Each size is built in one process and queried in another (peak RSS per process).",
         "",
         "| chunks | sentences | dense / sentence index | build s | build peak RSS MB | load s "
-        "| search p50 / p95 ms | ask p50 / p95 ms | embedding p50 ms | serving peak RSS MB |",
-        "|---:|---:|---|---:|---:|---:|---|---|---:|---:|",
+        "| search p50 / p95 ms | ask p50 / p95 ms | embedding p50 ms | serving peak RSS MB "
+        "| load average (build / queries) |",
+        "|---:|---:|---|---:|---:|---:|---|---|---:|---:|---|",
     ]
     for r in results:
         lines.append(
             f"| {r.chunks:,} | {r.sentences:,} | {r.dense_index} / {r.sentence_index} | {r.build_seconds} "
             f"| {r.build_peak_rss_mb:,.0f} | {r.load_seconds} | {r.search_p50_ms} / {r.search_p95_ms} "
-            f"| {r.ask_p50_ms} / {r.ask_p95_ms} | {r.embed_p50_ms} | {r.serve_peak_rss_mb:,.0f} |"
+            f"| {r.ask_p50_ms} / {r.ask_p95_ms} | {r.embed_p50_ms} | {r.serve_peak_rss_mb:,.0f} "
+            f"| {r.build_load_average} / {r.serve_load_average} |"
         )
     paths[1].write_text("\n".join(lines) + "\n", encoding="utf-8")
     return paths
