@@ -33,10 +33,11 @@ import platform
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import faiss
@@ -131,6 +132,19 @@ class Index:
     def sentences_of(self, chunk_number: int) -> range:
         """Rows of ``sentence_spans`` that belong to a chunk (rows are in chunk order)."""
         return range(int(self.sentence_starts[chunk_number]), int(self.sentence_starts[chunk_number + 1]))
+
+    @cached_property
+    def _chunk_numbers(self) -> dict[str, list[int]]:
+        numbers: dict[str, list[int]] = {}
+        for number, chunk in enumerate(self.chunks):
+            numbers.setdefault(chunk.doc_id, []).append(number)
+        return numbers
+
+    def chunks_of(self, doc_ids: Iterable[str]) -> list[Chunk]:
+        """The chunks of these documents, in index order (without going through every chunk)."""
+        wanted = set(doc_ids)
+        numbers = sorted(n for doc_id in wanted for n in self._chunk_numbers.get(doc_id, ()))
+        return [self.chunks[n] for n in numbers]
 
     def corpus_text(self) -> str:
         """Every run of Chinese characters in the documents, each once, a line each.

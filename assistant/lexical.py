@@ -55,8 +55,18 @@ class LexicalIndex:
         return {token: counts[column] for token, column in self._model.vocab_dict.items() if column < len(counts)}
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        """BM25 score of each chunk for the query tokens (0 for chunks sharing no token)."""
-        known = [t for t in query_tokens if t in self._model.vocab_dict]
-        if not known:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._model.get_scores(known), dtype=np.float32)
+        """BM25 score of each chunk for the query tokens (0 for chunks sharing no token).
+
+        bm25s's own sum, token by token in float32, without its ``np.add.at``: a chunk occurs
+        once in a token's postings, so a plain ``+=`` adds the same numbers in the same order,
+        several times faster (a million chunks' common words have postings of that order).
+        """
+        matrix = self._model.scores
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        scores = np.zeros(self.size, dtype=np.float32)
+        for token in query_tokens:
+            column = self._model.vocab_dict.get(token)
+            if column is not None and column < len(indptr) - 1:
+                start, end = indptr[column], indptr[column + 1]
+                scores[indices[start:end]] += data[start:end]
+        return scores
