@@ -37,7 +37,8 @@ class LexicalIndex:
     @classmethod
     def load(cls, folder: Path, size: int) -> LexicalIndex:
         logging.getLogger("bm25s").setLevel(logging.WARNING)
-        model = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+        # memory-mapped like the vectors: a question reads only its tokens' postings
+        model = bm25s.BM25.load(str(folder), mmap=True, show_progress=False, verbosity=0)
         return cls(model, size)
 
     def document_frequency(self, token: str) -> int:
