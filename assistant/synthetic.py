@@ -49,7 +49,7 @@ class ProductScaleResult:
     build_seconds: float
     build_peak_rss_mb: float
     load_seconds: float
-    search_p50_ms: float  # hybrid search, beyond the question's embedding
+    search_p50_ms: float  # hybrid search, beyond the question's embedding, after a first pass
     search_p95_ms: float
     ask_p50_ms: float  # search and compose, beyond the embedding
     ask_p95_ms: float
@@ -58,6 +58,8 @@ class ProductScaleResult:
     questions: int
     serve_anonymous_mb: float = 0.0  # of the serving RSS at the end: the process's own memory
     serve_mapped_mb: float = 0.0  # and pages of the memory-mapped index files (page cache, shared by workers)
+    cold_search_p50_ms: float = 0.0  # the first pass after loading (index pages read from disk)
+    cold_search_p95_ms: float = 0.0
     build_load_average: float = 0.0  # the machine's 1-minute load average at the end of the build
     serve_load_average: float = 0.0  # and at the end of the queries
     reused_build: bool = False  # the corpus was built by an earlier run (``keep``) and read back
@@ -171,15 +173,19 @@ def _serve(settings: Settings, folder: Path, questions: Sequence[str], queue: mu
             embed_ms.append((time.perf_counter() - began) * 1000)
 
     embedder.embed_queries = timed_embed  # type: ignore[method-assign]
-    measured: dict[str, list[float]] = {"search": [], "ask": [], "embed": []}
-    for kind, run in (("search", pipeline.search), ("ask", pipeline.ask)):
-        for question in questions[:5]:
-            run(question)  # warm-up
+    measured: dict[str, list[float]] = {"cold_search": [], "search": [], "ask": [], "embed": []}
+    # The first pass after loading reads the mapped index files from disk where the page cache
+    # does not hold them (a fresh start); the next passes, with other question texts, are warm.
+    passes = (("cold_search", pipeline.search, ""), ("search", pipeline.search, "（再问）"), ("ask", pipeline.ask, ""))
+    for kind, run, suffix in passes:
+        if kind != "cold_search":
+            for question in questions[:5]:
+                run(question + suffix)  # warm-up
         pipeline.retriever.clear_cache()
         for question in questions:
             embed_ms.clear()
             began = time.perf_counter()
-            run(question)
+            run(question + suffix)
             total = (time.perf_counter() - began) * 1000
             measured[kind].append(total - sum(embed_ms))
             if kind == "search":
@@ -240,6 +246,8 @@ def run_product_scale(
             build_peak_rss_mb=built["build_peak_rss_mb"],
             load_seconds=served["load_seconds"],
             search_p50_ms=served["search_p50_ms"],
+            cold_search_p50_ms=served["cold_search_p50_ms"],
+            cold_search_p95_ms=served["cold_search_p95_ms"],
             search_p95_ms=served["search_p95_ms"],
             ask_p50_ms=served["ask_p50_ms"],
             ask_p95_ms=served["ask_p95_ms"],
@@ -267,18 +275,21 @@ def write_product_scale_report(results: Sequence[ProductScaleResult], out_dir: P
         "",
         f"{created}. Corpora are random sequences of the seed documents' sentences; sentences keep "
         "their seed vectors, chunks get the mean of theirs; questions are embedded by the real model. "
-        "Latencies are single questions in one process, beyond the question's embedding. "
+        "Latencies are single questions in one process, beyond the question's embedding; the first search pass "
+        "after loading reads index pages from disk where the page cache does not hold them, the next passes "
+        "(other question texts) are warm. "
         "Each size is built in one process and queried in another (peak RSS per process).",
         "",
         "| chunks | sentences | dense / sentence index | build s | build peak RSS MB | load s "
-        "| search p50 / p95 ms | ask p50 / p95 ms | embedding p50 ms | serving peak RSS MB "
+        "| first search pass p50 / p95 ms | search p50 / p95 ms | ask p50 / p95 ms | embedding p50 ms | serving peak RSS MB "
         "| at the end: own / mapped files MB | load average (build / queries) |",
-        "|---:|---:|---|---:|---:|---:|---|---|---:|---:|---|---|",
+        "|---:|---:|---|---:|---:|---:|---|---|---|---:|---:|---|---|",
     ]
     for r in results:
         lines.append(
             f"| {r.chunks:,} | {r.sentences:,} | {r.dense_index} / {r.sentence_index} | {r.build_seconds} "
-            f"| {r.build_peak_rss_mb:,.0f} | {r.load_seconds} | {r.search_p50_ms} / {r.search_p95_ms} "
+            f"| {r.build_peak_rss_mb:,.0f} | {r.load_seconds} | {r.cold_search_p50_ms} / {r.cold_search_p95_ms} "
+            f"| {r.search_p50_ms} / {r.search_p95_ms} "
             f"| {r.ask_p50_ms} / {r.ask_p95_ms} | {r.embed_p50_ms} | {r.serve_peak_rss_mb:,.0f} "
             f"| {r.serve_anonymous_mb:,.0f} / {r.serve_mapped_mb:,.0f} | {r.build_load_average} / {r.serve_load_average} |"
         )
