@@ -5,7 +5,7 @@ servers (Redis, Memcached, MongoDB) and for one process (memory), none for proce
 machine without a server, so this module gives it one: a table of counters with expiry times,
 updated in IMMEDIATE transactions so two workers never both take the last request of a window.
 Each thread keeps its connection open and commits without an fsync (WAL, synchronous=NORMAL):
-opening a connection and syncing the disk per question cost about a tenth of a worker's time,
+opening a connection and syncing the disk per question took about 8 % of a worker's time,
 and a counter lost to a power cut costs nothing.
 """
 
