@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -120,7 +121,10 @@ def http(settings: Settings, questions: list[str], seconds: float, workers: int)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "MINZHENG_RATE_LIMIT": "1000000", "MINZHENG_INDEX": str(settings.index)}
+    # The run's unanswered questions and rate counters go to a scratch file, not the feedback file.
+    scratch = Path(tempfile.mkdtemp(prefix="minzheng-speed-"))
+    env = {**os.environ, "MINZHENG_RATE_LIMIT": "1000000", "MINZHENG_INDEX": str(settings.index),
+           "MINZHENG_FEEDBACK_DB": str(scratch / "feedback.sqlite3")}
     server = subprocess.Popen(
         [sys.executable, "-m", "assistant", "serve", "--workers", str(workers), "--port", str(port)],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -154,6 +158,7 @@ def http(settings: Settings, questions: list[str], seconds: float, workers: int)
             server.wait(60)
         except subprocess.TimeoutExpired:
             server.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> int:
