@@ -82,7 +82,7 @@ def api_ask(
         current, body.question, body.k, body.year, body.kind, body.history, channel="api"
     )
     data = answer.to_json()
-    data["suggestions"] = list(suggest(current.index.chunks, answer))
+    data["suggestions"] = list(suggest(current.index.chunks_of(c.doc_id for c in answer.citations), answer))
     return data
 
 

@@ -58,6 +58,7 @@ def run_benchmark(
     scale_sizes: Sequence[int] = (),
     engine_sizes: Sequence[int] = (),
     progress: Callable[[str], None] | None = None,
+    scale_dir: Path | None = None,
 ) -> list[Path]:
     """Measure the seed corpus end to end, and optionally the product (``scale_sizes``) and the
     bare engines (``engine_sizes``) on synthetic corpora."""
@@ -129,8 +130,11 @@ def run_benchmark(
     paths[1].write_text(_markdown(report), encoding="utf-8")
     if scale_sizes:
         say(f"the product on synthetic corpora of {', '.join(str(s) for s in scale_sizes)} chunks")
-        with tempfile.TemporaryDirectory(prefix="minzheng-scale-") as scratch:
-            product = run_product_scale(settings, scale_sizes, Path(scratch), questions, progress=say)
+        if scale_dir is not None:  # kept: a corpus built there before is queried again
+            product = run_product_scale(settings, scale_sizes, scale_dir, questions, progress=say, keep=True)
+        else:
+            with tempfile.TemporaryDirectory(prefix="minzheng-scale-") as scratch:
+                product = run_product_scale(settings, scale_sizes, Path(scratch), questions, progress=say)
         paths.extend(write_product_scale_report(product, out_dir))
     if engine_sizes:
         say(f"engine scale benchmark at {', '.join(str(s) for s in engine_sizes)} chunks")

@@ -105,6 +105,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale-engines", action="store_true",
                    help="also time the bare engines (FAISS flat/HNSW/IVF, bm25s) on synthetic data")
     p.add_argument("--scale-sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    p.add_argument("--scale-dir", type=Path, metavar="DIR",
+                   help="keep the synthetic corpora in DIR; one built there by an earlier run is queried again")
     p.add_argument("--queries", type=int, default=200, help="timed queries per mode")
     _add_settings(p)
 
@@ -358,6 +360,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         _settings(args), args.out, queries=args.queries,
         scale_sizes=args.scale_sizes if args.scale else (),
         engine_sizes=args.scale_sizes if args.scale_engines else (), progress=_progress,
+        scale_dir=args.scale_dir,
     )
     print("report: " + ", ".join(str(p) for p in paths))
     return 0

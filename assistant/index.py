@@ -30,12 +30,14 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import faiss
@@ -46,15 +48,19 @@ from .documents import Document
 from .embedding import Embedder
 from .errors import IndexMismatchError, IndexMissingError
 from .lexical import BM25Settings, LexicalIndex
-from .spelling import MIN_TERM_DF, corpus_terms
+from .spelling import MIN_TERM_DF, chinese_terms
 from .tokenizer import Tokenizer
 
 FORMAT_VERSION = 1
 EXACT_LIMIT = 50_000  # chunks; above it the dense index is HNSW (exact search grows linearly)
+# FAISS maps the vectors of a flat or HNSW index from the file instead of reading them into
+# memory (the graph is read); older FAISS versions map only some index types.
+READ_MAPPED = getattr(faiss, "IO_FLAG_MMAP_IFC", faiss.IO_FLAG_MMAP)
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 40
 HNSW_EF_SEARCH = 256  # at least the retriever's candidate count, so its top-K is full
 CURRENT_FILE = "CURRENT"
+CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")  # the spelling corrector's CJK range; pieces are 2+ long
 EMBED_STEP = 128  # texts per embedding call: progress is reported between calls
 Progress = Callable[[str], None]
 
@@ -127,8 +133,30 @@ class Index:
         """Rows of ``sentence_spans`` that belong to a chunk (rows are in chunk order)."""
         return range(int(self.sentence_starts[chunk_number]), int(self.sentence_starts[chunk_number + 1]))
 
+    @cached_property
+    def _chunk_numbers(self) -> dict[str, list[int]]:
+        numbers: dict[str, list[int]] = {}
+        for number, chunk in enumerate(self.chunks):
+            numbers.setdefault(chunk.doc_id, []).append(number)
+        return numbers
+
+    def chunks_of(self, doc_ids: Iterable[str]) -> list[Chunk]:
+        """The chunks of these documents, in index order (without going through every chunk)."""
+        wanted = set(doc_ids)
+        numbers = sorted(n for doc_id in wanted for n in self._chunk_numbers.get(doc_id, ()))
+        return [self.chunks[n] for n in numbers]
+
     def corpus_text(self) -> str:
-        return "\n".join(d.text for d in self.documents.values())
+        """Every run of Chinese characters in the documents, each once, a line each.
+
+        What spelling correction searches for a run of Chinese characters: it occurs in the
+        documents exactly when it occurs here, and repeated clauses are searched once (a large
+        corpus is mostly repeats; its whole text would make every search slow).
+        """
+        runs: dict[str, None] = {}
+        for document in self.documents.values():
+            runs.update(dict.fromkeys(CHINESE_RUN.findall(document.text)))
+        return "\n".join(runs)
 
 
 def corpus_hash(documents: Sequence[Document]) -> str:
@@ -212,7 +240,7 @@ def _previous_embeddings(folder: Path, model: str, dimension: int) -> dict[str, 
         if manifest.get("model") != model or manifest.get("dimension") != dimension:
             return {}
         for rows, vectors_file in (("chunks.jsonl", "embeddings.npy"), ("sentences.jsonl", "sentence_embeddings.npy")):
-            vectors = np.load(build / vectors_file)
+            vectors = np.load(build / vectors_file, mmap_mode="r")
             keys = [json.loads(line)["embedding_key"] for line in (build / rows).open(encoding="utf-8")]
             if len(keys) == len(vectors):
                 found.update(zip(keys, vectors, strict=True))
@@ -260,56 +288,75 @@ def build_index(
         keys = [_embedding_key(vector_identity(embedder), text) for text in all_texts]
         previous = _previous_embeddings(folder, embedder.name, embedder.dimension)
         missing = [i for i, key in enumerate(keys) if key not in previous]
+        texts_embedded = len(missing)
         say(f"embedding {len(missing)} of {len(keys)} passages and sentences "
             f"({len(keys) - len(missing)} reused) with {embedder.name}")
-        all_vectors = np.zeros((len(keys), embedder.dimension), dtype=np.float32)
-        for i, key in enumerate(keys):
-            if key in previous:
-                all_vectors[i] = previous[key]
-        embed_started = time.perf_counter()
-        _embed_missing(embedder, all_texts, missing, all_vectors, say, step)
-        embed_seconds = time.perf_counter() - embed_started
-        vectors, sentence_vectors = all_vectors[: len(chunks)], all_vectors[len(chunks) :]
-        missing_chunks = sum(1 for i in missing if i < len(chunks))
-
-        say("building the BM25 index")
-        step(BuildStep("lexical"))
-        token_lists = [tokenizer.tokenize(text) for text in texts]
-        lexical = LexicalIndex.build(token_lists, bm25)
-        terms = corpus_terms(token_lists)
-        for term, _ in tokenizer.vocabulary.terms:
-            terms.setdefault(term, MIN_TERM_DF)
-        dense, dense_kind = dense_index_for(vectors)
-        sentence_index, sentence_kind = dense_index_for(sentence_vectors, fp16=True)
-        say(f"dense indexes: {dense_kind['kind']} over {len(vectors)} chunks, "
-            f"{sentence_kind['kind']} over {len(sentence_vectors)} sentences")
 
         name = _build_name()
         build = folder / name
         staging = folder / f".{name}.partial"
         staging.mkdir(parents=True)
-        step(BuildStep("writing"))
         try:
+            # The vectors go straight into their files (memory-mapped): a large corpus's vectors
+            # need not fit in memory beside everything else a build holds.
+            vectors = _vector_file(staging / "embeddings.npy", len(chunks), embedder.dimension)
+            sentence_vectors = _vector_file(staging / "sentence_embeddings.npy", len(sentences), embedder.dimension)
+            rows = _SplitRows(vectors, sentence_vectors)
+            reused = [i for i, key in enumerate(keys) if key in previous]
+            for at in range(0, len(reused), 65_536):
+                block = reused[at : at + 65_536]
+                rows[block] = np.stack([previous[keys[i]] for i in block])
+            del previous, reused
+            embed_started = time.perf_counter()
+            _embed_missing(embedder, all_texts, missing, rows, say, step)
+            embed_seconds = time.perf_counter() - embed_started
+            missing_chunks = sum(1 for i in missing if i < len(chunks))
+            # From here on a large build holds what each step needs and writes what it made,
+            # so its peak memory is the largest step's, not the sum of all of them.
+            spans = np.array([s[:3] for s in sentences], dtype=np.int64).reshape(-1, 3)
+            del all_texts, sentences, missing, rows
             with (staging / "documents.jsonl").open("w", encoding="utf-8") as handle:
                 for document in documents:
                     handle.write(json.dumps(document.to_json(), ensure_ascii=False) + "\n")
             with (staging / "chunks.jsonl").open("w", encoding="utf-8") as handle:
                 for chunk, key in zip(chunks, keys[: len(chunks)], strict=True):
-                    handle.write(json.dumps({**asdict(chunk), "embedding_key": key}, ensure_ascii=False) + "\n")
-            np.save(staging / "embeddings.npy", vectors)
+                    # the fields in order, as asdict gives them (a Chunk holds no nested dataclass)
+                    row = {**vars(chunk), "embedding_key": key}
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             with (staging / "sentences.jsonl").open("w", encoding="utf-8") as handle:
-                for (chunk_number, start, end, _), key in zip(sentences, keys[len(chunks) :], strict=True):
+                for (chunk_number, start, end), key in zip(spans.tolist(), keys[len(chunks) :], strict=True):
                     row = {"chunk": chunk_number, "start": start, "end": end, "embedding_key": key}
                     handle.write(json.dumps(row) + "\n")
+            chunk_count = len(chunks)
+            del keys, chunks
+            np.save(staging / "sentence_spans.npy", spans)
+            _save_vectors(staging / "embeddings.npy", vectors)
+            _save_vectors(staging / "sentence_embeddings.npy", sentence_vectors)
             np.save(staging / "embedding_moments.npy", embedding_moments(vectors))
-            np.save(staging / "sentence_spans.npy", np.array([s[:3] for s in sentences], dtype=np.int64).reshape(-1, 3))
-            np.save(staging / "sentence_embeddings.npy", sentence_vectors)
-            faiss.write_index(dense, str(staging / "dense.faiss"))
-            faiss.write_index(sentence_index, str(staging / "sentences.faiss"))
-            lexical.save(staging / "bm25")
+
+            say("building the BM25 index")
+            step(BuildStep("lexical"))
+            token_lists = [tokenizer.tokenize(text) for text in texts]
+            del texts
+            lexical = LexicalIndex.build(token_lists, bm25)
+            del token_lists
+            terms = chinese_terms(lexical.document_frequencies())
+            for term, _ in tokenizer.vocabulary.terms:
+                terms.setdefault(term, MIN_TERM_DF)
             (staging / "terms.json").write_text(
                 json.dumps(terms, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
             )
+            lexical.save(staging / "bm25")
+            del lexical
+            step(BuildStep("writing"))
+            dense, dense_kind = dense_index_for(vectors)
+            faiss.write_index(dense, str(staging / "dense.faiss"))
+            del dense
+            sentence_index, sentence_kind = dense_index_for(sentence_vectors, fp16=True)
+            faiss.write_index(sentence_index, str(staging / "sentences.faiss"))
+            del sentence_index
+            say(f"dense indexes: {dense_kind['kind']} over {len(vectors)} chunks, "
+                f"{sentence_kind['kind']} over {len(sentence_vectors)} sentences")
             manifest = Manifest(
                 format_version=FORMAT_VERSION,
                 model=embedder.name,
@@ -319,12 +366,12 @@ def build_index(
                 vocabulary=tokenizer.vocabulary.fingerprint,
                 corpus_hash=corpus_hash(documents),
                 documents=len(documents),
-                chunks=len(chunks),
+                chunks=chunk_count,
                 built_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 build_seconds=round(time.perf_counter() - started, 2),
                 embedded=missing_chunks,
-                reused=len(chunks) - missing_chunks,
-                texts_embedded=len(missing),
+                reused=chunk_count - missing_chunks,
+                texts_embedded=texts_embedded,
                 embed_seconds=round(embed_seconds, 2),
                 versions=_versions(),
                 encoder=_encoder(embedder),
@@ -343,8 +390,36 @@ def build_index(
         return manifest
 
 
+class _SplitRows:
+    """The chunk vectors, then the sentence vectors, written to as one array of rows."""
+
+    def __init__(self, first: np.ndarray, second: np.ndarray) -> None:
+        self.first = first
+        self.second = second
+
+    def __setitem__(self, rows: Sequence[int], values: np.ndarray) -> None:
+        at = np.asarray(rows, dtype=np.int64)
+        low = at < len(self.first)
+        self.first[at[low]] = values[low]
+        self.second[at[~low] - len(self.first)] = values[~low]
+
+
+def _vector_file(path: Path, rows: int, dimension: int) -> np.ndarray:
+    """A float32 .npy file of zeros, memory-mapped for writing (in memory when it has no rows)."""
+    if rows == 0:
+        return np.zeros((0, dimension), dtype=np.float32)
+    return np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(rows, dimension))
+
+
+def _save_vectors(path: Path, vectors: np.ndarray) -> None:
+    if isinstance(vectors, np.memmap):
+        vectors.flush()
+    else:
+        np.save(path, vectors)
+
+
 def _embed_missing(
-    embedder: Embedder, texts: list[str], missing: list[int], into: np.ndarray, say: Progress, step: Steps
+    embedder: Embedder, texts: list[str], missing: list[int], into: _SplitRows, say: Progress, step: Steps
 ) -> None:
     """Embed ``texts[i]`` for each i in ``missing`` into ``into[i]``, reporting progress per call.
 
@@ -540,9 +615,9 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
             row.pop("embedding_key", None)
             chunks.append(Chunk(**row))
         embeddings = np.load(build / "embeddings.npy", mmap_mode="r")
-        dense = faiss.read_index(str(build / "dense.faiss"), faiss.IO_FLAG_MMAP)
+        dense = faiss.read_index(str(build / "dense.faiss"), READ_MAPPED)
         if (build / "sentences.faiss").is_file():
-            sentences = faiss.read_index(str(build / "sentences.faiss"), faiss.IO_FLAG_MMAP)
+            sentences = faiss.read_index(str(build / "sentences.faiss"), READ_MAPPED)
         else:  # builds before sentences.faiss: small enough to index now
             sentences, _ = dense_index_for(np.asarray(np.load(build / "sentence_embeddings.npy"), dtype=np.float32), fp16=True)
         for loaded in (dense, sentences):

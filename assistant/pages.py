@@ -46,7 +46,7 @@ def _chat_page(
     last = turns[-1] if turns else None
     current = shared.pipeline
     suggestions = (
-        suggest(current.index.chunks, last.answer)
+        suggest(current.index.chunks_of(c.doc_id for c in last.answer.citations), last.answer)
         if last is not None and last.answer is not None and current is not None
         else ()
     )

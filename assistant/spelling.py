@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jieba
@@ -152,11 +152,9 @@ class SpellingCorrector:
         return "".join(out), tuple(corrections)
 
 
-def corpus_terms(token_lists: Iterable[Iterable[str]]) -> dict[str, int]:
-    """Document frequency of each multi-character Chinese token."""
-    df: dict[str, int] = {}
-    for tokens in token_lists:
-        for token in set(tokens):
-            if 2 <= len(token) <= MAX_LENGTH and all(CJK.match(c) for c in token):
-                df[token] = df.get(token, 0) + 1
-    return df
+def chinese_terms(frequencies: Mapping[str, int]) -> dict[str, int]:
+    """The multi-character Chinese words among a corpus's words, with their document frequency."""
+    return {
+        token: df for token, df in frequencies.items()
+        if 2 <= len(token) <= MAX_LENGTH and all(CJK.match(c) for c in token)
+    }

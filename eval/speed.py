@@ -16,9 +16,9 @@ is recorded next to the numbers.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -91,18 +91,40 @@ def build_speed(settings: Settings, limit: int | None) -> dict[str, float]:
 def in_process(settings: Settings, questions: list[str]) -> dict[str, float]:
     pipeline = Pipeline.load(replace(settings, encoder_threads=1), build_if_missing=False)
     times = []
+    cpu_before = time.process_time()
     for n, question in enumerate(questions):
         started = time.perf_counter()
         pipeline.ask(f"{question}（{n}）")
         times.append((time.perf_counter() - started) * 1000)
-    return {"ask_p50_ms": _p(times, 50), "ask_p95_ms": _p(times, 95)}
+    cpu_ms = (time.process_time() - cpu_before) * 1000 / len(questions)
+    return {"ask_p50_ms": _p(times, 50), "ask_p95_ms": _p(times, 95), "ask_cpu_ms": round(cpu_ms, 2),
+            "load_average": round(os.getloadavg()[0], 2)}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children still running, from /proc."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 def http(settings: Settings, questions: list[str], seconds: float, workers: int) -> list[dict[str, object]]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "MINZHENG_RATE_LIMIT": "1000000", "MINZHENG_INDEX": str(settings.index)}
+    # The run's unanswered questions and rate counters go to a scratch file, not the feedback file.
+    scratch = Path(tempfile.mkdtemp(prefix="minzheng-speed-"))
+    env = {**os.environ, "MINZHENG_RATE_LIMIT": "1000000", "MINZHENG_INDEX": str(settings.index),
+           "MINZHENG_FEEDBACK_DB": str(scratch / "feedback.sqlite3")}
     server = subprocess.Popen(
         [sys.executable, "-m", "assistant", "serve", "--workers", str(workers), "--port", str(port)],
         cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -119,11 +141,15 @@ def http(settings: Settings, questions: list[str], seconds: float, workers: int)
                 time.sleep(1)
         results = []
         for clients in (8, 32):
-            result = asyncio.run(run_setting(url, clients, "unique", ["ask"], questions, seconds, 5_000))
+            server_cpu = _cpu_seconds(server.pid)
+            result = run_setting(url, clients, "unique", ["ask"], questions, seconds, 5_000)
+            server_cpu = _cpu_seconds(server.pid) - server_cpu
             results.append({
                 "clients": clients, "requests": result.requests, "requests_per_s": result.throughput_rps,
                 "p50_ms": result.p50_ms, "p95_ms": result.p95_ms, "p99_ms": result.p99_ms,
-                "non_2xx": result.requests - result.status_2xx,
+                "non_2xx": result.requests - result.status_2xx, "client_cpu_share": result.client_cpu_share,
+                "load_average": round(result.load_average[0], 2),
+                "server_cpu_ms_per_request": round(server_cpu * 1000 / max(result.requests, 1), 2),
             })
         return results
     finally:
@@ -132,6 +158,7 @@ def http(settings: Settings, questions: list[str], seconds: float, workers: int)
             server.wait(60)
         except subprocess.TimeoutExpired:
             server.kill()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main() -> int:
@@ -168,6 +195,9 @@ def main() -> int:
     http_results = report["http"]
     assert isinstance(in_proc, dict) and isinstance(http_results, list)
     report["http_ratio_8_clients"] = round(http_results[0]["requests_per_s"] / (cores * 1000 / in_proc["ask_p50_ms"]), 2)
+    # Other sessions' processes take cores from the two workers but hardly from the one in-process
+    # thread: CPU time per question does not depend on what else runs.
+    report["http_cpu_ratio_8_clients"] = round(in_proc["ask_cpu_ms"] / http_results[0]["server_cpu_ms_per_request"], 2)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "speed.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     lines = [
@@ -186,12 +216,17 @@ def main() -> int:
     if "build" in report:
         lines.append(f"| seed build, torch vs ONNX (model load excluded) | {report['build']} → "  # type: ignore[index]
                      f"{report['build_speedup_onnx']}× |")
-    lines.append(f"| in-process ask, one thread, p50 / p95 | {in_proc['ask_p50_ms']} / {in_proc['ask_p95_ms']} ms |")
+    lines.append(f"| in-process ask, one thread, p50 / p95 | {in_proc['ask_p50_ms']} / {in_proc['ask_p95_ms']} ms "
+                 f"(load average {in_proc.get('load_average')}) |")
     for row in http_results:
         lines.append(f"| HTTP, {cores} workers, {row['clients']} clients, new questions: req/s, p50 / p95 / p99 "
                      f"| {row['requests_per_s']}/s, {row['p50_ms']} / {row['p95_ms']} / {row['p99_ms']} ms "
-                     f"({row['requests']} requests, {row['non_2xx']} not 2xx) |")
+                     f"({row['requests']} requests, {row['non_2xx']} not 2xx; load client "
+                     f"{row.get('client_cpu_share', 0) * 100:.1f} % of the cores; load average {row.get('load_average')}) |")
     lines.append(f"| ratio: req/s at 8 clients / (cores × 1000 / in-process p50) | {report['http_ratio_8_clients']} |")
+    lines.append(f"| CPU per question: in-process ask / server workers per HTTP request at 8 clients | "
+                 f"{in_proc['ask_cpu_ms']} / {http_results[0]['server_cpu_ms_per_request']} ms → "
+                 f"{report['http_cpu_ratio_8_clients']} |")
     (args.out / "speed.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print((args.out / "speed.md").read_text(encoding="utf-8"))
     return 0

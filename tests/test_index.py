@@ -13,6 +13,7 @@ import pytest
 from assistant.chunking import ChunkingSettings
 from assistant.errors import IndexMismatchError, IndexMissingError
 from assistant.index import (
+    CHINESE_RUN,
     build_index,
     current_build,
     install_build,
@@ -179,3 +180,26 @@ def test_waiting_for_a_build_returns_when_the_other_builder_lets_go(tmp_path):
     builder.join()
 
     assert released_at and returned_at >= released_at[0]
+
+
+def test_the_corpus_text_for_spelling_holds_each_chinese_run_once(tmp_path, documents, tokenizer):
+    build_index(documents, tmp_path, HashingEmbedder(), tokenizer)
+    text = load_index(tmp_path).corpus_text()
+    runs = text.split("\n")
+    assert len(runs) == len(set(runs)) and all(CHINESE_RUN.fullmatch(run) for run in runs)
+    for document in documents:  # every Chinese piece of the documents is found, as in their whole text
+        for run in CHINESE_RUN.findall(document.text):
+            assert all(run[i : i + size] in text for i in range(len(run)) for size in range(2, 6))
+    # two runs' ends joined are no text of the documents, and the line breaks keep them apart
+    joined = "\n".join(d.text for d in documents)
+    across = [a[-1] + b[0] for a, b in zip(runs, runs[1:], strict=False) if a[-1] + b[0] not in joined]
+    assert across and not any(piece in text for piece in across)
+
+
+def test_chunks_of_documents_are_theirs_in_index_order(tmp_path, documents, tokenizer):
+    build_index(documents, tmp_path, HashingEmbedder(), tokenizer)
+    index = load_index(tmp_path)
+    for document in documents:
+        assert index.chunks_of([document.id]) == [c for c in index.chunks if c.doc_id == document.id]
+    assert index.chunks_of([d.id for d in documents]) == list(index.chunks)
+    assert index.chunks_of(["no-such-document"]) == []

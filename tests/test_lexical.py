@@ -49,3 +49,20 @@ def test_unknown_words_score_zero_and_document_frequency_counts_chunks(tmp_path)
     index.save(tmp_path / "bm25")
     reloaded = LexicalIndex.load(tmp_path / "bm25", 3)
     np.testing.assert_allclose(reloaded.scores(["低保"]), index.scores(["低保"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(words, min_size=1, max_size=12), min_size=2, max_size=15), st.lists(words, min_size=1, max_size=6))
+def test_scores_are_bm25s_own_scores_bit_for_bit(corpus, query):
+    index = LexicalIndex.build(corpus)
+    known = [t for t in query if t in index._model.vocab_dict]
+    expected = index._model.get_scores(known) if known else np.zeros(len(corpus), dtype=np.float32)
+    assert index.scores(query).dtype == np.float32
+    assert np.array_equal(index.scores(query), expected)
+
+
+def test_document_frequencies_count_the_chunks_holding_each_word():
+    corpus = [["低保", "标准", "低保"], ["低保", "儿童"], [], ["儿童", "慈善"]]
+    index = LexicalIndex.build(corpus)
+    expected = {t: sum(t in d for d in corpus) for d in corpus for t in d}
+    assert index.document_frequencies() == {**expected, "": 1}  # the empty chunk keeps its row with ""

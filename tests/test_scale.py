@@ -63,3 +63,19 @@ def test_report_files(results: list[ScaleResult], tmp_path: Path) -> None:
 def test_bad_arguments_are_rejected(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         run_scale_benchmark(**kwargs)  # type: ignore[arg-type]
+
+
+def test_the_products_search_runs_on_a_synthetic_corpus_and_a_kept_one_is_reused(pipeline_seed, settings_seed, tmp_path):
+    from assistant.synthetic import run_product_scale, write_product_scale_report
+
+    questions = ["低保怎么申请", "高龄津贴每月多少钱", "养老护理员有什么补贴", "困境儿童有什么保障"]
+    first = run_product_scale(settings_seed, [3000], tmp_path, questions, keep=True)
+    again = run_product_scale(settings_seed, [3000], tmp_path, questions, keep=True)
+    for result in (first[0], again[0]):
+        assert result.chunks >= 3000 and result.sentences > result.chunks and result.dense_index == "flat"
+        assert 0 < result.search_p50_ms <= result.search_p95_ms and result.cold_search_p50_ms > 0
+        assert result.serve_anonymous_mb > 0 and result.questions == 4
+    assert not first[0].reused_build and again[0].reused_build
+    assert again[0].build_seconds == first[0].build_seconds  # read back, not rebuilt
+    markdown = write_product_scale_report(again, tmp_path / "reports")[1].read_text(encoding="utf-8")
+    assert "first search pass" in markdown and f"| {again[0].chunks:,} |" in markdown

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+import unicodedata
+from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assistant.documents import load_documents
 from assistant.spelling import SpellingCorrector
-from assistant.tokenizer import Tokenizer
+from assistant.tokenizer import STOPWORDS, TOKEN_CHARS, Tokenizer
 from assistant.vocabulary import load_vocabulary
 
 
@@ -27,6 +33,37 @@ def test_tokenizer_keeps_domain_terms_whole_and_drops_fillers(vocabulary):
     tokens = Tokenizer(vocabulary).tokenize("我爸想申请适老化改造和颐年卡,请问怎么办?")
     assert "适老化改造" in tokens and "颐年卡" in tokens
     assert "请问" not in tokens and "我爸" not in tokens and "?" not in tokens
+
+
+def whole_text_tokens(tokenizer: Tokenizer, text: str) -> list[str]:
+    """The tokens of one jieba call over the whole text: what block-by-block tokenising must equal."""
+    normalized = unicodedata.normalize("NFKC", text).lower()
+    kept = (token.strip() for token in tokenizer._segmenter().lcut_for_search(normalized))
+    return [t for t in kept if t and t not in STOPWORDS and TOKEN_CHARS.search(t)]
+
+
+@pytest.fixture(scope="module")
+def tokenizer(vocabulary):
+    return Tokenizer(vocabulary)
+
+
+def test_tokenising_block_by_block_gives_jiebas_tokens_for_every_seed_document(tokenizer):
+    documents = load_documents(Path(__file__).parents[1] / "documents")
+    assert documents
+    for document in documents:
+        text = f"{document.title}\n{document.text}"
+        assert tokenizer.tokenize(text) == whole_text_tokens(tokenizer, text), document.id
+
+
+PIECES = st.sampled_from(["深圳市", "低保", "标准", "2024年", "3.5%", "Ａｂｃ", " ", "\n", "，", "。", "高龄津贴", "a-b_c", "＃1", "的", "颐年卡"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(PIECES, max_size=20))
+def test_tokenising_block_by_block_gives_jiebas_tokens_for_any_text(tokenizer, pieces):
+    text = "".join(pieces)
+    assert tokenizer.tokenize(text) == whole_text_tokens(tokenizer, text)
+
 
 
 # Document frequencies as in the seed corpus.

@@ -60,6 +60,18 @@ def test_the_rate_limit_holds_across_processes(tmp_path: Path) -> None:
     assert allowed == 10, "15 questions from one client to three workers: exactly the limit of 10 pass"
 
 
+def test_the_rate_limit_holds_across_the_threads_of_a_worker(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assistant.ratelimit import RateLimiter
+
+    limiter = RateLimiter(20, tmp_path / "limits.sqlite3")  # each thread keeps its own connection
+    with ThreadPoolExecutor(8) as pool:
+        passed = list(pool.map(lambda n: limiter.hit("203.0.113.7") == 0.0, range(40)))
+    assert sum(passed) == 20, "40 questions from one client over 8 threads: exactly the limit of 20 pass"
+    assert limiter.hit("198.51.100.2") == 0.0 and limiter.hit("203.0.113.7") >= 1.0
+
+
 def test_trusted_proxies_setting_is_read_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("MINZHENG_TRUSTED_PROXIES", "10.0.0.1, 192.168.0.0/16")
     assert Settings.from_env().trusted_proxies == ("10.0.0.1", "192.168.0.0/16")
