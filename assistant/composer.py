@@ -1003,7 +1003,7 @@ PEOPLE_AFTER = re.compile(
 AGE_DIRECTION = re.compile(r"以上|以下|年满|满|未满|不满|超过|低于|至|到|-")
 RULE_CLAUSE = re.compile(r"标准|机制|制度|政策|办法")
 # 无需老年人做变更申请…, 除可以继续申请轮候公租房…, 畅通…申请渠道, 2.高效救助工程:优化…: not a way to apply.
-NOT_A_WAY = re.compile(r"^(?:除|无需|畅通|完善|优化|健全|\d+\.)")
+NOT_A_WAY = re.compile(r"^(?:除|无需|畅通|完善|优化|健全|\d+\.)|不予|(?:实施|施行|上线|启动)$")
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
 # 申请方式 is a way to apply: 老年人在“i深圳”APP均可进行资格认证 is a yearly review, not an application.
 APPLY_VERB = re.compile(r"申请|申领|申办|办理|受理|报名|预约|免申|主动发放|自动发放")
@@ -1041,6 +1041,8 @@ def _fact_phrase(text: str, start: int, end: int) -> str:
         if len(wider) > FACT_MAX_CHARS:
             return ""  # 最高补贴1.5万元 without whose subsidy it is says too little
         phrase = wider
+        if "该" in text[before:left] or "其" in text[before:left]:
+            return ""  # 目前该基金…: the clause before points back further still
     phrase = FACT_PUNCTUATION.sub("", CLAUSE_LEAD.sub("", phrase).strip())
     if DANGLING.match(phrase) or FACT_TRAILING.search(phrase):
         return ""  # it needs the clause before or after, which did not fit

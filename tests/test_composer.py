@@ -359,3 +359,13 @@ def test_a_figure_in_the_documents_wording_answers_the_callers_word(pipeline_see
     answer = pipeline_seed.ask("深圳低宝标准一个月多少钱啊?")
     assert answer.status == "answered", answer.reason
     assert "1,250元" in answer.answer
+
+
+def test_a_fact_pointing_back_further_or_about_a_start_date_is_left_out() -> None:
+    from assistant.composer import NOT_A_WAY, _fact_phrase
+
+    text = "深圳慈善共同基金由多家慈善组织发起,目前该基金已经成功发行4期,累计有17家慈善组织共同投入慈善资金6.02亿元"
+    at = text.index("6.02")
+    assert _fact_phrase(text, at, at + 7) == ""  # 该基金 needs the clause before that
+    assert NOT_A_WAY.search("“无感申办”自2021年3月1日实施") and NOT_A_WAY.search("住房和建设部门不予办理工程竣工验收备案")
+    assert not NOT_A_WAY.search("包括线上自助申请、社区集中受理、预约银行网点办理和预约上门办理")
