@@ -87,8 +87,8 @@ LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[�
 DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便使时])|”即")
 DEFINED_CHARS = 12  # the term defined stands just before the mark
 DEFINITION_BONUS = 0.5
-COUNTED_BONUS = 0.2
-DISTRICT_BONUS = 0.3  # the district asked about named (or only others named) in a sentence  # a figure of what is counted (328张 for 多少张床)
+COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
+DISTRICT_BONUS = 0.3  # the district asked about named (or only others named) in a sentence
 # “四同步”, 哪四个同步: a numbered term is defined by a sentence naming its part that many times.
 NUMBERED_TERM = re.compile(r"“([二三四五六七八九十两])([\u4e00-\u9fff]{2})”|([二三四五六七八九十两])个([\u4e00-\u9fff]{2})")
 # 具体是哪八项: a list of that many, not a sentence that only counts them (等八项敬老优待).
@@ -196,6 +196,11 @@ def defines(text: str, u: Understanding, question: str) -> bool:
         if len(re.findall(rf"(?<![一二三四五六七八九十两]){part}", text)) >= CN_NUMBER[n]:
             return True
     return False
+
+
+def _counted_test(u: Understanding) -> Callable[[str], bool]:
+    """The test for a sentence stating a figure of what the question counts (328张 for 多少张床)."""
+    return lambda text: has_counted(text, u.unit)
 
 
 def _items(text: str) -> int:
@@ -325,13 +330,12 @@ class Composer:
         total = sum(t.idf for t in result.terms)
         return sum(t.idf for t in result.terms if t.df > 0) / total if total > 0 else 0.0
 
-    def _candidates(self, result: SearchResult, wanted: tuple[str, ...]) -> list[_Sentence]:
+    def _candidates(self, result: SearchResult, u: Understanding) -> list[_Sentence]:
+        wanted = u.intents
         candidates = []
         grams = _content_bigrams(result.rewritten.expanded)
-        defining = result.understanding if "definition" in wanted and result.understanding else None
-        unit = counted_unit(result.rewritten.text) if "count" in wanted else ""
-        u = result.understanding
-        districts = {p.code for p in u.places if p.district} if u else set()
+        unit = u.unit if "count" in wanted else ""
+        districts = {p.code for p in u.places if p.district}
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
             previous = ""
@@ -350,7 +354,7 @@ class Composer:
                     + 0.25 / (1 + rank)
                 )
                 score += sum(bonus for intent, holds, bonus in SENTENCE_BONUS if intent in wanted and holds(text))
-                if defining and defines(text, defining, result.rewritten.text):
+                if "definition" in wanted and defines(text, u, u.text):
                     score += DEFINITION_BONUS
                 if unit and has_counted(text, unit):
                     score += COUNTED_BONUS
@@ -385,23 +389,20 @@ class Composer:
         floor = max(self.settings.min_figure_coverage, 0.5 * best.coverage)
         return [c for c in candidates if c.coverage >= floor]
 
-    def _select(
-        self, candidates: list[_Sentence], wanted: tuple[str, ...], result_understanding: Understanding | None = None
-    ) -> list[_Sentence]:
+    def _select(self, candidates: list[_Sentence], u: Understanding) -> list[_Sentence]:
+        wanted = u.intents
         chosen = self._pick(candidates)
         if not chosen:
             return chosen
         # The answer must show the kind of thing asked (a date, an amount, where a matter stands)
         # when a sentence about the question states it, even if other sentences scored higher.
         about = self._about(candidates, chosen[0])
-        defining = result_understanding if "definition" in wanted else None
-        if defining is not None and not defines(chosen[0].text, defining, defining.text):
-            found = next((c for c in [*chosen, *candidates] if defines(c.text, defining, defining.text)), None)
+        if "definition" in wanted and not defines(chosen[0].text, u, u.text):
+            found = next((c for c in [*chosen, *candidates] if defines(c.text, u, u.text)), None)
             if found is not None:  # a sentence that says what the term means comes first
                 chosen = self._fit([found, *(c for c in chosen if c is not found)])
-        unit = counted_unit(result_understanding.text) if result_understanding and "count" in wanted else ""
         for intent, general, _ in SENTENCE_BONUS:
-            holds = (lambda text: has_counted(text, unit)) if intent == "count" and unit else general
+            holds = _counted_test(u) if intent == "count" and u.unit else general
             if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in chosen):
                 continue
             found = next((c for c in about if holds(c.text)), None)
@@ -579,8 +580,8 @@ class Composer:
             return Decision(self._pointer(result, u, act="topic"), {}, "needs topic")
         if not result.hits:
             return Decision(self._refuse(result, u, "no passages", [], wanted, 0.0), {}, "no passages")
-        candidates = self._candidates(result, wanted)
-        chosen = self._select(candidates, wanted, u)
+        candidates = self._candidates(result, u)
+        chosen = self._select(candidates, u)
         if not chosen:
             return Decision(self._refuse(result, u, "no sentence", [], wanted, 0.0), {}, "no sentence")
         relevant = self._about(candidates, chosen[0])
@@ -596,7 +597,7 @@ class Composer:
             chosen = self._with_figure(chosen, agreeing, figures)
         chosen = [c for c in chosen if sentence_place_agrees(u, c.text, self.gazetteer)] or chosen
         # What the answer shows counts too: 设立四种颐年卡办理方式 answers 有几种办法 wherever it ranks.
-        missing = self._missing_answer(wanted, relevant + chosen, relevant + closest + chosen, agreeing, u.text)
+        missing = self._missing_answer(u, relevant + chosen, relevant + closest + chosen, agreeing)
         if missing is None and u.asked == "procedure":
             action = self._unknown_action(result, u)
             if action:  # 去哪里挂失补办: a way to apply for the card is no way to report it lost
@@ -845,8 +846,7 @@ class Composer:
 
     @staticmethod
     def _missing_answer(
-        wanted: tuple[str, ...], relevant: list[_Sentence], typed: list[_Sentence], agreeing: list[_Sentence],
-        question: str = "",
+        u: Understanding, relevant: list[_Sentence], typed: list[_Sentence], agreeing: list[_Sentence]
     ) -> tuple[str, str] | None:
         """The kind of answer asked for that the sentences do not hold, and the reason; None when they do.
 
@@ -854,17 +854,17 @@ class Composer:
         about the question by their words (``relevant``); typed answers also in those closest in
         meaning (``typed``).
         """
+        wanted = u.intents
         pools = {"money": agreeing, "words": relevant, "typed": typed}
-        unit = counted_unit(question) if "count" in wanted else ""
         for intent, pool, general, what in ANSWER_TYPES:
             if intent == "count" and "list" in wanted and any(LIST_SENTENCE.search(c.text) for c in typed):
                 continue  # 有几种办法: the list of them answers
             holds, where = general, pools[pool]
-            if intent == "count" and unit:  # 多少张床: a figure of beds, wherever it is said
-                holds, where = (lambda text: has_counted(text, unit)), typed
+            if intent == "count" and u.unit:  # 多少张床: a figure of beds, wherever it is said
+                holds, where = _counted_test(u), typed
             if intent in wanted and not any(holds(c.text) for c in where):
                 return intent, f"no {what} in the matching sentences"
-        numbered = NUMBERED_LIST.search(question) if "list" in wanted else None
+        numbered = NUMBERED_LIST.search(u.text) if "list" in wanted else None
         if numbered and not any(_items(c.text) >= CN_NUMBER[numbered.group(1)] - 1 for c in relevant):
             return "list", "no list of that many in the matching sentences"
         return None
@@ -981,7 +981,7 @@ def _plain_understanding(result: SearchResult) -> Understanding:
     found = intents(result.rewritten.text)
     return Understanding(
         question=result.question, rewritten=result.rewritten, intents=found, asked=asked_kind(found), topic=(),
-        matters=result.matters,
+        matters=result.matters, unit=counted_unit(result.rewritten.text),
     )
 
 

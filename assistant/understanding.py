@@ -248,6 +248,7 @@ class Understanding:
     weights: tuple[float, ...] = ()  # each topic word's idf in the corpus (rare words weigh more)
     programme: str = ""  # the topic word naming the benefit asked about (岗位 of 岗位补贴), if any
     personal: bool = False  # asks what one person or household gets or pays (能领多少, 每月, 我妈…)
+    unit: str = ""  # what a count counts, by its measure word (张 of 多少张床, 面积 of 多大面积)
 
     def weight(self, word: str) -> float:
         return dict(zip(self.topic, self.weights, strict=False)).get(word, 1.0)
@@ -350,15 +351,14 @@ ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|
 ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来深|嚟|的户口|那边过来)")
 
 
+def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[str]:
+    """The clauses of a message that ask something."""
+    return [m.group(0) for m in CLAUSE.finditer(text) if asking.search(m.group(0))]
+
+
 def asking_part(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> str:
     """The clauses of a message that ask something (all of it when none does)."""
-    clauses = [m.group(0) for m in CLAUSE.finditer(text) if asking.search(m.group(0))]
-    return "".join(clauses) or text
-
-
-def asking_clauses(text: str) -> list[str]:
-    """The clauses of a message that ask something."""
-    return [m.group(0) for m in CLAUSE.finditer(text) if ASKING_CLAUSE.search(m.group(0))]
+    return "".join(asking_clauses(text, asking)) or text
 
 
 def asks(text: str) -> bool:
@@ -515,6 +515,7 @@ class Understander:
             weights=weights,
             programme=programme,
             personal=bool(PERSONAL.search(text)) or bool(conditions_in(text)),
+            unit=counted_unit(text),
             years=years,
             current=bool(CURRENT_WORDS.search(text)),
             this_year=this_year,
@@ -619,6 +620,7 @@ class Understander:
             # 那刚入职的有没有一次性的补贴？ names its own benefit: the earlier one's name does not bind it.
             programme=current.programme or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme),
             personal=current.personal or earlier.personal,
+            unit=counted_unit(text),
             understood_as="".join(earlier.topic),
             matters=current.matters or earlier.matters,
         )
