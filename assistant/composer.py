@@ -43,6 +43,7 @@ from .facts import (
     has_days,
     has_duration,
     has_figure,
+    has_ordinal,
     has_quantity,
 )
 from .places import Gazetteer
@@ -71,6 +72,8 @@ PROCEDURE_HOW = re.compile(
     r"短信|办理方式|渠道|流程|程序|向[^，。,；;]{1,15}(?:申请|提出|申报)|登录|预约|上门办理|经办|审核|审批|"
     r"办理[^，。,；;]{0,12}手续|备案|代办"
 )
+# 由社康机构…开展评估,…由区民政局委托…: who does which step, a process.
+STEP = re.compile(r"由[^，。,；;]{2,15}?(?:开展|负责|委托|组织|进行|实施|评估|审核|受理)")
 RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
 FEE_SENTENCE = re.compile(r"(?<![免经消])费|价格|缴纳|自付")  # 免费, 经费, 消费券 are not a charge
 REIMBURSE_SENTENCE = re.compile(r"报销|赔|支付|待遇")
@@ -161,6 +164,11 @@ def _is_dated(text: str) -> bool:
     return has_date(text) or bool(RELATIVE_TIME.search(text))
 
 
+def _tells_how(text: str) -> bool:
+    """A channel, a place to go or a step, or the steps of a process named by who does them."""
+    return bool(PROCEDURE_HOW.search(text)) or len(STEP.findall(text)) >= 2
+
+
 def _names_condition(text: str) -> bool:
     return any(f.label in ("age", "hukou", "group") for f in extract_facts(text))
 
@@ -172,7 +180,7 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("days", has_days, 0.25),
     ("duration", has_duration, 0.25),
     ("materials", MATERIALS_SENTENCE.search, 0.15),
-    ("procedure", PROCEDURE_HOW.search, 0.15),
+    ("procedure", _tells_how, 0.15),
     ("eligibility", _names_condition, 0.1),
     ("time", _is_dated, 0.2),
     ("progress", PROGRESS_SENTENCE.search, 0.2),
@@ -203,6 +211,18 @@ def _counted_test(u: Understanding) -> Callable[[str], bool]:
     return lambda text: has_counted(text, u.unit)
 
 
+def _dated_event_test(u: Understanding) -> Callable[[str], bool]:
+    """The test for a sentence dating what the question asks about: a date beside a topic word other
+    than the benefit's name (几号发放 is not answered by the date 无感申办 began)."""
+    if not u.programme:
+        return _is_dated
+    events = [w for w in u.topic if w not in u.programme and u.programme not in w]
+    if not events and not u.unknown_words:
+        return _is_dated  # 高龄津贴哪年开始的: the benefit itself
+    # 几号打到卡上: words the documents never use name an event they never date.
+    return lambda text: _is_dated(text) and any(names_topic(text, _only(u, w)) for w in events)
+
+
 def _items(text: str) -> int:
     """How many items one clause of a sentence lists (A、B、C和D: four)."""
     counts = [0]
@@ -228,13 +248,13 @@ ANSWER_TYPES: tuple[tuple[str, str, Callable[[str], object], str], ...] = (
     ("amount", "money", lambda text: True, "amount"),
     ("rate", "words", PERCENT.search, "rate"),
     ("count", "words", has_quantity, "figure"),
-    ("ordinal", "typed", has_figure, "figure"),
+    ("ordinal", "typed", has_ordinal, "place in a series"),
     ("days", "typed", has_days, "number of days"),
     ("duration", "typed", has_duration, "length of time"),
     ("materials", "typed", MATERIALS_SENTENCE.search, "list of papers"),
     ("hours", "typed", HOURS_SENTENCE.search, "opening hours"),
     ("phone", "typed", PHONE_SENTENCE.search, "phone number"),
-    ("procedure", "typed", PROCEDURE_HOW.search, "way to apply"),
+    ("procedure", "typed", _tells_how, "way to apply"),
     ("time", "typed", _is_dated, "date"),
 )
 
@@ -862,6 +882,8 @@ class Composer:
             holds, where = general, pools[pool]
             if intent == "count" and u.unit:  # 多少张床: a figure of beds, wherever it is said
                 holds, where = _counted_test(u), typed
+            if intent == "time":
+                holds = _dated_event_test(u)
             if intent in wanted and not any(holds(c.text) for c in where):
                 return intent, f"no {what} in the matching sentences"
         numbered = NUMBERED_LIST.search(u.text) if "list" in wanted else None

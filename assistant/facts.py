@@ -86,6 +86,14 @@ def has_figure(sentence: str) -> bool:
     return bool(re.search(r"\d", sentence) or CN_COUNT.search(sentence))
 
 
+# 第五轮, 第3批, 第八届: a place in a series.
+ORDINAL = re.compile(r"第[\d一二三四五六七八九十百]+[\u4e00-\u9fff]")
+
+
+def has_ordinal(sentence: str) -> bool:
+    return bool(ORDINAL.search(sentence))
+
+
 DATE = re.compile(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{4}[-.]\d{1,2}")
 
 
@@ -113,7 +121,8 @@ def has_days(sentence: str) -> bool:
     return bool(DAYS.search(sentence))
 
 
-DURATION = re.compile(r"(?<![\d年])(?:\d+|[一二三四五六七八九十两百半]+)个?(?:多)?(?:工作日|小时|星期|周|季度|月|年)(?![底初内度])")
+# 三年内 is a length of time; 年底, 年度 are not.
+DURATION = re.compile(r"(?<![\d年])(?:\d+|[一二三四五六七八九十两百半]+)个?(?:多)?(?:工作日|小时|星期|周|季度|月|年)(?![底初度])")
 
 
 def has_duration(sentence: str) -> bool:

@@ -72,6 +72,10 @@ class SpellingCorrector:
         """How common a word is in general Chinese (jieba's dictionary count; 0 when absent)."""
         return int(self._common_words().get(word, 0))
 
+    def occurs(self, text: str) -> bool:
+        """Whether the text occurs in the documents."""
+        return text in self._corpus_text
+
     def _is_meant(self, text: str) -> bool:
         """Text that occurs in the documents or is a common word is not a typo."""
         return text in self._corpus_text or self._common_words().get(text, 0) > COMMON_WORD_FREQ

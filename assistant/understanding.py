@@ -28,14 +28,16 @@ INHERITED_WEIGHT = 0.5  # of a topic word a follow-up takes from an earlier turn
 
 # -- what kind of answer is asked for (the question's side; the composer tests sentences) --------
 
-# 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few).
-FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与])几"
+# 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
+# 几时/几号 (a date) and 几点 (an hour).
+FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与])几(?![时号点])"
 ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
-YES_NO = re.compile(r"[吗么嘛][?？]?$|[吗么][?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
+# 有么？ asks yes or no; 搞些什么？ does not.
+YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])|几多钱|多少钱")
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
-RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率")
+RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:多少|几成|比)|几成|多大比重")
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
 PROGRAMME_SUFFIX = r"(?:补贴|津贴|补助|资助|奖励|奖补|补偿|救助金|经费)(?![了过多几])"
 # 能领多少, 每个月, 我妈: what one person receives or pays, where a city-wide sum is no answer.
@@ -50,8 +52,9 @@ PROCEDURE_WORDS = re.compile(
     r"流程|手续|渠道|步骤|办理方式|"
     r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|挂失|补办)"
 )
-TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|最早|截止|期限")
-AGE_WORDS = re.compile(r"多大年纪|多少岁|几岁|年龄|年纪|岁数|周岁")
+TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|几时|哪个月|什么时间|啥时间|最早|截止|期限")
+# 几岁 asks an age; 八十几岁了 tells one.
+AGE_WORDS = re.compile(r"多大年纪|多少岁|(?<![十\d])几岁|年龄|年纪|岁数|周岁")
 ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构)(?:才|可以|能)|条件|资格|能不能|可不可以|能否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
 # What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
 FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|自付|自费")
@@ -69,21 +72,25 @@ DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
 DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长时间")
 # 多少张床, 几多个, 多大面积: what is counted.
 COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项|所|间|床|单|次|类|种|条)|(面积)")
-MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥|乜)|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|材料")
+MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥|乜|[几两三]样)|[几两三]样东西|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|材料")
 HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班|上不上班|开不开门|(?:礼拜|星期|周)[六日天末]|周末")
 PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
 PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
 # 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
-LIST_WORDS = re.compile(r"哪几|哪些(?!人)|(?<![们好这那])[几多少]+(?:种|类)|哪[二三四五六七八九十两]+(?:项|个|类|种|条|方面|样)")
+# 都能做些什么: the things of a kind, in the plural.
+LIST_WORDS = re.compile(r"哪几|哪些(?!人)|些(?:什么|啥)|(?<![们好这那])[几多少]+(?:种|类)|哪[二三四五六七八九十两]+(?:项|个|类|种|条|方面|样)")
 # 是指…, 是干啥的, 怎样的社区才算老龄化社区, 指的是哪四个同步: what a term means or what a thing does.
 # 为何迟迟未能出台, 为什么不批: the reason, answered by a sentence that gives one.
 REASON_WORDS = re.compile(r"为什么|为何|为啥|点解|什么原因|啥原因|原因是")
 DEFINITION_WORDS = re.compile(
     r"什么是|是什么|是啥|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
-    r"才算|怎么算|哪[一二三四五六七八九十两几]个"
+    r"才算|怎么算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义"
 )
 # 按哪个标准, 按什么算: a choice of rule, not a number.
 CHOICE_WORDS = re.compile(r"(?:哪个|哪种|哪一|什么|啥)标准|按(?:哪|什么|啥)")
+COUNTED_THINGS = re.compile(r"(?:多少|几多)(?:个|家|张|人(?!民币)|名|位|户|所|间|床|次)")
+# 市里打算怎么弄, 政府准备如何解决: the authorities' plan (a policy), not a way to apply.
+PLAN_WORDS = re.compile(r"(?:打算|准备|计划)(?:要)?(?:怎么|怎样|如何)")
 # 工资一个月多少钱 asks what a worker earns, not a price paid.
 EARNED_WORDS = re.compile(r"工资|薪酬|薪水|收入|待遇|指导价")
 AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS), ("reimburse", REIMBURSE_WORDS))
@@ -121,9 +128,11 @@ def intents(question: str) -> tuple[str, ...]:
     asks_number = bool(ASKS_NUMBER.search(question)) or (
         "标准" in question and not YES_NO.search(question) and "还是" not in question and not CHOICE_WORDS.search(question)
     )
+    # 资助过多少人 counts people, though 资助 is a money word; 补多少钱 asks money.
+    counts_people = bool(COUNTED_THINGS.search(question)) and not MONEY_FIRST.search(question)
     if asks_number and RATE_WORDS.search(question) and not MONEY_FIRST.search(question):
         found.append("rate")
-    elif (asks_number and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question):
+    elif ((asks_number and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question)) and not counts_people:
         found.append("amount")
         priced = PRICE_WORDS.search(question) and not BENEFIT_WORDS.search(question)
         if (FEE_WORDS.search(question) or priced) and not RECEIVE_WORDS.search(question):
@@ -138,6 +147,8 @@ def intents(question: str) -> tuple[str, ...]:
     elif (COUNT_WORDS.search(question) or asks_number) and not TIME_WORDS.search(question):
         found.append("days" if DAYS_WORDS.search(question) else "count")
     found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
+    if "procedure" in found and PLAN_WORDS.search(question):
+        found.remove("procedure")  # 市里打算怎么弄 asks what the city will do, not how to apply
     if YES_NO.search(question):
         found.append("yesno")
     return tuple(dict.fromkeys(found))
@@ -168,7 +179,7 @@ GROUP_WORDS = (
 COMPLAINT = re.compile(
     r"投诉|举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
     r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
-    r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么|太过分|坑人|"
+    r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
     r"没人管|没人理|不负责|气死|有没有人管|忍不住要说|(?:你们|民政|政府)[^，。？?]{0,4}管不管"
 )
 SUGGESTION = re.compile(
@@ -182,7 +193,9 @@ PERSONAL_CASE = re.compile(
     r"帮(?:我|忙)(?:查|看|问|办|催|处理|申请|联系|核实|跟进)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
     r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|我的电话是|我叫[\u4e00-\u9fff]{2,3}[，,。]|"
-    r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)"
+    r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"
+    # 而家排到第几位: where one application stands in a queue.
+    r"(?:排|轮)到(?:第几|几|我)|排第几"
 )
 # 有个家长打进来说…, 来电人反映…: a hotline agent relays a caller; the caller's grievance is the story
 # and the agent's question is what is asked.
@@ -340,6 +353,7 @@ def load_act_model(model_name: str, path: Path = ACTS_PATH) -> ActModel | None:
     return ActModel(tuple(data["acts"]), np.array(data["coef"]), np.array(data["intercept"]), data["model"])
 
 
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
 ASKING_CLAUSE = re.compile(rf"多少|{FEW}|吗|么|呢|[?？]|怎么|怎样|如何|什么|啥|哪|是否|能不能|可不可以|有没有|标准|点样|咩|边度|系咪|冇")
 # 请提供2026年度…, 想要最新的2025年数据, 截至2026年…: a request names the year it wants.
@@ -394,6 +408,19 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
     return tuple(marked)
 
 
+def _inside_phrase(text: str, name: str, in_documents: Callable[[str], bool]) -> bool:
+    """Whether ``name`` stands inside a run of Han characters that the documents also use, with
+    at least one character on each side (银龄安康行动 → 龄安康行)."""
+    for match in re.finditer(re.escape(name), text):
+        start, end = match.start(), match.end()
+        for before in (1, 2):
+            for after in (1, 2):
+                piece = text[start - before : end + after] if start >= before else ""
+                if len(piece) == len(name) + before + after and HAN_RUN.fullmatch(piece) and in_documents(piece):
+                    return True
+    return False
+
+
 def speech_act(text: str) -> str:
     """question, or what the message is instead by its wording: complaint, suggestion, personal_case, small_talk."""
     if PERSONAL_CASE.search(text):
@@ -422,8 +449,10 @@ class Understander:
         passages: int = 1000,
         embed: Callable[[str], np.ndarray] | None = None,
         acts: ActModel | None = None,
+        in_documents: Callable[[str], bool] | None = None,
     ) -> None:
         self.embed = embed
+        self.in_documents = in_documents  # whether a piece of text occurs in the documents
         self.acts = acts
         self.passages = passages  # the number of indexed passages, for the topic words' idf
         self.vocabulary = vocabulary
@@ -453,6 +482,14 @@ class Understander:
             return tuple(w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words))
 
         return longest(known), longest(unknown)
+
+    def _places(self, text: str) -> tuple[Place, ...]:
+        """The places a text names, less other places' names inside a phrase of the documents
+        (安康 in “银龄安康行动”, a programme's name)."""
+        found = self.gazetteer.find(text)
+        if self.in_documents is None:
+            return found
+        return tuple(p for p in found if p.in_scope or not _inside_phrase(text, p.name, self.in_documents))
 
     def _idf(self, word: str) -> float:
         df = self.document_frequency(word)
@@ -519,7 +556,7 @@ class Understander:
             years=years,
             current=bool(CURRENT_WORDS.search(text)),
             this_year=this_year,
-            places=mark_origins(self.gazetteer.find(text), text),
+            places=mark_origins(self._places(text), text),
             conditions=conditions_in(text),
             act=act,
             # 每年要在社保那边认证…是不是只要认证一次: a matter in the story is not what is asked.
@@ -573,10 +610,11 @@ class Understander:
             turn = self._single(turns[i])
             if turn.topic:
                 tells = asking_part(turn.text) == turn.text and not ASKING_CLAUSE.search(turn.text)
-                if (ANAPHORA.search(turn.text) or tells) and i > 0:
-                    before = self._topic_turn(turns[:i])
-                    if before is not None:
-                        return self._follow(turn, before, force=True)
+                before = self._topic_turn(turns[:i]) if i > 0 else None
+                # 高龄老人津贴每月发多少？ 现在是不是回个短信就行？: the second goes on about the benefit
+                # the first names, until a turn names another.
+                if before is not None and (ANAPHORA.search(turn.text) or tells or (before.programme and not turn.programme)):
+                    return self._follow(turn, before, force=True)
                 return turn
         return None
 

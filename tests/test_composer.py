@@ -369,3 +369,20 @@ def test_a_fact_pointing_back_further_or_about_a_start_date_is_left_out() -> Non
     assert _fact_phrase(text, at, at + 7) == ""  # 该基金 needs the clause before that
     assert NOT_A_WAY.search("“无感申办”自2021年3月1日实施") and NOT_A_WAY.search("住房和建设部门不予办理工程竣工验收备案")
     assert not NOT_A_WAY.search("包括线上自助申请、社区集中受理、预约银行网点办理和预约上门办理")
+
+
+def test_lengths_places_in_a_series_and_steps_of_a_process_are_recognised() -> None:
+    from assistant.composer import _tells_how
+    from assistant.facts import has_duration, has_ordinal
+
+    assert has_duration("市民政局正在积极开展慈善立法调研工作,计划三年内完成立法工作")
+    assert not has_duration("力争2025年底前完成")
+    assert has_ordinal("做好深圳市与东莞市、惠州市第五轮市级界线联检工作") and not has_ordinal("开展界线联检工作")
+    process = "由社康机构为老年人开展失能等级评估,评估结果为重度失能者,由区民政局委托养老机构开展家庭适老化改造"
+    assert _tells_how(process) and not _tells_how("由区民政局委托养老机构开展家庭适老化改造")
+
+
+def test_a_date_must_be_of_what_is_asked(pipeline_seed: Pipeline) -> None:
+    # The documents date when 无感申办 began, never on which day the allowance is paid.
+    answer = pipeline_seed.ask("高龄老人津贴每月几号打到卡上？")
+    assert answer.status != "answered", answer.answer

@@ -12,7 +12,7 @@ from assistant.understanding import Understander, asks, conditions_in, intents, 
 from assistant.vocabulary import load_vocabulary
 
 # Words "the documents use" for these unit tests; the real corpus is used by the slow tests below.
-KNOWN = {"高龄津贴", "高龄", "津贴", "颐年卡", "低保", "养老机构", "养老", "机构", "材料", "申请", "岗位", "养老护理员", "入职", "一次性"}
+KNOWN = {"高龄津贴", "高龄", "津贴", "颐年卡", "低保", "养老机构", "养老", "机构", "材料", "申请", "岗位", "养老护理员", "入职", "一次性", "短信", "认证", "系统"}
 
 
 @pytest.fixture(scope="module")
@@ -274,3 +274,47 @@ def test_a_bare_benefit_word_names_no_programme(understander: Understander) -> N
 def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Understander) -> None:
     u = understander.understand("深圳低保标准一个月多少钱")
     assert "最低生活保障" in u.terms_for("低保")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "not_kind"),
+    [
+        ("高龄津贴每个月几号到账？", "time", "count"),  # 几号 is a date, not a number
+        ("宣传周几时搞？", "time", "count"),
+        ("我八十几岁了，去哪里认证？", "procedure", "age"),  # 八十几岁 tells an age
+        ("护理型床位现在占多少？", "rate", "count"),
+        ("其中主办和会办各占多少件？", "count", "rate"),  # a split of counts, not a share
+        ("这个项目资助过多少人？", "count", "amount"),  # 资助 is money, 多少人 counts people
+        ("市里到底打算怎么弄？", None, "procedure"),  # the city's plan, not a way to apply
+        ("听说只要带两样东西就能办，是哪两样？", "materials", None),
+        ("家庭病床都能上门搞些什么？", "list", "yesno"),  # 什么？ is no yes/no question
+        ("老龄化社区是按什么标准界定的？", "definition", None),
+    ],
+)
+def test_what_kind_of_answer_is_asked(question: str, kind: str | None, not_kind: str | None) -> None:
+    found = intents(question)
+    assert kind is None or kind in found
+    assert not_kind is None or not_kind not in found
+
+
+def test_papers_asked_with_pingshenme_are_no_complaint_and_a_queue_place_is_a_personal_case() -> None:
+    assert speech_act("口罩发放机，市民要凭什么证件领取？") == "question"
+    assert speech_act("你们凭什么不给办？") == "complaint"
+    assert speech_act("我阿爸旧年报咗适老化改造，而家排到第几位啊？") == "personal_case"
+
+
+def test_a_conversation_keeps_its_benefit_through_a_turn_that_names_none(understander: Understander) -> None:
+    history = ["高龄津贴每月发多少？", "现在是不是不用去现场申请，回个短信就行？"]
+    u = understander.understand("那每年要做的认证，网上的系统是哪天开通的？", history)
+    assert u.follow_up and "高龄津贴" in u.topic and "认证" in u.topic
+
+
+def test_a_place_name_inside_a_phrase_of_the_documents_is_no_place() -> None:
+    vocabulary = load_vocabulary()
+    corpus = "三是实施“银龄安康行动”全国最早。"
+    understander = Understander(
+        vocabulary, Tokenizer(vocabulary), None, lambda word: 5 if word in corpus else 0, Gazetteer(),
+        in_documents=lambda text: text in corpus,
+    )
+    assert not understander.understand("银龄安康行动从多少岁开始统保？").places_elsewhere
+    assert understander.understand("安康市的高龄津贴是多少？").places_elsewhere
