@@ -96,7 +96,7 @@ def names_topic(text: str, understanding: Understanding) -> bool:
     return topic_share(text, understanding) >= MIN_TOPIC_SHARE
 
 
-def _touches(text: str, understanding: Understanding) -> bool:
+def touches_topic(text: str, understanding: Understanding) -> bool:
     """Whether a text shares a character pair with some topic word (津贴 of 高龄津贴)."""
     grams = _bigrams(text)
     return any(_bigrams(term) & grams for word in understanding.topic for term in understanding.terms_for(word))
@@ -173,7 +173,7 @@ def figure_agreement(
         MIN_TOPIC_SHARE, RELATIVE_TOPIC_SHARE * topic_share(sentence, understanding)
     )
     before = (
-        bool(context) and names_topic(context, understanding) and _touches(around, understanding)
+        bool(context) and names_topic(context, understanding) and touches_topic(around, understanding)
         and (not programme or _names(context + around, programme))
     )
     # …每户最高可获得1.2万元适老化改造补贴 is that benefit's figure, whatever the sentence before.

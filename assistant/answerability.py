@@ -23,6 +23,7 @@ MODEL_PATH = DATA_DIR / "answerability.json"
 FEATURES = (
     "top_dense",  # best cosine of the top passages
     "best_sentence",  # best cosine of one of their sentences
+    "best_sentence_z",  # that cosine in standard deviations above the question's cosines to the corpus
     "sentence_margin",  # chosen sentence's cosine minus the best one
     "coverage",  # share of the question's weighted words in the best top passage
     "answer_coverage",  # the same for the chosen sentence

@@ -26,6 +26,7 @@ from .agreement import (
     sentence_figures,
     sentence_place_agrees,
     topic_share,
+    touches_topic,
     years_in,
 )
 from .answer import Answer, Citation, Conflict, ConflictValue, Fact, Related
@@ -209,6 +210,13 @@ def defines(text: str, u: Understanding, question: str) -> bool:
 def _counted_test(u: Understanding) -> Callable[[str], bool]:
     """The test for a sentence stating a figure of what the question counts (328张 for 多少张床)."""
     return lambda text: has_counted(text, u.unit)
+
+
+def _standing(cosine: float, spread: tuple[float, float]) -> float:
+    """How far a cosine stands above the question's cosines to the whole corpus, in standard deviations:
+    a colloquial question has lower cosines to every sentence, the answering one still stands out."""
+    mean, std = spread
+    return (cosine - mean) / std if std > 1e-9 else 0.0
 
 
 def _dated_event_test(u: Understanding) -> Callable[[str], bool]:
@@ -468,8 +476,12 @@ class Composer:
             heading=hit.heading, text=sentence.text, start=sentence.start, end=sentence.end, passage=hit.text,
         )
 
-    def _facts(self, cited: list[tuple[int, _Sentence]]) -> tuple[Fact, ...]:
-        """Key facts as whole phrases of the cited sentences: a clause cut at any comma, with its subject."""
+    def _facts(self, cited: list[tuple[int, _Sentence]], u: Understanding) -> tuple[Fact, ...]:
+        """Key facts as whole phrases of the cited sentences: a clause cut at any comma, with its subject.
+
+        An amount or a way to apply must say what it is about: a phrase naming none of the question's
+        topic words takes the clause before (支持…多种渠道申请 is not said to be the 颐年卡's).
+        """
         facts: list[tuple[str, str, int]] = []
         for n, sentence in cited:
             text = sentence.text
@@ -496,7 +508,11 @@ class Composer:
                 if label == "group" and not _names_people(text, match):
                     continue  # 高龄 of 高龄津贴, 残疾 in a title
                 if label in ("amount", "apply"):
-                    value = _fact_phrase(text, match.start, match.start + len(match.value))
+                    end = match.start + len(match.value)
+                    value = _fact_phrase(text, match.start, end)
+                    if value and not _about_topic(value, u):
+                        value = _fact_phrase(text, match.start, end, widen=True)
+                        value = value if value and _about_topic(value, u) else ""
                     if not value or (label == "apply" and NOT_A_WAY.match(value)):
                         continue  # a clause too long to read as one fact, or work on the process, not a way
                     if label == "amount" and TOTAL_CLAUSE.search(value) and not PER_PERSON.search(value):
@@ -725,6 +741,7 @@ class Composer:
         return {
             "top_dense": max(h.dense_score for h in top),
             "best_sentence": best,
+            "best_sentence_z": _standing(best, result.sentence_spread),
             "sentence_margin": (first.similarity if first.similarity is not None else best) - best,
             "coverage": max(self._coverage(result, h.text) for h in top),
             "answer_coverage": first.coverage,
@@ -814,7 +831,7 @@ class Composer:
             status="answered",
             summary=summary,
             citations=citations,
-            facts=self._facts(cited),
+            facts=self._facts(cited, u),
             conflicts=tuple(conflicts),
             related=self._related(result, {c.doc_id for c in citations}),
             confidence=confidence,
@@ -1047,16 +1064,22 @@ def _names_people(text: str, match: FactMatch) -> bool:
     return bool(people) and not BENEFIT_AFTER.match(after[people.end() :])
 
 
-def _fact_phrase(text: str, start: int, end: int) -> str:
+def _about_topic(phrase: str, u: Understanding) -> bool:
+    """Whether a fact's phrase touches the question's topic (津贴 of 高龄津贴), or there is none."""
+    return not u.topic or touches_topic(phrase, u)
+
+
+def _fact_phrase(text: str, start: int, end: int, *, widen: bool = False) -> str:
     """The clause around a fact, cut at any comma (full-width or not); with the clause before when
-    it starts without its subject (每人每月最高800元); "" when that is too long to read as one fact."""
+    it starts without its subject (每人每月最高800元) or ``widen`` says so; "" when that is too long
+    to read as one fact."""
     left, right = clause_span(text, start, end)
     phrase = text[left:right].strip()
     # 信托财产规模超3.2亿元, 提供每户最高2万元补贴: a few words before the figure do not say whose it is.
     digit = re.search(r"\d", text[start:end])
     lead_in = len(re.findall(r"[\u4e00-\u9fff]", text[left : start + (digit.start() if digit else 0)]))
     if left > 0 and (
-        FACT_LEAD.match(phrase) or len(phrase) < 8 or lead_in < MIN_LEAD_IN or "其" in phrase or "该" in phrase
+        widen or FACT_LEAD.match(phrase) or len(phrase) < 8 or lead_in < MIN_LEAD_IN or "其" in phrase or "该" in phrase
     ):
         before, _ = clause_span(text, left - 1, left - 1)
         wider = text[before:right].strip()

@@ -108,6 +108,8 @@ class SearchResult:
     places: tuple[str, ...] = ()  # places outside Shenzhen the question names
     matters: tuple[str, ...] = ()  # matters of other bureaus the question names
     understanding: Understanding | None = None
+    # mean and std over the corpus of each passage's best sentence cosine to the question (0, 0 without embedding)
+    sentence_spread: tuple[float, float] = (0.0, 0.0)
 
 
 def validate_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
@@ -319,6 +321,7 @@ class Retriever:
                 allowed &= self._kinds == kind
         lexical = self.backend.lexical(self.tokenizer.tokenize(rewritten.expanded)) if mode != "dense" else None
         rows = similarities = np.zeros(0)
+        sentence_mean = sentence_std = 0.0
         if mode == "lexical":
             assert lexical is not None
             order = lexical.top(k, allowed, year=year, kind=kind)
@@ -380,6 +383,7 @@ class Retriever:
             places=understanding.places_elsewhere,
             matters=understanding.matters,
             understanding=understanding,
+            sentence_spread=(sentence_mean, sentence_std),
         )
 
     def _sentence_scores(self, rows: np.ndarray, similarities: np.ndarray) -> dict[tuple[str, int], float]:

@@ -386,3 +386,12 @@ def test_a_date_must_be_of_what_is_asked(pipeline_seed: Pipeline) -> None:
     # The documents date when 无感申办 began, never on which day the allowance is paid.
     answer = pipeline_seed.ask("高龄老人津贴每月几号打到卡上？")
     assert answer.status != "answered", answer.answer
+
+
+def test_a_key_fact_says_what_it_is_about(pipeline_seed: Pipeline) -> None:
+    # …设立四种颐年卡办理方式,…,支持微信公众号、二维码…等多种渠道申请: the channels' clause names no card
+    answer = pipeline_seed.ask("颐年卡可以通过哪些方式办理？")
+    assert answer.facts and all("颐年卡" in f.value or not f.value.startswith("支持") for f in answer.facts)
+    # 目前统保年龄降至60周岁,最高可获得10万元赔偿 does not say which insurance pays
+    answer = pipeline_seed.ask("政府给老人买的意外伤害保险最多能赔多少钱？")
+    assert all("统保年龄" not in f.value for f in answer.facts)
