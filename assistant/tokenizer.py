@@ -31,6 +31,8 @@ TOKEN_CHARS = re.compile(r"[\w\u4e00-\u9fff]")
 # blocks (clauses, names, amounts), so a build tokenises each distinct block once.
 BLOCKS = jieba.re_han_default
 BLOCK_CACHE = 1 << 17
+BENEFIT_END = re.compile(r"(?:补贴|津贴|补助|资助|奖励|优惠|优待)$")
+CALLER_WORD_FREQ = 2000  # jieba count for the callers' words of the synonyms list (as for userdict.txt)
 
 
 class Tokenizer:
@@ -50,6 +52,11 @@ class Tokenizer:
                 segmenter.initialize()
                 for term, freq in self.vocabulary.terms:
                     segmenter.add_word(term, freq)
+                # Callers' words stay whole: 老人卡多大 is 老人卡|多大, not 老人|卡多大. One ending in a
+                # benefit word stays two (给户籍老人补贴几块钱: 补贴 is what is given, not a benefit's name).
+                for word, _ in self.vocabulary.synonyms:
+                    if len(word) >= 3 and not BENEFIT_END.search(word):
+                        segmenter.add_word(word, CALLER_WORD_FREQ)
                 self._jieba = segmenter
             return self._jieba
 

@@ -40,6 +40,7 @@ MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|(?<![消免])费(?!
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:多少|几成|比)|几成|多大比重")
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
 PROGRAMME_SUFFIX = r"(?:补贴|津贴|补助|资助|奖励|奖补|补偿|救助金|经费)(?![了过多几])"
+BENEFIT_NAMES = ("补贴", "津贴", "补助", "资助", "奖励", "奖补", "补偿", "救助金", "经费")
 # 能领多少, 每个月, 我妈: what one person receives or pays, where a city-wide sum is no answer.
 PERSONAL = re.compile(r"能领|能拿|能补|能报|补多少|领多少|拿多少|给多少|发多少|每月|每个月|一个月|每人|每户|每年|我|老人|家里|个人")
 # 一共花了多少, 累计筹了多少: a total is asked, not what one person receives.
@@ -190,7 +191,9 @@ SUGGESTION = re.compile(
     r"(?:能不能|可不可以|能否|可否|是否可以|可唔可以)(?:考虑|研究|调整|改一下|改改)|我(?:觉得|认为|看)[^。？?]{0,24}应该"
 )
 PERSONAL_CASE = re.compile(
-    r"帮(?:我|忙)(?:查|看|问|办|催|处理|申请|联系|核实|跟进)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
+    r"帮(?:我|忙)(?:办|催|处理|申请|联系|核实|跟进)|"
+    # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
+    r"帮(?:我|忙)(?:查|看|问)(?:一下|下)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|怎么还|到账|进度))|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
     r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|我的电话是|我叫[\u4e00-\u9fff]{2,3}[，,。]|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"
@@ -324,6 +327,8 @@ ELSEWHERE = ("other_bureau", "other_place", "off_topic")
 ACTS_PATH = Path(__file__).parent / "data" / "acts.json"
 MIN_ACT_PROBABILITY = 0.6  # for another act than question to override the wording
 STORY_CHARS = 40
+# 十四五 社工人才 目标人数: words typed into a search box, not a statement.
+KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
 MIN_STATEMENT_CHARS = 12  # shorter messages without a question are keyword searches (高龄津贴 标准)
 MIN_ACT_PROBABILITY_ASKING = 0.75  # the same when the message asks something (多少, 吗, ？)
 
@@ -483,6 +488,14 @@ class Understander:
 
         return longest(known), longest(unknown)
 
+    def _names_a_benefit(self, word: str) -> bool:
+        """Whether the documents name a benefit by this word (岗位 of 岗位补贴 or 岗位津贴); a caller's
+        name they never use (启动经费) binds no figure to it."""
+        if self.in_documents is None:
+            return True
+        stem = re.sub(PROGRAMME_SUFFIX + "$", "", word) or word
+        return any(self.in_documents(stem + suffix) for suffix in BENEFIT_NAMES)
+
     def _places(self, text: str) -> tuple[Place, ...]:
         """The places a text names, less other places' names inside a phrase of the documents
         (安康 in “银龄安康行动”, a programme's name)."""
@@ -537,6 +550,7 @@ class Understander:
                 # 岗位补贴 names a benefit; a bare 奖励 or 补贴 names none (有奖励吗 may be answered by 扶持).
                 if not TOTAL_WORDS.search(w) and not re.fullmatch(PROGRAMME_SUFFIX, w)
                 and (re.search(re.escape(w) + PROGRAMME_SUFFIX, text) or re.search(PROGRAMME_SUFFIX + "$", w))
+                and self._names_a_benefit(w)
             ),
             "",
         )
@@ -579,7 +593,7 @@ class Understander:
         probabilities = self.acts.probabilities(self.embed(u.text))
         likeliest = max(POINTER_ACTS, key=lambda a: probabilities.get(a, 0.0))
         floor = MIN_ACT_PROBABILITY_ASKING if u.intents or "?" in u.text or "？" in u.text else MIN_ACT_PROBABILITY
-        if len(u.text) >= MIN_STATEMENT_CHARS and not asks(u.text):
+        if len(u.text) >= MIN_STATEMENT_CHARS and not asks(u.text) and not KEYWORDS.fullmatch(u.question.strip()):
             floor = 0.0  # it tells and asks nothing (谢谢,上次的事办好了): a pointer, whichever fits best
         act = likeliest if probabilities.get(likeliest, 0.0) >= floor else u.act
         return replace(

@@ -318,3 +318,31 @@ def test_a_place_name_inside_a_phrase_of_the_documents_is_no_place() -> None:
     )
     assert not understander.understand("银龄安康行动从多少岁开始统保？").places_elsewhere
     assert understander.understand("安康市的高龄津贴是多少？").places_elsewhere
+
+
+def test_callers_words_stay_whole_when_segmented() -> None:
+    tokens = Tokenizer(load_vocabulary()).tokenize("老人卡多大年纪可以办")
+    assert "老人卡" in tokens and "卡多大" not in tokens
+
+
+def test_keywords_typed_into_a_search_box_are_no_statement() -> None:
+    from assistant.understanding import KEYWORDS
+
+    assert KEYWORDS.fullmatch("十四五 社工人才 目标人数")
+    assert not KEYWORDS.fullmatch("谢谢你们，上次的事办好了")
+
+
+def test_asking_to_look_up_a_policy_is_no_personal_case() -> None:
+    assert speech_act("麻烦帮我查一下3A、4A、5A各是多少?") == "question"
+    assert speech_act("帮我查一下我妈的津贴为什么停了") == "personal_case"
+
+
+def test_a_benefit_name_the_documents_never_use_binds_no_figure() -> None:
+    vocabulary = load_vocabulary()
+    corpus = "对持证养老护理员按月发放岗位补贴。为备案满6个月的提供不超过1万元的项目资金支持。"
+    understander = Understander(
+        vocabulary, Tokenizer(vocabulary), None, lambda word: 5 if word in corpus else 0, Gazetteer(),
+        in_documents=lambda text: text in corpus,
+    )
+    assert understander.understand("岗位津贴每月多少？").programme == "岗位"
+    assert understander.understand("备案满半年的能给多少启动经费？").programme == ""
