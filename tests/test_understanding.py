@@ -310,12 +310,7 @@ def test_a_conversation_keeps_its_benefit_through_a_turn_that_names_none(underst
 
 
 def test_a_place_name_inside_a_phrase_of_the_documents_is_no_place() -> None:
-    vocabulary = load_vocabulary()
-    corpus = "三是实施“银龄安康行动”全国最早。"
-    understander = Understander(
-        vocabulary, Tokenizer(vocabulary), None, lambda word: 5 if word in corpus else 0, Gazetteer(),
-        in_documents=lambda text: text in corpus,
-    )
+    understander = _understander_over("三是实施“银龄安康行动”全国最早。")
     assert not understander.understand("银龄安康行动从多少岁开始统保？").places_elsewhere
     assert understander.understand("安康市的高龄津贴是多少？").places_elsewhere
 
@@ -338,11 +333,15 @@ def test_asking_to_look_up_a_policy_is_no_personal_case() -> None:
 
 
 def test_a_benefit_name_the_documents_never_use_binds_no_figure() -> None:
+    understander = _understander_over("对持证养老护理员按月发放岗位补贴。为备案满6个月的提供不超过1万元的项目资金支持。")
+    assert understander.understand("岗位津贴每月多少？").programme == "岗位"
+    assert understander.understand("备案满半年的能给多少启动经费？").programme == ""
+
+
+def _understander_over(corpus: str) -> Understander:
+    """An understander whose documents are the given text."""
     vocabulary = load_vocabulary()
-    corpus = "对持证养老护理员按月发放岗位补贴。为备案满6个月的提供不超过1万元的项目资金支持。"
-    understander = Understander(
+    return Understander(
         vocabulary, Tokenizer(vocabulary), None, lambda word: 5 if word in corpus else 0, Gazetteer(),
         in_documents=lambda text: text in corpus,
     )
-    assert understander.understand("岗位津贴每月多少？").programme == "岗位"
-    assert understander.understand("备案满半年的能给多少启动经费？").programme == ""
