@@ -76,6 +76,7 @@ PROCEDURE_HOW = re.compile(
 # 由社康机构…开展评估,…由区民政局委托…: who does which step, a process.
 STEP = re.compile(r"由[^，。,；;]{2,15}?(?:开展|负责|委托|组织|进行|实施|评估|审核|受理)")
 RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
+FREE = re.compile(r"免费|免[^，。,；;]{0,6}费|不收(?:取)?费|无需(?:缴|付)费|不收钱")
 FEE_SENTENCE = re.compile(r"(?<![免经消])费|价格|缴纳|自付")  # 免费, 经费, 消费券 are not a charge
 REIMBURSE_SENTENCE = re.compile(r"报销|赔|支付|待遇")
 MINIMUM_SENTENCE = re.compile(r"最低|不低于|至少|不少于|起")
@@ -177,6 +178,7 @@ def _names_condition(text: str) -> bool:
 # A sentence holding what the question asks for scores higher: (intent, test, bonus).
 SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("amount", amounts, 0.3),
+    ("fee", FREE.search, 0.3),  # 免开卡工本费 answers what a card costs
     ("count", has_quantity, 0.15),
     ("days", has_days, 0.25),
     ("duration", has_duration, 0.25),
@@ -190,7 +192,7 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("age", AGE.search, 0.25),
 )
 # Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
-SHOWN = ("amount", "count", "days", "duration", "time", "reason", "progress", "list", "procedure", "materials")
+SHOWN = ("amount", "fee", "count", "days", "duration", "time", "reason", "progress", "list", "procedure", "materials")
 
 
 def defines(text: str, u: Understanding, question: str) -> bool:
@@ -893,6 +895,8 @@ class Composer:
         """
         wanted = u.intents
         pools = {"money": agreeing, "words": relevant, "typed": typed}
+        if "fee" in wanted and any(FREE.search(c.text) and names_topic(c.text, u) for c in typed):
+            wanted = tuple(w for w in wanted if w not in AMOUNT_NAMES)  # 免开卡工本费 answers 开卡要几多钱
         for intent, pool, general, what in ANSWER_TYPES:
             if intent == "count" and "list" in wanted and any(LIST_SENTENCE.search(c.text) for c in typed):
                 continue  # 有几种办法: the list of them answers

@@ -29,8 +29,8 @@ INHERITED_WEIGHT = 0.5  # of a topic word a follow-up takes from an earlier turn
 # -- what kind of answer is asked for (the question's side; the composer tests sentences) --------
 
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
-# 几时/几号 (a date) and 几点 (an hour).
-FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与])几(?![时号点])"
+# 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
+FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试])几(?![时号点])"
 ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
 YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
@@ -91,7 +91,8 @@ DEFINITION_WORDS = re.compile(
 CHOICE_WORDS = re.compile(r"(?:哪个|哪种|哪一|什么|啥)标准|按(?:哪|什么|啥)")
 COUNTED_THINGS = re.compile(r"(?:多少|几多)(?:个|家|张|人(?!民币)|名|位|户|所|间|床|次)")
 # 市里打算怎么弄, 政府准备如何解决: the authorities' plan (a policy), not a way to apply.
-PLAN_WORDS = re.compile(r"(?:打算|准备|计划)(?:要)?(?:怎么|怎样|如何)")
+# 水表能报警,是怎么弄的？ asks how a thing works, not how to apply.
+PLAN_WORDS = re.compile(r"(?:打算|准备|计划)(?:要)?(?:怎么|怎样|如何)|是(?:怎么|怎样|如何)(?:弄|搞|做|实现|运作)的")
 # 工资一个月多少钱 asks what a worker earns, not a price paid.
 EARNED_WORDS = re.compile(r"工资|薪酬|薪水|收入|待遇|指导价")
 AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS), ("reimburse", REIMBURSE_WORDS))
@@ -149,7 +150,7 @@ def intents(question: str) -> tuple[str, ...]:
         found.append("days" if DAYS_WORDS.search(question) else "count")
     found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
     if "procedure" in found and PLAN_WORDS.search(question):
-        found.remove("procedure")  # 市里打算怎么弄 asks what the city will do, not how to apply
+        found.remove("procedure")  # 市里打算怎么弄 asks what the city will do, 是怎么弄的 how it works
     if YES_NO.search(question):
         found.append("yesno")
     return tuple(dict.fromkeys(found))

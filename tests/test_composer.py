@@ -395,3 +395,10 @@ def test_a_key_fact_says_what_it_is_about(pipeline_seed: Pipeline) -> None:
     # 目前统保年龄降至60周岁,最高可获得10万元赔偿 does not say which insurance pays
     answer = pipeline_seed.ask("政府给老人买的意外伤害保险最多能赔多少钱？")
     assert all("统保年龄" not in f.value for f in answer.facts)
+
+
+def test_a_fee_is_answered_by_the_documents_saying_it_is_free(pipeline_seed: Pipeline) -> None:
+    # …免签字、免开卡工本费…: no figure, and the answer to 开卡要几多钱
+    answer = pipeline_seed.ask("办颐年卡要交多少钱工本费？")
+    assert answer.status == "answered", answer.reason
+    assert "工本费" in answer.answer

@@ -289,6 +289,8 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("听说只要带两样东西就能办，是哪两样？", "materials", None),
         ("家庭病床都能上门搞些什么？", "list", "yesno"),  # 什么？ is no yes/no question
         ("老龄化社区是按什么标准界定的？", "definition", None),
+        ("有没有养老院可以先住几天体验一下的？", None, "days"),  # a few days' stay, not how many
+        ("听说水表能报警，是怎么弄的？", None, "procedure"),  # how it works, not how to apply
     ],
 )
 def test_what_kind_of_answer_is_asked(question: str, kind: str | None, not_kind: str | None) -> None:
