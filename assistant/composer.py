@@ -440,6 +440,12 @@ class Composer:
                 chosen = self._fit([chosen[0], found, *chosen[1:]])
         return chosen
 
+    def _closest(self, candidates: list[_Sentence]) -> list[_Sentence]:
+        """The sentences within the semantic margin of the best cosine to the question."""
+        best = max((c.similarity for c in candidates if c.similarity is not None), default=None)
+        margin = self.settings.semantic_margin
+        return [c for c in candidates if best is not None and c.similarity is not None and c.similarity >= best - margin]
+
     def _fit(self, sentences: list[_Sentence]) -> list[_Sentence]:
         """The first sentences, in order, that fit the answer's length and count."""
         kept: list[_Sentence] = []
@@ -610,7 +616,6 @@ class Composer:
         ``gate=False`` skips the answerability decision (the model or the fixed floors), to see
         the answer that would be given; the model is fitted on those.
         """
-        s = self.settings
         wanted = u.intents
         if u.act != "question":
             return Decision(self._pointer(result, u), {}, u.act)
@@ -623,8 +628,7 @@ class Composer:
         if not chosen:
             return Decision(self._refuse(result, u, "no sentence", [], wanted, 0.0), {}, "no sentence")
         relevant = self._about(candidates, chosen[0])
-        best = max((c.similarity for c in candidates if c.similarity is not None), default=None)
-        closest = [c for c in candidates if best is not None and c.similarity is not None and c.similarity >= best - s.semantic_margin]
+        closest = self._closest(candidates)
         # Amounts: only a figure that agrees with the question (its own subject, time, place, kind).
         # The best sentence counts beside those about the question by their words when it names the
         # topic: 最低生活保障标准… answers 低保标准 though it shares none of the caller's words.
