@@ -66,7 +66,8 @@ MIN_FOLLOW_CHARS = 20
 HEADING_SENTENCE_CHARS = 25
 # What a sentence must hold for each kind of question (the question's side is in understanding).
 PROCEDURE_SENTENCE = re.compile(r"申请|申领|办理|无感|i深圳|线上|窗口")
-PERCENT = re.compile(r"\d(?:\.\d+)?\s*[%％]|百分之")
+# 65%, 百分之十, 每千名老年人配备一名: a share or a ratio.
+PERCENT = re.compile(r"\d(?:\.\d+)?\s*[%％]|百分之|每[\d百千万]+[名个户人]")
 # How to apply, not only who may: a channel, a place to go or a step.
 PROCEDURE_HOW = re.compile(
     r"窗口|线上|网上|i深圳|APP|小程序|公众号|社区工作站|党群服务中心|街道|受理|提交|递交|携带|无感申办|免申|"
@@ -169,6 +170,22 @@ def _is_dated(text: str) -> bool:
 def _tells_how(text: str) -> bool:
     """A channel, a place to go or a step, or the steps of a process named by who does them."""
     return bool(PROCEDURE_HOW.search(text)) or len(STEP.findall(text)) >= 2
+
+
+def _says_free(u: Understanding, sentences: list[_Sentence]) -> bool:
+    """Whether a fee is asked and a sentence about the topic says it is free (免开卡工本费)."""
+    return "fee" in u.intents and any(FREE.search(c.text) and names_topic(c.text, u) for c in sentences)
+
+
+def _how_for_topic(text: str, u: Understanding) -> bool:
+    """Whether a way to apply is given for what is asked: a clause with the way names the topic
+    (设立四种颐年卡办理方式 for the card, not 即可受理其高龄老人津贴申请)."""
+    if not u.topic:
+        return True
+    clauses = re.split(r"[，,。；;]", text)
+    return any(_tells_how(clause) and touches_topic(clause, u) for clause in clauses) or (
+        len(STEP.findall(text)) >= 2 and touches_topic(text, u)
+    )
 
 
 def _names_condition(text: str) -> bool:
@@ -383,7 +400,10 @@ class Composer:
                     + 0.3 * passage_coverage
                     + 0.25 / (1 + rank)
                 )
-                score += sum(bonus for intent, holds, bonus in SENTENCE_BONUS if intent in wanted and holds(text))
+                score += sum(
+                    bonus for intent, holds, bonus in SENTENCE_BONUS
+                    if intent in wanted and holds(text) and (intent != "procedure" or _how_for_topic(text, u))
+                )
                 if "definition" in wanted and defines(text, u, u.text):
                     score += DEFINITION_BONUS
                 if unit and has_counted(text, unit):
@@ -644,7 +664,8 @@ class Composer:
             action = self._unknown_action(result, u)
             if action:  # 去哪里挂失补办: a way to apply for the card is no way to report it lost
                 missing = ("procedure", f"nothing on {action} in the documents")
-        signals = self._signals(result, u, candidates, chosen, missing is None, bool(agreeing))
+        free = _says_free(u, relevant + closest + chosen)  # 免开卡工本费: the fee asked is none
+        signals = self._signals(result, u, candidates, chosen, missing is None, bool(agreeing) or free)
         heuristic = round(min(1.0, signals["coverage"]) * max(0.0, signals["top_dense"]), 4)
         confidence = round(self.model.probability(signals), 4) if self.model else heuristic
 
@@ -668,11 +689,15 @@ class Composer:
             floor = self._floor(signals)
             if floor:
                 return refuse(floor, [], wanted)
+        # A figure that agrees in all but its year (今年多少, and the latest is 2024's) is judged as the
+        # answer it would be for that year: the partial says which year it is.
+        older = self._partial_time(u, relevant, figures) if missing and missing[0] in AMOUNT_NAMES else None
+        if older is not None and (not gate or self.model is None or self.model.probability(
+            {**signals, "figure_agrees": 1.0}
+        ) >= PARTIAL_SHARE * self.model.threshold):
+            return Decision(self._partial(result, u, older[0], [older[1]], confidence, time=older[2]), signals, "older figure")
         if missing and close:
             asked, reason = missing
-            partial = self._partial_time(u, relevant, figures) if asked in AMOUNT_NAMES else None
-            if partial is not None:
-                return Decision(self._partial(result, u, partial[0], [partial[1]], confidence, time=partial[2]), signals, "older figure")
             named = u.asked if u.asked in self._missing and u.asked in AMOUNT_NAMES and asked in AMOUNT_NAMES else asked
             return Decision(self._partial(result, u, reason, chosen[:1], confidence, asked=named), signals, reason)
         if not answerable or missing:
@@ -899,7 +924,7 @@ class Composer:
         """
         wanted = u.intents
         pools = {"money": agreeing, "words": relevant, "typed": typed}
-        if "fee" in wanted and any(FREE.search(c.text) and names_topic(c.text, u) for c in typed):
+        if _says_free(u, typed):
             wanted = tuple(w for w in wanted if w not in AMOUNT_NAMES)  # 免开卡工本费 answers 开卡要几多钱
         for intent, pool, general, what in ANSWER_TYPES:
             if intent == "count" and "list" in wanted and any(LIST_SENTENCE.search(c.text) for c in typed):

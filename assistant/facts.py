@@ -12,7 +12,8 @@ from dataclasses import dataclass
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 AMOUNT = re.compile(
     rf"(?:(?:每[人户月年生名床家个]+|人均|生均|最高|不超过|不低于|一次性|按|给予|可获得|发放)[^，。；,;：:]{{0,14}}?)?"
-    rf"{NUMBER}(?:(?:到|至|-|—|~){NUMBER})?(?:万|千|百|亿)?元(?:/[人户月年生床平方米.]+|(?:每[人户月年生]+))*"
+    # 60多亿元, 10万余元: an approximate figure is still an amount.
+    rf"{NUMBER}(?:多|余)?(?:(?:到|至|-|—|~){NUMBER})?(?:万|千|百|亿)?(?:多|余)?元(?:/[人户月年生床平方米.]+|(?:每[人户月年生]+))*"
     rf"(?:不等)?"
     # 最高不超过300万给予支持, 每个投放10万设立社区基金: the page leaves out 元 after a cap or a grant.
     rf"|(?:最高|不超过|不低于|投放|拨付|资助|补贴|奖励)[^，。；,;：:]{{0,8}}?{NUMBER}(?:万|亿)(?![人户名张个家平方余多次件项])"
@@ -125,9 +126,14 @@ def has_days(sentence: str) -> bool:
 DURATION = re.compile(r"(?<![\d年])(?:\d+|[一二三四五六七八九十两百半]+)个?(?:多)?(?:工作日|小时|星期|周|季度|月|年)(?![底初度])")
 
 
+# 即来即办: no wait at all is a length of time too.
+AT_ONCE = re.compile(r"即来即办|即办即结|立等可取|当场办结|当天办结|当日办结|即时办结|当场办理")
+
+
 def has_duration(sentence: str) -> bool:
-    """Whether a sentence states how long something takes: days (15个工作日) or 3个月, 半年, not a date."""
-    return has_days(sentence) or bool(DURATION.search(NAMING_NUMBERS.sub("", sentence)))
+    """Whether a sentence states how long something takes: days (15个工作日) or 3个月, 半年, 即来即办,
+    not a date."""
+    return has_days(sentence) or bool(DURATION.search(NAMING_NUMBERS.sub("", sentence))) or bool(AT_ONCE.search(sentence))
 
 
 # 多少张床 is answered by 328张, 多大面积 by 20平方米: the measure word says what is counted.

@@ -89,7 +89,7 @@ DEFINITION_WORDS = re.compile(
 )
 # 按哪个标准, 按什么算: a choice of rule, not a number.
 CHOICE_WORDS = re.compile(r"(?:哪个|哪种|哪一|什么|啥)标准|按(?:哪|什么|啥)")
-COUNTED_THINGS = re.compile(r"(?:多少|几多)(?:个|家|张|人(?!民币)|名|位|户|所|间|床|次)")
+COUNTED_THINGS = re.compile(rf"(?:多少|几多)(?:个|家|张|人(?!民币)|名|位|户|所|间|床|次|种|类|项|条)|{FEW}(?:种|类|项|条)")
 # 市里打算怎么弄, 政府准备如何解决: the authorities' plan (a policy), not a way to apply.
 # 水表能报警,是怎么弄的？ asks how a thing works, not how to apply.
 PLAN_WORDS = re.compile(r"(?:打算|准备|计划)(?:要)?(?:怎么|怎样|如何)|是(?:怎么|怎样|如何)(?:弄|搞|做|实现|运作)的")
@@ -179,7 +179,7 @@ GROUP_WORDS = (
 # -- what the message is, if not a question ------------------------------------------------------
 
 COMPLAINT = re.compile(
-    r"投诉|举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
+    r"(?<!被)投诉|(?<!被)举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
     r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
     r"没人管|没人理|不负责|气死|有没有人管|忍不住要说|(?:你们|民政|政府)[^，。？?]{0,4}管不管"
@@ -213,6 +213,8 @@ SMALL_TALK = re.compile(
 # -- follow-ups -----------------------------------------------------------------------------------
 
 # 那要带什么材料？ 这个怎么申请？ 我妈也能领吗？ 那2021年呢？: the topic is in an earlier turn.
+# 那2021年呢？ 咁入公园呢？ 那非深户的呢？: the earlier question again, for something else.
+ELLIPSIS = re.compile(r"[^，。？?]{0,14}呢[?？]?")
 ANAPHORA = re.compile(
     r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|"
     r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])"
@@ -651,8 +653,9 @@ class Understander:
             corrections=current.rewritten.corrections,
         )
         found = current.intents
-        if not found or found == ("yesno",):
-            # 那2021年呢？ asks what the earlier turn asked, for another year.
+        if not found or ELLIPSIS.fullmatch(current.text.strip()):
+            # 那2021年呢？ asks what the earlier turn asked, for another year; 那还要自己跑社区去申请吗？
+            # asks a yes or no of its own.
             found = tuple(dict.fromkeys((*earlier.intents, *found)))
         kinds = {c.kind for c in current.conditions}
         return replace(

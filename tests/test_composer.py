@@ -402,3 +402,13 @@ def test_a_fee_is_answered_by_the_documents_saying_it_is_free(pipeline_seed: Pip
     answer = pipeline_seed.ask("办颐年卡要交多少钱工本费？")
     assert answer.status == "answered", answer.reason
     assert "工本费" in answer.answer
+
+
+def test_approximate_amounts_no_wait_and_ratios_are_recognised() -> None:
+    from assistant.composer import PERCENT
+    from assistant.facts import amounts, has_duration
+
+    assert [m.value for m in amounts("“十三五”期间累计投入60多亿元实施民生微实事6万多件")] == ["60多亿元"]
+    assert has_duration("6个行政许可事项均由原来的承诺件调整为即来即办件")
+    assert PERCENT.search("设立养老服务专员,每千名老年人配备一名养老服务专员")
+

@@ -347,3 +347,16 @@ def _understander_over(corpus: str) -> Understander:
         vocabulary, Tokenizer(vocabulary), None, lambda word: 5 if word in corpus else 0, Gazetteer(),
         in_documents=lambda text: text in corpus,
     )
+
+
+def test_a_follow_up_asking_its_own_yes_or_no_does_not_take_the_earlier_kind(understander: Understander) -> None:
+    u = understander.understand("那还要自己跑社区去申请吗？", ["深户老人高龄津贴每个月有多少？"])
+    assert u.follow_up and "amount" not in u.intents
+    u = understander.understand("那2021年呢？", ["深户老人高龄津贴每个月有多少？"])
+    assert "amount" in u.intents  # an ellipsis asks the earlier question again
+    assert "amount" not in intents("高龄津贴年审有几种认证方式？")  # 几种 counts kinds, not money
+
+
+def test_being_complained_about_is_no_complaint() -> None:
+    assert speech_act("开吧怕担责任，不开又被投诉。有没有个清单写明哪些证明居委会不该开？") == "question"
+
