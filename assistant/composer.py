@@ -513,6 +513,9 @@ class Composer:
         facts: list[tuple[str, str, int]] = []
         for n, sentence in cited:
             text = sentence.text
+            # A sentence about another benefit (居家养老服务补助 beside a 低保 question) gives no facts.
+            if not _about_topic(text, u):
+                continue
             for match in extract_facts(text):
                 label, value = match.label, match.value
                 left, right = clause_span(text, match.start, match.start + len(match.value))
@@ -521,6 +524,8 @@ class Composer:
                     continue  # 每年按10个月计算 is no payment period; 每人每月最高800元 is
                 if label == "age" and not AGE_DIRECTION.search(match.value):
                     continue  # 统保年龄降至60周岁 states a figure, not from which age
+                if label == "age" and text[:match.start].endswith("的"):
+                    continue  # 中度及以上失能的60-69周岁: the age is one half of a condition
                 if label == "amount" and "%" in match.value and STATISTIC.search(clause):
                     continue  # 护理型床位占比不低于65% is a target share, not an amount
                 if label == "group" and RULE_CLAUSE.search(clause) and not PER_PERSON.search(clause):
@@ -1075,7 +1080,11 @@ PEOPLE_AFTER = re.compile(
 AGE_DIRECTION = re.compile(r"以上|以下|年满|满|未满|不满|超过|低于|至|到|-")
 RULE_CLAUSE = re.compile(r"标准|机制|制度|政策|办法")
 # 无需老年人做变更申请…, 除可以继续申请轮候公租房…, 畅通…申请渠道, 2.高效救助工程:优化…: not a way to apply.
-NOT_A_WAY = re.compile(r"^(?:除|无需|畅通|完善|优化|健全|\d+\.)|不予|(?:实施|施行|上线|启动)$")
+# Work on the process (依托数据系统实现…无感申办, 推动颐年卡申请接入“i深圳”) is not a way a caller applies.
+NOT_A_WAY = re.compile(
+    r"^(?:除|无需|畅通|完善|优化|健全|依托|推动|推广|全面推广|搭建|建设|建立|打造|推进|实现|\d+\.|[一二三四五六七八九十]是)"
+    r"|不予|(?:实施|施行|上线|启动)$"
+)
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
 # 申请方式 is a way to apply: 老年人在“i深圳”APP均可进行资格认证 is a yearly review, not an application.
 APPLY_VERB = re.compile(r"申请|申领|申办|办理|受理|报名|预约|免申|主动发放|自动发放")

@@ -412,3 +412,12 @@ def test_approximate_amounts_no_wait_and_ratios_are_recognised() -> None:
     assert has_duration("6个行政许可事项均由原来的承诺件调整为即来即办件")
     assert PERCENT.search("设立养老服务专员,每千名老年人配备一名养老服务专员")
 
+
+
+def test_key_facts_are_no_work_on_the_process_nor_half_a_condition() -> None:
+    from assistant.composer import NOT_A_WAY
+    from assistant.facts import extract_facts
+
+    assert NOT_A_WAY.search("依托数据系统实现高龄津贴“无感申办”") and NOT_A_WAY.search("推动颐年卡申请接入“i深圳”")
+    groups = [f.value for f in extract_facts("为失能半失能、高龄户籍老年人开展家庭适老化改造") if f.label == "group"]
+    assert "失能半失能" in groups and "半失能" not in groups
