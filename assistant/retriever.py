@@ -206,8 +206,8 @@ class Retriever:
         self._sample_rows = self._rows_of(self._sample)
         self._sample_sentences = np.asarray(index.sentence_embeddings[self._sample_rows[0]], dtype=np.float32)
         self._sample_passages = np.asarray(index.embeddings[self._sample], dtype=np.float32)
-        self._years = np.array([index.documents[c.doc_id].year or 0 for c in index.chunks])
-        self._kinds = np.array([index.documents[c.doc_id].kind for c in index.chunks])
+        self._years = np.array([index.documents[d].year or 0 for d in index.chunks.doc_ids])
+        self._kinds = np.array([index.documents[d].kind for d in index.chunks.doc_ids])
         self.speller = SpellingCorrector(index.terms, index.corpus_text())
         self.understander = Understander(
             vocabulary, tokenizer, self.speller.pairs, index.lexical.document_frequency, passages=len(index.chunks),
