@@ -711,7 +711,7 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         lexical = LexicalIndex.load(build / "bm25", len(chunks))
         terms = json.loads((build / "terms.json").read_text(encoding="utf-8"))
         if (build / "sentence_spans.npy").is_file():
-            sentence_spans = np.load(build / "sentence_spans.npy")
+            sentence_spans = np.load(build / "sentence_spans.npy", mmap_mode="r")
         else:  # builds before sentence_spans.npy
             rows = [json.loads(line) for line in (build / "sentences.jsonl").open(encoding="utf-8")]
             sentence_spans = np.array([[r["chunk"], r["start"], r["end"]] for r in rows], dtype=np.int64).reshape(-1, 3)

@@ -384,8 +384,9 @@ class Retriever:
 
     def _sentence_scores(self, rows: np.ndarray, similarities: np.ndarray) -> dict[tuple[str, int], float]:
         """Cosines of the given sentence rows, keyed by (doc_id, start), for the composer."""
-        spans = self.index.sentence_spans
+        spans = self.index.sentence_spans[np.asarray(rows, dtype=np.int64)].tolist()
+        doc_ids = self.index.chunks.doc_ids
         return {
-            (self.index.chunks[int(spans[row, 0])].doc_id, int(spans[row, 1])): float(similarity)
-            for row, similarity in zip(rows, similarities, strict=True)
+            (doc_ids[chunk], start): float(similarity)
+            for (chunk, start, _), similarity in zip(spans, similarities, strict=True)
         }
