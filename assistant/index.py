@@ -9,13 +9,13 @@ Layout of an index folder::
     index/<build>/embedding_moments.npy  (mean chunk vector and second-moment matrix)
     index/<build>/sentences.jsonl, sentence_spans.npy, sentence_embeddings.npy
     index/<build>/sentences.faiss  (the sentence vectors in fp16, exact or HNSW as for chunks)
+    index/<build>/bm25/        bm25s arrays (no pickle)
+    index/<build>/terms.json   corpus words with document frequencies (spelling correction)
 
 Above EXACT_LIMIT vectors an HNSW index holds the only copy of its vectors (the manifest's
 ``"vectors": "index"``; no ``embeddings.npy`` or ``sentence_embeddings.npy``): the candidates'
 rows are read from its mapped storage, fp32 for chunks and fp16 for sentences, so a served
 corpus maps each vector once. Builds from before keep their ``.npy`` files and load as they are.
-    index/<build>/bm25/        bm25s arrays (no pickle)
-    index/<build>/terms.json   corpus words with document frequencies (spelling correction)
 
 Vectors are memory-mapped when loaded, so worker processes share them through the page cache.
 A build writes a new ``<build>`` folder and only then points ``CURRENT`` at it, so a failed
