@@ -12,6 +12,11 @@ Layout of an index folder::
     index/<build>/bm25/        bm25s arrays (no pickle)
     index/<build>/terms.json   corpus words with document frequencies (spelling correction)
 
+Above EXACT_LIMIT vectors an HNSW index holds the only copy of its vectors (the manifest's
+``"vectors": "index"``; no ``embeddings.npy`` or ``sentence_embeddings.npy``): the candidates'
+rows are read from its mapped storage, fp32 for chunks and fp16 for sentences, so a served
+corpus maps each vector once. Builds from before keep their ``.npy`` files and load as they are.
+
 Vectors are memory-mapped when loaded, so worker processes share them through the page cache.
 A build writes a new ``<build>`` folder and only then points ``CURRENT`` at it, so a failed
 or interrupted build leaves the previous index usable. Embeddings of chunks whose text did
@@ -43,6 +48,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from .chunk_table import ChunkTable
 from .chunking import Chunk, ChunkingSettings, chunk_documents, passage_sentences
 from .documents import Document
 from .embedding import Embedder
@@ -59,6 +65,7 @@ READ_MAPPED = getattr(faiss, "IO_FLAG_MMAP_IFC", faiss.IO_FLAG_MMAP)
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 40
 HNSW_EF_SEARCH = 256  # at least the retriever's candidate count, so its top-K is full
+VECTORS_IN_INDEX = "index"  # a manifest index description's "vectors": stored in the FAISS file only
 CURRENT_FILE = "CURRENT"
 CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")  # the spelling corrector's CJK range; pieces are 2+ long
 EMBED_STEP = 128  # texts per embedding call: progress is reported between calls
@@ -119,7 +126,7 @@ class Index:
     folder: Path
     manifest: Manifest
     documents: dict[str, Document]
-    chunks: tuple[Chunk, ...]
+    chunks: ChunkTable  # reads as the tuple of chunks, in index order
     embeddings: np.ndarray
     dense: faiss.Index
     sentences: faiss.Index  # sentence vectors, for the sentence candidates
@@ -136,8 +143,8 @@ class Index:
     @cached_property
     def _chunk_numbers(self) -> dict[str, list[int]]:
         numbers: dict[str, list[int]] = {}
-        for number, chunk in enumerate(self.chunks):
-            numbers.setdefault(chunk.doc_id, []).append(number)
+        for number, doc_id in enumerate(self.chunks.doc_ids):
+            numbers.setdefault(doc_id, []).append(number)
         return numbers
 
     def chunks_of(self, doc_ids: Iterable[str]) -> list[Chunk]:
@@ -230,23 +237,73 @@ def current_build(folder: Path) -> Path | None:
 
 
 def _previous_embeddings(folder: Path, model: str, dimension: int) -> dict[str, np.ndarray]:
-    """Embeddings of the current build's chunks and sentences by text key, when the model matches."""
+    """Embeddings of the current build's chunks and sentences by text key, when the model matches.
+
+    Sentence vectors that a large build kept only in its fp16 HNSW index come back as they were
+    stored (fp16 values): storing them again gives the same codes.
+    """
     build = current_build(folder)
     if build is None:
         return {}
     found: dict[str, np.ndarray] = {}
     try:
-        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-        if manifest.get("model") != model or manifest.get("dimension") != dimension:
+        manifest = manifest_of(build)
+        if manifest.model != model or manifest.dimension != dimension:
             return {}
-        for rows, vectors_file in (("chunks.jsonl", "embeddings.npy"), ("sentences.jsonl", "sentence_embeddings.npy")):
-            vectors = np.load(build / vectors_file, mmap_mode="r")
+        for rows, vectors_file, index_file, description in (
+            ("chunks.jsonl", "embeddings.npy", "dense.faiss", manifest.dense_index),
+            ("sentences.jsonl", "sentence_embeddings.npy", "sentences.faiss", manifest.sentence_index),
+        ):
+            vectors = _stored_vectors(build, vectors_file, index_file, description)
             keys = [json.loads(line)["embedding_key"] for line in (build / rows).open(encoding="utf-8")]
             if len(keys) == len(vectors):
                 found.update(zip(keys, vectors, strict=True))
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, RuntimeError, IndexMissingError, IndexMismatchError):
         pass  # a damaged previous build only costs re-embedding what it held
     return found
+
+
+def _stored_vectors(build: Path, vectors_file: str, index_file: str, description: dict[str, object],
+                    index: faiss.Index | None = None) -> np.ndarray:
+    """A build's vectors, memory-mapped: its ``.npy`` file, or the FAISS index that holds the only copy."""
+    if description.get("vectors") != VECTORS_IN_INDEX:
+        return np.load(build / vectors_file, mmap_mode="r")
+    return index_vectors(index if index is not None else faiss.read_index(str(build / index_file), READ_MAPPED))
+
+
+class _Storage:
+    """A FAISS index's vector codes as numpy sees them; arrays over them keep the index alive."""
+
+    def __init__(self, index: faiss.Index, pointer: int, shape: tuple[int, int], dtype: np.dtype) -> None:
+        self.index = index  # owns (or maps) the memory the arrays read
+        self.__array_interface__ = {"data": (pointer, True), "shape": shape, "typestr": dtype.str, "version": 3}
+
+
+def index_vectors(index: faiss.Index) -> np.ndarray:
+    """The vectors an HNSW index stores, read-only and without a copy: (n, d) float32 or float16.
+
+    HNSWFlat stores the exact float32 vectors; HNSW over an fp16 scalar quantizer stores IEEE
+    half floats, which are its vectors as it decodes them.
+
+    Raises:
+        IndexMismatchError: the index stores its vectors in another way.
+    """
+    storage = faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else None
+    dtype: np.dtype
+    if isinstance(storage, faiss.IndexFlat) and storage.code_size == 4 * index.d:
+        dtype = np.dtype("<f4")
+    elif (isinstance(storage, faiss.IndexScalarQuantizer) and storage.sq.qtype == faiss.ScalarQuantizer.QT_fp16
+          and storage.code_size == 2 * index.d):
+        dtype = np.dtype("<f2")
+    else:
+        raise IndexMismatchError(
+            f"a {type(index).__name__} does not hold its vectors as float32 or float16 codes; rebuild the index"
+        )
+    shape = (int(index.ntotal), int(index.d))
+    if shape[0] == 0:
+        return np.zeros(shape, dtype=dtype)
+    pointer = int(storage.codes.data())
+    return np.asarray(_Storage(index, pointer, shape, dtype))
 
 
 def build_index(
@@ -299,8 +356,12 @@ def build_index(
         try:
             # The vectors go straight into their files (memory-mapped): a large corpus's vectors
             # need not fit in memory beside everything else a build holds.
-            vectors = _vector_file(staging / "embeddings.npy", len(chunks), embedder.dimension)
-            sentence_vectors = _vector_file(staging / "sentence_embeddings.npy", len(sentences), embedder.dimension)
+            # Above EXACT_LIMIT the HNSW index keeps the only copy of the vectors: the
+            # files they are gathered in are scratch, removed once the indexes are written.
+            vectors_file = _vectors_file_name("embeddings.npy", len(chunks))
+            sentences_file = _vectors_file_name("sentence_embeddings.npy", len(sentences))
+            vectors = _vector_file(staging / vectors_file, len(chunks), embedder.dimension)
+            sentence_vectors = _vector_file(staging / sentences_file, len(sentences), embedder.dimension)
             rows = _SplitRows(vectors, sentence_vectors)
             reused = [i for i, key in enumerate(keys) if key in previous]
             for at in range(0, len(reused), 65_536):
@@ -330,8 +391,8 @@ def build_index(
             chunk_count = len(chunks)
             del keys, chunks
             np.save(staging / "sentence_spans.npy", spans)
-            _save_vectors(staging / "embeddings.npy", vectors)
-            _save_vectors(staging / "sentence_embeddings.npy", sentence_vectors)
+            _save_vectors(staging / vectors_file, vectors)
+            _save_vectors(staging / sentences_file, sentence_vectors)
             np.save(staging / "embedding_moments.npy", embedding_moments(vectors))
 
             say("building the BM25 index")
@@ -354,9 +415,11 @@ def build_index(
             del dense
             sentence_index, sentence_kind = dense_index_for(sentence_vectors, fp16=True)
             faiss.write_index(sentence_index, str(staging / "sentences.faiss"))
-            del sentence_index
-            say(f"dense indexes: {dense_kind['kind']} over {len(vectors)} chunks, "
-                f"{sentence_kind['kind']} over {len(sentence_vectors)} sentences")
+            del sentence_index, vectors, sentence_vectors
+            dense_kind = _vectors_kept(dense_kind, staging / vectors_file)
+            sentence_kind = _vectors_kept(sentence_kind, staging / sentences_file)
+            say(f"dense indexes: {dense_kind['kind']} over {chunk_count} chunks, "
+                f"{sentence_kind['kind']} over {len(spans)} sentences")
             manifest = Manifest(
                 format_version=FORMAT_VERSION,
                 model=embedder.name,
@@ -402,6 +465,19 @@ class _SplitRows:
         low = at < len(self.first)
         self.first[at[low]] = values[low]
         self.second[at[~low] - len(self.first)] = values[~low]
+
+
+def _vectors_file_name(name: str, rows: int) -> str:
+    """Where a build gathers vectors: their file, or above EXACT_LIMIT a scratch file."""
+    return name if rows <= EXACT_LIMIT else f".{name}.scratch"
+
+
+def _vectors_kept(description: dict[str, object], gathered: Path) -> dict[str, object]:
+    """The index description, saying where the vectors are kept; scratch vectors are removed."""
+    if not gathered.name.endswith(".scratch"):
+        return description
+    gathered.unlink(missing_ok=True)
+    return {**description, "vectors": VECTORS_IN_INDEX}
 
 
 def _vector_file(path: Path, rows: int, dimension: int) -> np.ndarray:
@@ -586,6 +662,18 @@ def read_manifest(folder: Path) -> Manifest:
     return Manifest(**data)
 
 
+def _read_documents(build: Path) -> Iterator[Document]:
+    for line in (build / "documents.jsonl").open(encoding="utf-8"):
+        yield Document.from_json(json.loads(line))
+
+
+def _read_chunks(build: Path) -> Iterator[Chunk]:
+    for line in (build / "chunks.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        row.pop("embedding_key", None)
+        yield Chunk(**row)
+
+
 def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Document] | None = None) -> Index:
     """Load the active build, checking it was built by ``model`` from ``documents`` when given.
 
@@ -608,14 +696,11 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
     build = current_build(folder)
     assert build is not None
     try:
-        docs = [Document.from_json(json.loads(line)) for line in (build / "documents.jsonl").open(encoding="utf-8")]
-        chunks = []
-        for line in (build / "chunks.jsonl").open(encoding="utf-8"):
-            row = json.loads(line)
-            row.pop("embedding_key", None)
-            chunks.append(Chunk(**row))
-        embeddings = np.load(build / "embeddings.npy", mmap_mode="r")
+        # Documents with the build's corpus hash are the ones it wrote: no second copy is read.
+        docs = {d.id: d for d in (documents if documents is not None else _read_documents(build))}
+        chunks = ChunkTable(docs, _read_chunks(build))
         dense = faiss.read_index(str(build / "dense.faiss"), READ_MAPPED)
+        embeddings = _stored_vectors(build, "embeddings.npy", "dense.faiss", manifest.dense_index, dense)
         if (build / "sentences.faiss").is_file():
             sentences = faiss.read_index(str(build / "sentences.faiss"), READ_MAPPED)
         else:  # builds before sentences.faiss: small enough to index now
@@ -626,11 +711,13 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
         lexical = LexicalIndex.load(build / "bm25", len(chunks))
         terms = json.loads((build / "terms.json").read_text(encoding="utf-8"))
         if (build / "sentence_spans.npy").is_file():
-            sentence_spans = np.load(build / "sentence_spans.npy")
+            sentence_spans = np.load(build / "sentence_spans.npy", mmap_mode="r")
         else:  # builds before sentence_spans.npy
             rows = [json.loads(line) for line in (build / "sentences.jsonl").open(encoding="utf-8")]
             sentence_spans = np.array([[r["chunk"], r["start"], r["end"]] for r in rows], dtype=np.int64).reshape(-1, 3)
-        sentence_embeddings = np.load(build / "sentence_embeddings.npy", mmap_mode="r")
+        sentence_embeddings = _stored_vectors(
+            build, "sentence_embeddings.npy", "sentences.faiss", manifest.sentence_index, sentences
+        )
         moments_file = build / "embedding_moments.npy"
         moments = np.load(moments_file) if moments_file.is_file() else embedding_moments(embeddings)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -648,8 +735,8 @@ def load_index(folder: Path, *, model: str | None = None, documents: Sequence[Do
     return Index(
         folder=folder,
         manifest=manifest,
-        documents={d.id: d for d in docs},
-        chunks=tuple(chunks),
+        documents=docs,
+        chunks=chunks,
         embeddings=embeddings,
         dense=dense,
         sentences=sentences,

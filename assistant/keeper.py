@@ -26,6 +26,9 @@ from .settings import Settings
 
 State = Literal["loading", "building", "ready", "failed"]
 FOLLOW_SECONDS = 5.0  # how often `follow` looks whether another process switched the index
+# A replaced pipeline's search-server connection is closed this long after the swap, when the
+# requests that took the old pipeline are done (the graceful shutdown waits as long).
+RETIRE_SECONDS = 30.0
 Loader = Callable[[Settings, Progress, Steps], Pipeline]
 Builder = Callable[[Settings, Progress, Steps], object]
 
@@ -96,6 +99,7 @@ class PipelineKeeper:
         reuse_models: a rebuild loads the new index with the serving pipeline's models
             (:meth:`Pipeline.rebuilt`) instead of ``build`` then ``load``: no second model in
             memory, and one new letter is searchable in seconds.
+        retire_after: seconds between a swap and closing the replaced pipeline's connections.
     """
 
     def __init__(
@@ -107,8 +111,10 @@ class PipelineKeeper:
         load: Loader = load_pipeline,
         build: Builder = build_index_of,
         reuse_models: bool = False,
+        retire_after: float = RETIRE_SECONDS,
     ) -> None:
         self.settings = settings
+        self._retire_after = retire_after
         self._reuse_models = reuse_models
         self._say = say or (lambda message: None)
         self._load = load
@@ -208,7 +214,11 @@ class PipelineKeeper:
             self._finish(started, error=f"{type(exc).__name__}: {exc}")
             self._say(f"cannot load the assistant: {type(exc).__name__}: {exc}")
         else:
-            self._pipeline = ready  # one assignment: requests see the old pipeline or the new one
+            replaced, self._pipeline = self._pipeline, ready  # one assignment: requests see one or the other
+            if replaced is not None:
+                retire = threading.Timer(self._retire_after, replaced.close, args=(ready,))
+                retire.daemon = True
+                retire.start()
             self._serving_build = serving_build
             self._finish(started)
             manifest = ready.index.manifest

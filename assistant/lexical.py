@@ -58,9 +58,10 @@ class LexicalIndex:
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of each chunk for the query tokens (0 for chunks sharing no token).
 
-        bm25s's own sum, token by token in float32, without its ``np.add.at``: a chunk occurs
-        once in a token's postings, so a plain ``+=`` adds the same numbers in the same order,
-        several times faster (a million chunks' common words have postings of that order).
+        bm25s's own sum, token by token in float32 with ``np.add.at``. A chunk occurs once in a
+        token's postings, so a plain ``+=`` would add the same numbers, but with numpy 2.4 it is
+        the slower one: 36-41 ms against 11 ms for six common words at 1.1M chunks (a million
+        chunks' common words have postings of that order), about 2× on mid-sized postings.
         """
         matrix = self._model.scores
         data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
@@ -69,5 +70,5 @@ class LexicalIndex:
             column = self._model.vocab_dict.get(token)
             if column is not None and column < len(indptr) - 1:
                 start, end = indptr[column], indptr[column + 1]
-                scores[indices[start:end]] += data[start:end]
+                np.add.at(scores, indices[start:end], data[start:end])
         return scores

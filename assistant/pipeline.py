@@ -206,6 +206,16 @@ class Pipeline:
     def documents(self) -> dict[str, Document]:
         return self.index.documents
 
+    def close(self, successor: Pipeline | None = None) -> None:
+        """Close the search-server connection this pipeline opened, unless ``successor`` shares it."""
+        backend = self.retriever.backend
+        if not isinstance(backend, QdrantBackend):
+            return
+        following = successor.retriever.backend if successor is not None else None
+        if isinstance(following, QdrantBackend) and following.store.engine is backend.store.engine:
+            return  # a rebuild hands its open engine on (local mode locks its folder)
+        backend.close()
+
     def search(
         self,
         question: str,

@@ -208,8 +208,8 @@ class Retriever:
         self._sample_rows = self._rows_of(self._sample)
         self._sample_sentences = np.asarray(index.sentence_embeddings[self._sample_rows[0]], dtype=np.float32)
         self._sample_passages = np.asarray(index.embeddings[self._sample], dtype=np.float32)
-        self._years = np.array([index.documents[c.doc_id].year or 0 for c in index.chunks])
-        self._kinds = np.array([index.documents[c.doc_id].kind for c in index.chunks])
+        self._years = np.array([index.documents[d].year or 0 for d in index.chunks.doc_ids])
+        self._kinds = np.array([index.documents[d].kind for d in index.chunks.doc_ids])
         self.speller = SpellingCorrector(index.terms, index.corpus_text())
         self.understander = Understander(
             vocabulary, tokenizer, self.speller.pairs, index.lexical.document_frequency, passages=len(index.chunks),
@@ -388,8 +388,9 @@ class Retriever:
 
     def _sentence_scores(self, rows: np.ndarray, similarities: np.ndarray) -> dict[tuple[str, int], float]:
         """Cosines of the given sentence rows, keyed by (doc_id, start), for the composer."""
-        spans = self.index.sentence_spans
+        spans = self.index.sentence_spans[np.asarray(rows, dtype=np.int64)].tolist()
+        doc_ids = self.index.chunks.doc_ids
         return {
-            (self.index.chunks[int(spans[row, 0])].doc_id, int(spans[row, 1])): float(similarity)
-            for row, similarity in zip(rows, similarities, strict=True)
+            (doc_ids[chunk], start): float(similarity)
+            for (chunk, start, _), similarity in zip(spans, similarities, strict=True)
         }

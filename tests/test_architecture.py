@@ -12,7 +12,7 @@ LAYERS = [
     {"errors"},
     {"documents", "settings_base", "ocr", "formats"},
     {"ingest", "chunking", "vocabulary", "facts", "answer", "metrics", "places", "answerability"},
-    {"tokenizer", "spelling", "lexical", "bundled_model", "onnx_model", "scale", "collection"},
+    {"tokenizer", "spelling", "lexical", "bundled_model", "onnx_model", "scale", "collection", "chunk_table"},
     {"embedding"},
     {"settings"},
     {"index"},

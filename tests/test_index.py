@@ -8,14 +8,21 @@ import threading
 import time
 from pathlib import Path
 
+import faiss
+import numpy as np
 import pytest
 
+from assistant import index as index_module
+from assistant.candidates import LocalBackend
 from assistant.chunking import ChunkingSettings
 from assistant.errors import IndexMismatchError, IndexMissingError
 from assistant.index import (
     CHINESE_RUN,
     build_index,
     current_build,
+    embedding_moments,
+    index_text,
+    index_vectors,
     install_build,
     load_index,
     manifest_of,
@@ -203,3 +210,57 @@ def test_chunks_of_documents_are_theirs_in_index_order(tmp_path, documents, toke
         assert index.chunks_of([document.id]) == [c for c in index.chunks if c.doc_id == document.id]
     assert index.chunks_of([d.id for d in documents]) == list(index.chunks)
     assert index.chunks_of(["no-such-document"]) == []
+
+
+def test_above_the_exact_limit_the_hnsw_indexes_hold_the_only_copy_of_the_vectors(tmp_path, documents, tokenizer, monkeypatch):
+    monkeypatch.setattr(index_module, "EXACT_LIMIT", 3)
+    embedder = HashingEmbedder()
+    first = build_index(documents[:1], tmp_path, embedder, tokenizer)
+    manifest = build_index(documents, tmp_path, embedder, tokenizer)
+    build = current_build(tmp_path)
+    assert build is not None and manifest.chunks > 3
+    names = {p.name for p in build.iterdir()}
+    assert not names & {"embeddings.npy", "sentence_embeddings.npy"} and not [n for n in names if "scratch" in n]
+    assert manifest.dense_index["kind"] == "hnsw" and manifest.dense_index["vectors"] == "index"
+    assert manifest.sentence_index["kind"] == "hnsw-fp16" and manifest.sentence_index["vectors"] == "index"
+    assert manifest.reused == first.chunks, "vectors are reused from a build that kept them in its indexes"
+
+    index = load_index(tmp_path, model=embedder.name, documents=documents)
+    texts = [index_text(chunk, index.documents[chunk.doc_id]) for chunk in index.chunks]
+    exact = embedder.embed_passages(texts)
+    assert index.embeddings.dtype == np.float32 and np.array_equal(index.embeddings, exact)
+    sentence_texts = [index.documents[index.chunks[c].doc_id].text[start:end] for c, start, end in index.sentence_spans]
+    sentences = embedder.embed_passages(sentence_texts)
+    assert index.sentence_embeddings.dtype == np.float16
+    assert np.array_equal(index.sentence_embeddings, sentences.astype(np.float16))
+    assert np.allclose(index.dense_moments, embedding_moments(exact))
+    query = exact[2]
+    assert LocalBackend(index).dense(query).top(1)[0] == 2
+    assert np.allclose(LocalBackend(index).dense(query).of(np.array([2, 0])), exact[[2, 0]] @ query)
+
+
+def test_a_large_build_from_before_keeps_its_vector_files_and_loads(tmp_path, documents, tokenizer, monkeypatch):
+    monkeypatch.setattr(index_module, "EXACT_LIMIT", 3)
+    build_index(documents, tmp_path, HashingEmbedder(), tokenizer)
+    build = current_build(tmp_path)
+    assert build is not None
+    index = load_index(tmp_path)
+    vectors, sentence_vectors = np.array(index.embeddings), np.array(index.sentence_embeddings, dtype=np.float32)
+    np.save(build / "embeddings.npy", vectors + 1)  # what an older large build wrote beside its indexes
+    np.save(build / "sentence_embeddings.npy", sentence_vectors + 1)
+    data = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    for description in (data["dense_index"], data["sentence_index"]):
+        del description["vectors"]
+    (build / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+
+    old = load_index(tmp_path)
+
+    assert np.array_equal(old.embeddings, vectors + 1) and np.array_equal(old.sentence_embeddings, sentence_vectors + 1)
+
+
+def test_vectors_are_read_only_from_indexes_that_store_them_plainly():
+    with pytest.raises(IndexMismatchError, match="IndexFlatIP does not hold its vectors"):
+        index_vectors(faiss.IndexFlatIP(8))
+    quantized = faiss.IndexHNSWSQ(8, faiss.ScalarQuantizer.QT_8bit, 4, faiss.METRIC_INNER_PRODUCT)
+    with pytest.raises(IndexMismatchError, match="IndexHNSWSQ does not hold"):
+        index_vectors(quantized)

@@ -7,6 +7,7 @@ state can be looked at while it lasts; tests/test_startup.py runs it with the re
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,7 +29,8 @@ TOKEN = "index-status-test-token-0123456789"  # the admin refuses tokens under 1
 
 def _pipeline(built_at: str) -> Pipeline:
     manifest = SimpleNamespace(built_at=built_at, build_seconds=1.5, documents=3, chunks=7)
-    return cast(Pipeline, SimpleNamespace(index=SimpleNamespace(manifest=manifest)))
+    closed: list[object] = []  # the successor each close was called with
+    return cast(Pipeline, SimpleNamespace(index=SimpleNamespace(manifest=manifest), closed=closed, close=closed.append))
 
 
 class Script:
@@ -164,8 +166,9 @@ def test_an_index_another_worker_made_current_is_followed(
         return _pipeline(name)
 
     monkeypatch.setattr("assistant.keeper.FOLLOW_SECONDS", 0.0)
-    keeper = PipelineKeeper(Settings(index=tmp_path), load=load)
+    keeper = PipelineKeeper(Settings(index=tmp_path), load=load, retire_after=0.0)
     assert keeper.start() and keeper.wait(WAIT)
+    first = keeper.pipeline
 
     unchanged = keeper.follow()
     (tmp_path / "CURRENT").write_text("build-b\n", encoding="utf-8")  # another worker's rebuild
@@ -175,6 +178,11 @@ def test_an_index_another_worker_made_current_is_followed(
     assert not unchanged and changed
     assert loaded == ["build-a", "build-b"] and keeper.status().built_at == "build-b"
     assert not keeper.follow(), "the build it serves is current again"
+    retired = cast(Any, first).closed
+    deadline = time.monotonic() + WAIT
+    while not retired and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert retired == [keeper.pipeline], "the replaced pipeline's connections are closed after the swap"
 
 
 def test_while_building_pages_show_progress_and_the_api_answers_503(

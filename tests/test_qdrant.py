@@ -352,4 +352,9 @@ def test_a_service_rebuild_syncs_the_collection_and_keeps_the_qdrant_backend(tmp
     new.store.check()
     hits = rebuilt.search(added.title, k=5, mode="lexical").hits
     assert added.id in {h.doc_id for h in hits}
-    backend.close()
+    pipeline.close(rebuilt)  # what the keeper does after the swap: the shared engine stays open
+    assert new.store.engine.count() == len(rebuilt.index.chunks)
+    rebuilt.close()
+    again = qdrant_backend(settings, rebuilt.index, tokenizer)  # local mode locks its folder: only once closed
+    assert isinstance(again, QdrantBackend)
+    again.close()
