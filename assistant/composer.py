@@ -1103,7 +1103,7 @@ def _names_people(text: str, match: FactMatch) -> bool:
     after = text[match.start + len(match.value) :]
     people = PEOPLE_AFTER.match(after)
     # 高龄老人津贴 names a benefit for the people, not the people.
-    return bool(people) and not BENEFIT_AFTER.match(after[people.end() :])
+    return people is not None and not BENEFIT_AFTER.match(after[people.end() :])
 
 
 def _about_topic(phrase: str, u: Understanding) -> bool:
