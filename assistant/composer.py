@@ -1066,9 +1066,10 @@ FACT_MAX_CHARS = 48
 MIN_LEAD_IN = 8  # Chinese characters before a figure that can name whose it is
 HUKOU_BOTH = re.compile(r"非户籍|非深户|流动|常住")
 # A phrase starting like this has its subject in the clause before (每家机构不超过500万元 → for what?).
+POINTS_BACK = re.compile(r"^(?:专项用于|用于)")  # …基金,专项用于帮助…: the fund is two clauses back
 FACT_LEAD = re.compile(
     r"^(?:每[人户月年家个名张床位所]|最高|按|可|给予|并|且|其中|累计|共|均|即可|即|其余|其|则|由|实现|提高|达到|超过|"
-    r"募款|募集|筹集|目前|该|此|还|符合条件|先后|项目实施|自动|主动)"
+    r"募款|募集|筹集|目前|该|此|还|符合条件|先后|项目实施|自动|主动|专项用于|用于)"
 )
 # …办理异地就医备案手续后: a phrase that ends in a time clause goes on in the next one.
 FACT_TRAILING = re.compile(r"(?:后|时|前|之前|之后|以后|期间)$")
@@ -1082,7 +1083,7 @@ RULE_CLAUSE = re.compile(r"标准|机制|制度|政策|办法")
 # 无需老年人做变更申请…, 除可以继续申请轮候公租房…, 畅通…申请渠道, 2.高效救助工程:优化…: not a way to apply.
 # Work on the process (依托数据系统实现…无感申办, 推动颐年卡申请接入“i深圳”) is not a way a caller applies.
 NOT_A_WAY = re.compile(
-    r"^(?:除|无需|畅通|完善|优化|健全|依托|推动|推广|全面推广|搭建|建设|建立|打造|推进|实现|\d+\.|[一二三四五六七八九十]是)"
+    r"^(?:除|无需|畅通|完善|优化|健全|依托|推动|推广|全面推广|搭建|建设|建立|打造|推进|实现|明确|\d+\.|[一二三四五六七八九十]是)"
     r"|不予|(?:实施|施行|上线|启动)$"
 )
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
@@ -1128,8 +1129,8 @@ def _fact_phrase(text: str, start: int, end: int, *, widen: bool = False) -> str
         if len(wider) > FACT_MAX_CHARS:
             return ""  # 最高补贴1.5万元 without whose subsidy it is says too little
         phrase = wider
-        if "该" in text[before:left] or "其" in text[before:left]:
-            return ""  # 目前该基金…: the clause before points back further still
+        if "该" in text[before:left] or "其" in text[before:left] or POINTS_BACK.match(wider):
+            return ""  # 目前该基金…, 专项用于…: the clause before points back further still
     phrase = FACT_PUNCTUATION.sub("", CLAUSE_LEAD.sub("", phrase).strip())
     if DANGLING.match(phrase) or FACT_TRAILING.search(phrase):
         return ""  # it needs the clause before or after, which did not fit

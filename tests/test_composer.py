@@ -421,3 +421,12 @@ def test_key_facts_are_no_work_on_the_process_nor_half_a_condition() -> None:
     assert NOT_A_WAY.search("依托数据系统实现高龄津贴“无感申办”") and NOT_A_WAY.search("推动颐年卡申请接入“i深圳”")
     groups = [f.value for f in extract_facts("为失能半失能、高龄户籍老年人开展家庭适老化改造") if f.label == "group"]
     assert "失能半失能" in groups and "半失能" not in groups
+
+
+def test_a_fact_whose_clause_before_points_back_further_is_left_out() -> None:
+    from assistant.composer import NOT_A_WAY, _fact_phrase
+
+    text = "我市2013年起设立社工关爱基金,专项用于帮助遭遇重大疾病和生活困难的社工,先后资助17批299名社工合计达260万元"
+    at = text.index("260")
+    assert _fact_phrase(text, at, at + 5) == ""  # 专项用于… needs the fund two clauses back
+    assert NOT_A_WAY.search("明确了每个项目的服务对象、服务内容和申请流程")
