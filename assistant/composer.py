@@ -183,7 +183,7 @@ def _how_for_topic(text: str, u: Understanding) -> bool:
     if not u.topic:
         return True
     clauses = re.split(r"[，,。；;]", text)
-    return any(_tells_how(clause) and touches_topic(clause, u) for clause in clauses) or (
+    return any(PROCEDURE_HOW.search(clause) and touches_topic(clause, u) for clause in clauses) or (
         len(STEP.findall(text)) >= 2 and touches_topic(text, u)
     )
 
@@ -664,12 +664,13 @@ class Composer:
             chosen = self._with_figure(chosen, agreeing, figures)
         chosen = [c for c in chosen if sentence_place_agrees(u, c.text, self.gazetteer)] or chosen
         # What the answer shows counts too: 设立四种颐年卡办理方式 answers 有几种办法 wherever it ranks.
-        missing = self._missing_answer(u, relevant + chosen, relevant + closest + chosen, agreeing)
+        typed = relevant + closest + chosen
+        free = _says_free(u, typed)  # 免开卡工本费: the fee asked is none
+        missing = self._missing_answer(u, relevant + chosen, typed, agreeing, free)
         if missing is None and u.asked == "procedure":
             action = self._unknown_action(result, u)
             if action:  # 去哪里挂失补办: a way to apply for the card is no way to report it lost
                 missing = ("procedure", f"nothing on {action} in the documents")
-        free = _says_free(u, relevant + closest + chosen)  # 免开卡工本费: the fee asked is none
         signals = self._signals(result, u, candidates, chosen, missing is None, bool(agreeing) or free)
         heuristic = round(min(1.0, signals["coverage"]) * max(0.0, signals["top_dense"]), 4)
         confidence = round(self.model.probability(signals), 4) if self.model else heuristic
@@ -919,17 +920,18 @@ class Composer:
 
     @staticmethod
     def _missing_answer(
-        u: Understanding, relevant: list[_Sentence], typed: list[_Sentence], agreeing: list[_Sentence]
+        u: Understanding, relevant: list[_Sentence], typed: list[_Sentence], agreeing: list[_Sentence],
+        free: bool,
     ) -> tuple[str, str] | None:
         """The kind of answer asked for that the sentences do not hold, and the reason; None when they do.
 
         Money is looked for in the figures that agree with the question; counts in the sentences
         about the question by their words (``relevant``); typed answers also in those closest in
-        meaning (``typed``).
+        meaning (``typed``). ``free``: a sentence says the fee asked is waived.
         """
         wanted = u.intents
         pools = {"money": agreeing, "words": relevant, "typed": typed}
-        if _says_free(u, typed):
+        if free:
             wanted = tuple(w for w in wanted if w not in AMOUNT_NAMES)  # 免开卡工本费 answers 开卡要几多钱
         for intent, pool, general, what in ANSWER_TYPES:
             if intent == "count" and "list" in wanted and any(LIST_SENTENCE.search(c.text) for c in typed):

@@ -39,8 +39,8 @@ MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,�
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:多少|几成|比)|几成|多大比重")
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
-PROGRAMME_SUFFIX = r"(?:补贴|津贴|补助|资助|奖励|奖补|补偿|救助金|经费)(?![了过多几])"
 BENEFIT_NAMES = ("补贴", "津贴", "补助", "资助", "奖励", "奖补", "补偿", "救助金", "经费")
+PROGRAMME_SUFFIX = rf"(?:{'|'.join(BENEFIT_NAMES)})(?![了过多几])"
 # 能领多少, 每个月, 我妈: what one person receives or pays, where a city-wide sum is no answer.
 PERSONAL = re.compile(r"能领|能拿|能补|能报|补多少|领多少|拿多少|给多少|发多少|每月|每个月|一个月|每人|每户|每年|我|老人|家里|个人")
 # 一共花了多少, 累计筹了多少: a total is asked, not what one person receives.
@@ -627,11 +627,13 @@ class Understander:
             turn = self._single(turns[i])
             if turn.topic:
                 tells = asking_part(turn.text) == turn.text and not ASKING_CLAUSE.search(turn.text)
-                before = self._topic_turn(turns[:i]) if i > 0 else None
+                refers_back = bool(ANAPHORA.search(turn.text)) or tells
                 # 高龄老人津贴每月发多少？ 现在是不是回个短信就行？: the second goes on about the benefit
                 # the first names, until a turn names another.
-                if before is not None and (ANAPHORA.search(turn.text) or tells or (before.programme and not turn.programme)):
-                    return self._follow(turn, before, force=True)
+                if i > 0 and (refers_back or not turn.programme):
+                    before = self._topic_turn(turns[:i])
+                    if before is not None and (refers_back or before.programme):
+                        return self._follow(turn, before, force=True)
                 return turn
         return None
 
