@@ -118,6 +118,27 @@ def programme_terms(understanding: Understanding) -> tuple[str, ...]:
     return tuple(dict.fromkeys(terms))
 
 
+# 每户最高资助, 按月发放岗位补贴: words before a benefit's own name that say how it is paid.
+PAYMENT_WORDS = re.compile(r".*(?:最高|每[人户月年]|给予|发放|可获得?|获得|享受|领取|按)")
+
+
+def names_other_benefit(text: str, understanding: Understanding) -> bool:
+    """Whether a text names a benefit by its own name and it is not the benefit asked about
+    (岗位补贴 for a question on 入职补贴); False when the question names no benefit."""
+    programme = programme_terms(understanding)
+    if not programme:
+        return False
+    names = []
+    for match in BENEFIT_NAME.finditer(text):
+        name = PAYMENT_WORDS.sub("", match.group(0))
+        if len(BENEFIT_SUFFIX.sub("", name)) >= 2:
+            names.append(name)
+    # 入职补贴和岗位补贴分别是给谁的: a benefit the question itself names is asked about too.
+    return bool(names) and not any(
+        _names(name, programme) or name in understanding.text or any(name in term for term in programme) for name in names
+    )
+
+
 def years_in(text: str) -> list[int]:
     """The years a text states, a span such as 2020-2023年 or 2020年至2023年 counting as each year in it."""
     found: list[int] = []

@@ -22,6 +22,7 @@ from .agreement import (
     TOTAL_CLAUSE,
     FigureAgreement,
     clause_span,
+    names_other_benefit,
     names_topic,
     sentence_figures,
     sentence_place_agrees,
@@ -516,6 +517,7 @@ class Composer:
             # A sentence about another benefit (居家养老服务补助 beside a 低保 question) gives no facts.
             if not _about_topic(text, u):
                 continue
+            other_benefit = names_other_benefit(text, u)
             for match in extract_facts(text):
                 label, value = match.label, match.value
                 left, right = clause_span(text, match.start, match.start + len(match.value))
@@ -530,6 +532,8 @@ class Composer:
                     continue  # 护理型床位占比不低于65% is a target share, not an amount
                 if label == "group" and RULE_CLAUSE.search(clause) and not PER_PERSON.search(clause):
                     continue  # 低收入、特困人员供养…标准 names whose standards rose, not who may apply
+                if label in ("age", "hukou", "group") and other_benefit:
+                    continue  # 低保 among the groups of 居家养老服务补助 is no condition of 低保
                 if label in ("age", "hukou", "group") and STATISTIC.search(clause):
                     continue  # 户籍老年人颐年卡覆盖率超90% states a figure, not a condition
                 if label == "hukou" and (
@@ -546,7 +550,7 @@ class Composer:
                     if value and not _about_topic(value, u):
                         value = _fact_phrase(text, match.start, end, widen=True)
                         value = value if value and _about_topic(value, u) else ""
-                    if not value or (label == "apply" and NOT_A_WAY.match(value)):
+                    if not value or (label == "apply" and NOT_A_WAY.match(value)) or names_other_benefit(value, u):
                         continue  # a clause too long to read as one fact, or work on the process, not a way
                     if label == "amount" and TOTAL_CLAUSE.search(value) and not PER_PERSON.search(value):
                         label = "total"  # 累计投入1.64亿元 is a city-wide sum, not what one person gets

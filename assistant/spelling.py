@@ -25,6 +25,7 @@ MAX_LENGTH = 5
 # documents use often is taken as what the caller meant (not the rare 安老 in 按老标准).
 MIN_PAIR_DF = 10
 COMMON_CHAR_FREQ = 10_000
+MIN_ABBREVIATED = 2  # times the long form must occur for a short form to be meant
 FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想")
 
 
@@ -77,8 +78,26 @@ class SpellingCorrector:
         return text in self._corpus_text
 
     def _is_meant(self, text: str) -> bool:
-        """Text that occurs in the documents or is a common word is not a typo."""
-        return text in self._corpus_text or self._common_words().get(text, 0) > COMMON_WORD_FREQ
+        """Text that occurs in the documents, a common word or a short form of the documents' words is not a typo."""
+        return (
+            text in self._corpus_text
+            or self._common_words().get(text, 0) > COMMON_WORD_FREQ
+            or self._abbreviates(text)
+        )
+
+    def _abbreviates(self, text: str) -> bool:
+        """Whether two characters are the short form of two words of the documents (公募 of 公开募捐)."""
+        if len(text) != 2:
+            return False
+        common = self._common_words()
+        first, second = text[0], text[1]
+        seen = 0
+        for match in re.finditer(f"{first}([\u4e00-\u9fff]){second}([\u4e00-\u9fff])", self._corpus_text):
+            if common.get(first + match.group(1), 0) > COMMON_WORD_FREQ and common.get(second + match.group(2), 0) > COMMON_WORD_FREQ:
+                seen += 1
+                if seen >= MIN_ABBREVIATED:
+                    return True
+        return False
 
     def _chance(self, parts: list[str], term: str) -> bool:
         """Whether a run of the segmenter's tokens only happens to sound like a term.

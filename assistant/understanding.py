@@ -33,7 +33,7 @@ INHERITED_WEIGHT = 0.5  # of a topic word a follow-up takes from an earlier turn
 FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试])几(?![时号点])"
 ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
-YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
+YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])|几多钱|多少钱")
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
@@ -89,7 +89,9 @@ DEFINITION_WORDS = re.compile(
 )
 # 按哪个标准, 按什么算: a choice of rule, not a number.
 CHOICE_WORDS = re.compile(r"(?:哪个|哪种|哪一|什么|啥)标准|按(?:哪|什么|啥)")
-COUNTED_THINGS = re.compile(rf"(?:多少|几多)(?:个|家|张|人(?!民币)|名|位|户|所|间|床|次|种|类|项|条)|{FEW}(?:种|类|项|条)")
+COUNTED_THINGS = re.compile(
+    rf"(?:多少|几多)(?:个|家|张|人(?!民币)|名|位|户|所|间|床|次|种|类|项|条|对|老人|老年人|长者|儿童|孩子|社工|机构)|"
+    rf"{FEW}(?:种|类|项|条)")
 # 市里打算怎么弄, 政府准备如何解决: the authorities' plan (a policy), not a way to apply.
 # 水表能报警,是怎么弄的？ asks how a thing works, not how to apply.
 PLAN_WORDS = re.compile(r"(?:打算|准备|计划)(?:要)?(?:怎么|怎样|如何)|是(?:怎么|怎样|如何)(?:弄|搞|做|实现|运作)的")
@@ -117,7 +119,23 @@ ASKED_ORDER = (
 
 
 def intents(question: str) -> tuple[str, ...]:
-    """What kind of answer the question wants.
+    """What kinds of answer the question wants: each question of a message asks its own
+    (哪天开始实施的？头三个月有多少老人办成了？ asks a date and a count)."""
+    whole = _intents(question)
+    parts = [p for p in QUESTION_BREAK.split(question) if p.strip()]
+    if len(parts) < 2:
+        return whole
+    # Whether money is paid or received is said anywhere in the message (…领居家养老服务补助？每个月多少钱？).
+    money = {"amount", "fee", "minimum", "exact", "reimburse", "total", "rate"}
+    added = [kind for part in parts for kind in _intents(part) if kind not in money]
+    return tuple(dict.fromkeys((*whole, *added)))
+
+
+QUESTION_BREAK = re.compile(r"(?<=[?？])")
+
+
+def _intents(question: str) -> tuple[str, ...]:
+    """What kind of answer one question wants.
 
     amount (money), fee (money paid rather than received), minimum (a floor), exact (one figure,
     not a range), reimburse (a reimbursement or payout), ordinal (第几批), count, days, duration (多久), progress
@@ -182,7 +200,7 @@ COMPLAINT = re.compile(
     r"(?<!被)投诉|(?<!被)举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
     r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
-    r"没人管|没人理|不负责|气死|有没有人管|忍不住要说|(?:你们|民政|政府)[^，。？?]{0,4}管不管"
+    r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|有没有人管|忍不住要说|(?:你们|民政|政府)[^，。？?]{0,4}管不管"
 )
 SUGGESTION = re.compile(
     r"我建议|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
@@ -194,12 +212,14 @@ SUGGESTION = re.compile(
 PERSONAL_CASE = re.compile(
     r"帮(?:我|忙)(?:办|催|处理|申请|联系|核实|跟进)|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
-    r"帮(?:我|忙)(?:查|看|问)(?:一下|下)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|怎么还|到账|进度))|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
+    r"帮(?:我们?|忙)(?:查|看|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|怎么还|到账|进度|卡在|哪一步|哪个环节))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
     r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|我的电话是|我叫[\u4e00-\u9fff]{2,3}[，,。]|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"
     # 而家排到第几位: where one application stands in a queue.
-    r"(?:排|轮)到(?:第几|几|我)|排第几"
+    r"(?:排|轮)到(?:第几|几|我)|排第几|"
+    # 我申请适老化改造都两个月了,现在到哪一步了: one application's progress.
+    r"我们?(?:去年|上个月|之前)?(?:申请|报|提交|递交)(?:了|的)?[^，,。？?]{0,12}(?:都|已经)?[\d一二三四五六七八九十两几半]+个?(?:月|天|周|星期|年)了"
 )
 # 有个家长打进来说…, 来电人反映…: a hotline agent relays a caller; the caller's grievance is the story
 # and the agent's question is what is asked.
@@ -217,7 +237,10 @@ SMALL_TALK = re.compile(
 ELLIPSIS = re.compile(r"[^，。？?]{0,14}呢[?？]?")
 ANAPHORA = re.compile(
     r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|"
-    r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])"
+    r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])|"
+    # 去哪办？ 怎么申请啊？: a way to apply for something the message does not name.
+    r"^(?:要|得|去|到|在)?(?:哪里?|哪儿|边度|怎么|怎样|如何|点样)(?:去)?(?:办|申请|办理|申领|领|弄|报名|登记)"
+    r"(?:呢|啊|呀|吗|嘛)?(?:[，,。？?!！]|$)"
 )
 # Words that ask rather than name a topic: a question made only of these lacks its topic.
 ASKING = frozenset(
@@ -367,7 +390,11 @@ ASKING_CLAUSE = re.compile(rf"多少|{FEW}|吗|么|呢|[?？]|怎么|怎样|如�
 # 请提供2026年度…, 想要最新的2025年数据, 截至2026年…: a request names the year it wants.
 REQUEST = re.compile(r"请|提供|查询|想要|想了解|了解一下|想知道|咨询|问一下|问问|告诉|介绍|说明|截至|年度|全年|最新")
 # 给不给报, 是在市里还是区里, 是干嘛的, 验收了没: questions without a question word or mark.
-QUESTION_FORM = re.compile(r"([\u4e00-\u9fff])[不没]\1|还是|干嘛|干啥|为什么|为啥|咋|怎|谁|何时|几时|有无|了没|没有$|未$")
+# 有补贴没, 办好了冇: a yes or no asked by a trailing 没.
+QUESTION_FORM = re.compile(
+    r"([\u4e00-\u9fff])[不没]\1|还是|干嘛|干啥|为什么|为啥|咋|怎|谁|何时|几时|有无|了没|没有[?？]?$|未[?？]?$|"
+    r"有[^，。,；;]{1,10}(?:没|冇)[?？]?$"
+)
 YEAR_CLAUSE = re.compile(ASKING_CLAUSE.pattern + "|" + REQUEST.pattern)
 ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|老家在|回|系|是)(?:那边的?)?$")
 ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来深|嚟|的户口|那边过来)")

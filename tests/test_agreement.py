@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from assistant.agreement import figure_agreement, figure_years, years_in
+from assistant.agreement import figure_agreement, figure_years, names_other_benefit, years_in
 from assistant.facts import FactMatch, amounts
 from assistant.places import Gazetteer
 from assistant.tokenizer import Tokenizer
@@ -72,3 +72,15 @@ def test_a_benefit_asked_by_another_benefit_word_is_the_same_benefit(understande
     assert figure_agreement(u, sentence, amounts(sentence)[0], 2024, Gazetteer()).subject
     other = "将养老护理员等职业类型纳入入职补贴范围,最高补贴1.5万元"
     assert not figure_agreement(u, other, amounts(other)[0], 2024, Gazetteer()).subject
+
+
+def test_a_phrase_naming_another_benefit_by_its_own_name(understander: Understander) -> None:
+    entry = understander.understand("刚入行的护理员有没有一次性的入职补贴？最多给多少？")
+    assert names_other_benefit("对持证养老护理员按月发放岗位补贴,每人每月最高800元", entry)
+    assert not names_other_benefit("将养老护理员等职业类型纳入入职补贴范围,最高补贴1.5万元", entry)
+    # 每户最高资助 says how a benefit is paid, not which benefit it is
+    adapt = understander.understand("适老化改造补贴最多能补多少钱？")
+    assert not names_other_benefit("开展家庭适老化改造,每户最高资助2万元", adapt)
+    both = understander.understand("护工的入职补贴和岗位补贴分别是给哪些人的？")
+    assert not names_other_benefit("对持证养老护理员按月发放岗位补贴,每人每月最高800元", both)
+    assert not names_other_benefit("对低保老人每月给予居家养老服务补助", understander.understand("低保怎么申请？"))

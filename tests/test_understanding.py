@@ -291,6 +291,10 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("老龄化社区是按什么标准界定的？", "definition", None),
         ("有没有养老院可以先住几天体验一下的？", None, "days"),  # a few days' stay, not how many
         ("听说水表能报警，是怎么弄的？", None, "procedure"),  # how it works, not how to apply
+        ("养老院的护工去回炉培训，有补贴没", "yesno", None),  # a trailing 没 asks yes or no
+        ("“无感申办”是哪天开始的？头三个月有多少老人办成了？", "count", "amount"),  # two questions, two kinds
+        ("“无感申办”是哪天开始的？头三个月有多少老人办成了？", "time", None),
+        ("低保户家里老人能领居家养老服务补助吗？每个月多少钱？", "amount", "fee"),  # received, said in the first
     ],
 )
 def test_what_kind_of_answer_is_asked(question: str, kind: str | None, not_kind: str | None) -> None:
@@ -360,3 +364,18 @@ def test_a_follow_up_asking_its_own_yes_or_no_does_not_take_the_earlier_kind(und
 def test_being_complained_about_is_no_complaint() -> None:
     assert speech_act("开吧怕担责任，不开又被投诉。有没有个清单写明哪些证明居委会不该开？") == "question"
 
+
+
+def test_one_applications_progress_is_a_personal_case_and_a_child_alone_no_complaint() -> None:
+    assert speech_act("我申请适老化改造都两个月了，现在到哪一步了？帮我看看") == "personal_case"
+    assert speech_act("我们协会报的等级评估没有结果，能不能帮我们查一下卡在哪个环节了？") == "personal_case"
+    assert speech_act("帮我看看低保标准是多少") == "question"
+    assert speech_act("发现小孩没人管，打什么电话求助") == "question"
+    assert speech_act("反映了好几次，这事一直没人管") == "complaint"
+    assert asks("养老院的护工去回炉培训，有补贴没")
+
+
+def test_a_way_to_apply_for_nothing_named_refers_to_the_conversation(understander: Understander) -> None:
+    u = understander.understand("去哪办？行动不便能上门吗", ["颐年卡是什么卡？"])
+    assert u.follow_up and "颐年卡" in u.topic
+    assert not understander.understand("在哪里办理颐年卡？", ["低保标准是多少？"]).follow_up
