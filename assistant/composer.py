@@ -40,6 +40,7 @@ from .facts import (
     amount_value,
     amounts,
     extract_facts,
+    has_count,
     has_counted,
     has_date,
     has_days,
@@ -93,6 +94,7 @@ LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[�
 # 老龄化社区(即60岁及以上…), 家庭养老床位是指…: a sentence that says what its term means.
 DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便使时])|”即")
 DEFINED_CHARS = 12  # the term defined stands just before the mark
+QUOTED = re.compile(r"[“\"「‘]([^”\"」’]{2,12})[”\"」’]")
 DEFINITION_BONUS = 0.5
 COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
 DISTRICT_BONUS = 0.3  # the district asked about named (or only others named) in a sentence
@@ -114,7 +116,7 @@ ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|去|到|在|哪
 # The first line answers the asked kind: a clause holding it scores (kind, test).
 SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("amount", lambda t: amounts(t)),
-    ("count", has_quantity),
+    ("count", has_count),
     ("days", has_days),
     ("duration", has_duration),
     ("materials", MATERIALS_SENTENCE.search),
@@ -197,7 +199,7 @@ def _names_condition(text: str) -> bool:
 SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("amount", amounts, 0.3),
     ("fee", FREE.search, 0.3),  # 免开卡工本费 answers what a card costs
-    ("count", has_quantity, 0.15),
+    ("count", has_count, 0.15),
     ("days", has_days, 0.25),
     ("duration", has_duration, 0.25),
     ("materials", MATERIALS_SENTENCE.search, 0.15),
@@ -216,8 +218,11 @@ SHOWN = ("amount", "fee", "count", "days", "duration", "time", "reason", "progre
 def defines(text: str, u: Understanding, question: str) -> bool:
     """Whether a sentence says what the question's term means: the term then 即/是指…, or a numbered
     term's part named that many times (同步规划、同步建设、同步验收、同步交付使用 for 四同步)."""
+    # 规划里经常提到“老龄化社区”,这个是怎么界定的？: the quoted term is the one to define.
+    quoted = [q for q in QUOTED.findall(question) if len(q) >= 2]
     for mark in DEFINES.finditer(text):
-        if names_topic(text[max(0, mark.start() - DEFINED_CHARS) : mark.start() + 1], u):
+        before = text[max(0, mark.start() - DEFINED_CHARS) : mark.start() + 1]
+        if names_topic(before, u) or any(q in before for q in quoted):
             return True
     for match in NUMBERED_TERM.finditer(question):
         n, part = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
@@ -336,16 +341,21 @@ class Composer:
     # -- scoring -----------------------------------------------------------------------------
 
     def _coverage(self, result: SearchResult, text: str) -> float:
-        """Share of the question's idf weight (known words only) that appears in the text."""
+        """Share of the question's idf weight (known words only) that appears in the text; the
+        conversation's words behind an ellipsis (那要是评上五星级呢？) weigh less than its own."""
         known = [t for t in result.terms if t.df > 0]
-        total = sum(t.idf for t in known)
+        u = result.understanding
+        background = set(u.background) if u is not None else set()
+        scale = u.background_weight if u is not None else 1.0
+        weights = [t.idf * (scale if t.text in background else 1.0) for t in known]
+        total = sum(weights)
         if total <= 0:
             return 0.0
-        matched = sum(t.idf for t in known if t.text in text)
+        matched = sum(w for t, w in zip(known, weights, strict=True) if t.text in text)
         # A caller's word counts as present when the document term it maps to is there.
         expansion_hit = any(e in text for e in result.rewritten.expansions)
         if expansion_hit:
-            matched = min(total, matched + max(t.idf for t in known))
+            matched = min(total, matched + max(weights))
         return matched / total
 
     @staticmethod
@@ -1089,7 +1099,8 @@ RULE_CLAUSE = re.compile(r"标准|机制|制度|政策|办法")
 # 无需老年人做变更申请…, 除可以继续申请轮候公租房…, 畅通…申请渠道, 2.高效救助工程:优化…: not a way to apply.
 # Work on the process (依托数据系统实现…无感申办, 推动颐年卡申请接入“i深圳”) is not a way a caller applies.
 NOT_A_WAY = re.compile(
-    r"^(?:除|无需|畅通|完善|优化|健全|依托|推动|推广|全面推广|搭建|建设|建立|打造|推进|实现|明确|\d+\.|[一二三四五六七八九十]是)"
+    r"^(?:在[^，,；;]{1,14}?[上中里])?(?:除|无需|畅通|完善|优化|健全|依托|推动|推广|全面推广|搭建|建设|建立|打造|推进|实现|明确|"
+    r"\d+\.|[一二三四五六七八九十]是)"
     r"|不予|(?:实施|施行|上线|启动)$"
 )
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")

@@ -114,6 +114,18 @@ def has_quantity(sentence: str) -> bool:
     return has_figure(NAMING_NUMBERS.sub("", sentence))
 
 
+# 占59.7%, 约为…的2.6倍: a share or a multiple says how many relative to something else, not how
+# many; 60-69岁 is an age.
+RELATIVE_FIGURE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|％|倍)|百分之[零一二三四五六七八九十百点]+|\d+(?:\s*[-—至到~]\s*\d+)?\s*周?岁"
+)
+
+
+def has_count(sentence: str) -> bool:
+    """Whether a sentence states how many: a quantity that is not only a share or a multiple."""
+    return has_quantity(RELATIVE_FIGURE.sub("", sentence))
+
+
 DAYS = re.compile(r"(?<![月\d])(?:\d+|[一二三四五六七八九十两百]+)个?(?:工作)?[天日](?!起)")
 
 
@@ -148,7 +160,7 @@ def has_counted(sentence: str, unit: str) -> bool:
     """Whether a sentence states a number of the thing the question counts (unit: a key of UNITS)."""
     chars = UNITS.get(unit, "")
     if not chars:
-        return has_quantity(sentence)
+        return has_count(sentence)
     measures = "平方米|平米|㎡|亩" if unit == "面积" else f"[{chars}]"
     number = r"(?:\d[\d,.]*|[一二三四五六七八九十两百千]+)\s*(?:万|千|百|亿)?(?:多|余)?"
     return bool(re.search(number + f"(?:{measures})", NAMING_NUMBERS.sub("", sentence)))

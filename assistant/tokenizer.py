@@ -23,7 +23,9 @@ STOPWORDS = frozenset(
     "听说 我爸 我妈 我家 家里 一个月 几个 哪几 哪几个 时候 啥时候 什么时候 能领 领 给 说 里 算 拿 "
     "弄 咋 咋样 怎么样 为啥 为什么 真的 的话 一点 还是 或者 然后 但是 就是 还有 能不能 不能 "
     "可不可以 是否 如果 要是 咱 咱们 人家 大家 本来 后来 之前 以后 已经 总共 一共 多大 多久 几 哪 "
-    "谁 些 吗 啦 呗 哈 嗯 喔 诶 老是 得 着 过 让".split()
+    "谁 些 吗 啦 呗 哈 嗯 喔 诶 老是 得 着 过 让 "
+    # Talk about where the caller heard of it: 规划里经常提到…, 听讲….
+    "经常 提到 提过 据说 好像 听讲 听人说".split()
 )
 TOKEN_CHARS = re.compile(r"[\w\u4e00-\u9fff]")
 # jieba cuts a text block by block (runs of Han characters and letters, and what lies between)

@@ -25,12 +25,14 @@ from .vocabulary import RewrittenQuery, Vocabulary
 
 MAX_HISTORY = 6
 INHERITED_WEIGHT = 0.5  # of a topic word a follow-up takes from an earlier turn
+ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against X's
 
 # -- what kind of answer is asked for (the question's side; the composer tests sentences) --------
 
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
-FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试])几(?![时号点])"
+# 我们几个, 兄妹几个: the few people who are talking, not a question.
+FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥])几(?![时号点])"
 ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
 YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
@@ -132,6 +134,7 @@ def intents(question: str) -> tuple[str, ...]:
 
 
 QUESTION_BREAK = re.compile(r"(?<=[?？])")
+PHONE_NUMBER_ASKED = re.compile(r"(号码|电话|热线|手机号)(?:是|打)?(?:多少|几多)(?:号)?")
 
 
 def _intents(question: str) -> tuple[str, ...]:
@@ -143,6 +146,8 @@ def _intents(question: str) -> tuple[str, ...]:
     phone, procedure, eligibility, time, age, definition, yesno.
     """
     found = []
+    # 号码多少？ asks a phone number, not how many.
+    question = PHONE_NUMBER_ASKED.sub(r"\1号码", question)
     # 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
     # 按新标准还是原合同? is a choice between two, not a number either.
     asks_number = bool(ASKS_NUMBER.search(question)) or (
@@ -291,6 +296,9 @@ class Understanding:
     programme: str = ""  # the topic word naming the benefit asked about (岗位 of 岗位补贴), if any
     personal: bool = False  # asks what one person or household gets or pays (能领多少, 每月, 我妈…)
     unit: str = ""  # what a count counts, by its measure word (张 of 多少张床, 面积 of 多大面积)
+    # 那要是评上五星级呢？: the words taken from earlier turns count this much in a sentence's coverage.
+    background: tuple[str, ...] = ()
+    background_weight: float = 1.0
 
     def weight(self, word: str) -> float:
         return dict(zip(self.topic, self.weights, strict=False)).get(word, 1.0)
@@ -654,7 +662,9 @@ class Understander:
             turn = self._single(turns[i])
             if turn.topic:
                 tells = asking_part(turn.text) == turn.text and not ASKING_CLAUSE.search(turn.text)
-                refers_back = bool(ANAPHORA.search(turn.text)) or tells
+                # 南山区怎么补？ after 商协会租办公室有补贴吗？ asks the same for a place.
+                only_places = all(any(w in p.name or p.name in w for p in turn.places) for w in turn.topic)
+                refers_back = bool(ANAPHORA.search(turn.text)) or tells or only_places
                 # 高龄老人津贴每月发多少？ 现在是不是回个短信就行？: the second goes on about the benefit
                 # the first names, until a turn names another.
                 if i > 0 and (refers_back or not turn.programme):
@@ -687,6 +697,13 @@ class Understander:
             # asks a yes or no of its own.
             found = tuple(dict.fromkeys((*earlier.intents, *found)))
         kinds = {c.kind for c in current.conditions}
+        factor = INHERITED_WEIGHT
+        own = sum(current.weights)
+        if own and ELLIPSIS.fullmatch(current.text.strip()):
+            # 那要是评上五星级呢？: the words before 呢 are what is asked now and weigh at least as
+            # twice as much as the conversation's, so a sentence must name them to name the topic.
+            inherited_total = sum(earlier.weight(w) for w in inherited)
+            factor = min(factor, ELLIPSIS_SHARE * own / inherited_total) if inherited_total else factor
         return replace(
             current,
             rewritten=rewritten,
@@ -695,7 +712,7 @@ class Understander:
             topic=(*inherited, *current.topic),
             synonyms=(*earlier.synonyms, *current.synonyms),
             # The follow-up's own words say what is new (那刚入职的呢？): the inherited ones weigh less.
-            weights=(*(INHERITED_WEIGHT * earlier.weight(w) for w in inherited), *current.weights),
+            weights=(*(factor * earlier.weight(w) for w in inherited), *current.weights),
             conditions=(*current.conditions, *(c for c in earlier.conditions if c.kind not in kinds)),
             places=current.places or earlier.places,
             years=current.years or earlier.years,
@@ -706,6 +723,8 @@ class Understander:
             programme=current.programme or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme),
             personal=current.personal or earlier.personal,
             unit=counted_unit(text),
-            understood_as="".join(earlier.topic),
+            understood_as="".join(inherited) or "".join(earlier.topic),
+            background=inherited,
+            background_weight=factor,
             matters=current.matters or earlier.matters,
         )

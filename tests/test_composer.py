@@ -430,3 +430,28 @@ def test_a_fact_whose_clause_before_points_back_further_is_left_out() -> None:
     at = text.index("260")
     assert _fact_phrase(text, at, at + 5) == ""  # 专项用于… needs the fund two clauses back
     assert NOT_A_WAY.search("明确了每个项目的服务对象、服务内容和申请流程")
+
+
+def test_a_share_or_a_multiple_is_no_count_and_a_quoted_term_is_the_one_defined() -> None:
+    from assistant.composer import defines
+    from assistant.facts import has_count
+    from assistant.understanding import Understanding
+
+    assert not has_count("深圳60-69岁户籍低龄老年人口约占户籍老年人口的59.7%")
+    assert not has_count("我市常住老年人口约为户籍老年人口的2.6倍")
+    assert has_count("我市60岁以上常住老年人口94.07万人,占比5.36%")
+    u = Understanding(
+        question="规划里提到“老龄化社区”,这个是怎么界定的？", rewritten=RewrittenQuery("", "", ()),
+        intents=("definition",), asked="definition", topic=("规划", "老龄化", "社区", "界定"), weights=(9.0, 1.0, 1.0, 9.0),
+    )
+    text = "全市老龄化社区(即60岁及以上老年人占比超过10%的社区)实现社区长者服务站点100%覆盖"
+    assert defines(text, u, u.question)
+    assert not defines(text, u, "规划里提到的这个是怎么界定的？")
+
+
+def test_an_ellipsis_follow_up_is_answered_about_its_own_words(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("那要是评上五星级呢？", history=["民办养老机构新增床位政府补多少钱？"])
+    assert answer.status == "answered" and "30万元" in answer.answer
+    # 南山区怎么补？ goes on about the rent subsidy, so 那福田区的呢？ does too
+    answer = pipeline_seed.ask("那福田区的呢？", history=["行业协会租办公室有补贴吗", "南山区怎么补"])
+    assert answer.understood_as and "南山" not in answer.understood_as

@@ -295,6 +295,8 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("“无感申办”是哪天开始的？头三个月有多少老人办成了？", "count", "amount"),  # two questions, two kinds
         ("“无感申办”是哪天开始的？头三个月有多少老人办成了？", "time", None),
         ("低保户家里老人能领居家养老服务补助吗？每个月多少钱？", "amount", "fee"),  # received, said in the first
+        ("我们兄妹几个商量了，深圳支不支持海葬？", None, "count"),  # the few of us, not how many
+        ("颐年卡有没有客服热线？号码多少？", "phone", "count"),  # a phone number, not how many
     ],
 )
 def test_what_kind_of_answer_is_asked(question: str, kind: str | None, not_kind: str | None) -> None:
