@@ -89,7 +89,8 @@ PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
 # 因各方认识不一…导致政策未出台: a sentence that gives a reason.
 REASON_SENTENCE = re.compile(r"因为|由于|因(?![此而素])|导致|原因|鉴于|考虑到|为了|旨在|出于")
 PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步")
-RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度")
+# 合同到期后: the time is the end of something named.
+RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度|(?:到期|期满|届满|结束)后")
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
 # 老龄化社区(即60岁及以上…), 家庭养老床位是指…: a sentence that says what its term means.
 DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便使时])|”即")
@@ -695,8 +696,9 @@ class Composer:
         missing_places = [p for p in u.places_elsewhere if not any(p in c.text for c in chosen)]
         if missing_places:
             return refuse(f"about {missing_places[0]}, not Shenzhen", [], ("place",))
-        # Stricter than places: a letter may mention 住房公积金 in passing, so the answer itself must.
-        missing_matters = [m for m in u.matters if not any(m in c.text for c in chosen)]
+        # Stricter than places: a letter may mention 住房公积金 in passing, so the answer's leading
+        # sentences must (社保 is named by 养老保险金, a document's term for it).
+        missing_matters = [m for m in u.matters if not any(t in c.text for t in u.terms_for(m) for c in chosen[:2])]
         if missing_matters:
             return refuse(f"about {missing_matters[0]}, a matter of another bureau", [], ("matter",))
         # The decision: answer at or above the model's threshold; say what is missing (partial) when

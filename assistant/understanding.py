@@ -32,7 +32,7 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
 # 我们几个, 兄妹几个: the few people who are talking, not a question.
-FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥])几(?![时号点])"
+FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看])几(?![时号点])"
 ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
 YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
@@ -75,7 +75,13 @@ DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
 DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长时间")
 # 多少张床, 几多个, 多大面积: what is counted.
 COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项|所|间|床|单|次|类|种|条)|(面积)")
-MATERIALS_WORDS = re.compile(r"带(?:哪些|什么|啥|乜|[几两三]样)|[几两三]样东西|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|材料")
+# 手上几份材料数字对不上 tells, 材料呢？ asks.
+MATERIALS_WORDS = re.compile(
+    r"带(?:哪些|什么|啥|乜|[几两三]样)|[几两三]样东西|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|"
+    r"(?:带|交|准备|提交|需要|要)[^，。？?,]{0,4}材料|材料(?:呢|吗|有哪些|要哪些|是什么|清单|[？?]|$)"
+)
+# 哪里能查到床位和收费？ asks where to look, not the fee itself.
+LOOKUP_WORDS = re.compile(r"(?:哪里|哪儿|在哪|去哪|边度|怎么|怎样|如何|点样)(?:能|可以|才能)?(?:查|查询|查到|看到|找到|了解到)")
 HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班|上不上班|开不开门|(?:礼拜|星期|周)[六日天末]|周末")
 PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
 PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
@@ -172,6 +178,8 @@ def _intents(question: str) -> tuple[str, ...]:
     elif (COUNT_WORDS.search(question) or asks_number) and not TIME_WORDS.search(question):
         found.append("days" if DAYS_WORDS.search(question) else "count")
     found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
+    if LOOKUP_WORDS.search(question):
+        found = [kind for kind in found if kind not in ("amount", "fee", "count", "minimum", "exact", "total")]
     if "procedure" in found and PLAN_WORDS.search(question):
         found.remove("procedure")  # 市里打算怎么弄 asks what the city will do, 是怎么弄的 how it works
     if YES_NO.search(question):
@@ -205,6 +213,7 @@ COMPLAINT = re.compile(
     r"(?<!被)投诉|(?<!被)举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
     r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
+    r"推来推去|踢来踢去|像话吗|转了一圈|互相推|"
     r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|有没有人管|忍不住要说|(?:你们|民政|政府)[^，。？?]{0,4}管不管"
 )
 SUGGESTION = re.compile(
@@ -228,6 +237,7 @@ PERSONAL_CASE = re.compile(
 )
 # 有个家长打进来说…, 来电人反映…: a hotline agent relays a caller; the caller's grievance is the story
 # and the agent's question is what is asked.
+REPORTING = re.compile(r"(?<!被)(?:投诉|举报)")
 RELAY = re.compile(r"来电|打进来|打来|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
@@ -469,7 +479,11 @@ def speech_act(text: str) -> str:
     if PERSONAL_CASE.search(text):
         return "personal_case"
     relayed = RELAY.search(text) and intents(asking_part(text))
-    if COMPLAINT.search(text) and not relayed:
+    # 我想举报,该打哪个电话？ asks where to report, it makes no complaint to the bureau.
+    reporting = not COMPLAINT.search(REPORTING.sub("", text)) and bool(
+        {"phone", "procedure"} & set(intents(asking_part(text)))
+    )
+    if COMPLAINT.search(text) and not relayed and not reporting:
         return "complaint"
     if SUGGESTION.search(text):
         return "suggestion"

@@ -455,3 +455,19 @@ def test_an_ellipsis_follow_up_is_answered_about_its_own_words(pipeline_seed: Pi
     # 南山区怎么补？ goes on about the rent subsidy, so 那福田区的呢？ does too
     answer = pipeline_seed.ask("那福田区的呢？", history=["行业协会租办公室有补贴吗", "南山区怎么补"])
     assert answer.understood_as and "南山" not in answer.understood_as
+
+
+def test_the_end_of_a_contract_answers_when() -> None:
+    from assistant.composer import _is_dated
+
+    assert _is_dated("合同到期后,续签的政府购买社会工作服务项目可参照《若干措施》整体打包费标准执行")
+    assert not _is_dated("续签的政府购买社会工作服务项目可参照《若干措施》整体打包费标准执行")
+
+
+def test_a_matter_of_another_bureau_named_by_the_documents_term_or_only_in_passing(pipeline_seed: Pipeline) -> None:
+    # 社保 is named by 养老保险金 in the leading sentence: the shared yearly check is the answer
+    shared = pipeline_seed.ask("我在社保那边领退休金要做生存认证，民政的高龄津贴还要另外认证吗？")
+    assert shared.status == "answered" and "养老保险金" in shared.answer
+    # a pension paid by social insurance: a letter names 养老保险 only in a list of online services
+    pension = pipeline_seed.ask("城乡居民养老保险到了60岁每个月能领多少养老金？")
+    assert pension.status == "refused"

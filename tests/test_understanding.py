@@ -297,6 +297,9 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("低保户家里老人能领居家养老服务补助吗？每个月多少钱？", "amount", "fee"),  # received, said in the first
         ("我们兄妹几个商量了，深圳支不支持海葬？", None, "count"),  # the few of us, not how many
         ("颐年卡有没有客服热线？号码多少？", "phone", "count"),  # a phone number, not how many
+        ("想比较几家养老院，哪里能查到床位和收费？", None, "fee"),  # where to look, not the fee
+        ("我是记者，手上几份材料数字对不上。慈善信托备案了多少单？", "count", "materials"),  # the story's papers
+        ("有没有地方能临时帮忙看几天老人？", None, "days"),  # a few days' care, not how many
     ],
 )
 def test_what_kind_of_answer_is_asked(question: str, kind: str | None, not_kind: str | None) -> None:
@@ -381,3 +384,9 @@ def test_a_way_to_apply_for_nothing_named_refers_to_the_conversation(understande
     u = understander.understand("去哪办？行动不便能上门吗", ["颐年卡是什么卡？"])
     assert u.follow_up and "颐年卡" in u.topic
     assert not understander.understand("在哪里办理颐年卡？", ["低保标准是多少？"]).follow_up
+
+
+def test_asking_where_to_report_is_no_complaint_and_passing_the_buck_is_one() -> None:
+    assert speech_act("楼上邻居老是打小孩，我想举报，该打哪个电话？") == "question"
+    assert speech_act("我要举报这家养老院") == "complaint"
+    assert speech_act("社区说归街道管，街道又叫我问区里，你们这样推来推去像话吗？") == "complaint"
