@@ -98,6 +98,8 @@ DEFINED_CHARS = 12  # the term defined stands just before the mark
 QUOTED = re.compile(r"[“\"「‘]([^”\"」’]{2,12})[”\"」’]")
 DEFINITION_BONUS = 0.5
 COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
+RATE_BONUS = 0.2  # a percentage of the share asked (就业率达到80%)
+RATE_NAMES = re.compile(r"比例|占比|比重|覆盖率")
 DISTRICT_BONUS = 0.3  # the district asked about named (or only others named) in a sentence
 # “四同步”, 哪四个同步: a numbered term is defined by a sentence naming its part that many times.
 NUMBERED_TERM = re.compile(r"“([二三四五六七八九十两])([\u4e00-\u9fff]{2})”|([二三四五六七八九十两])个([\u4e00-\u9fff]{2})")
@@ -233,6 +235,19 @@ def defines(text: str, u: Understanding, question: str) -> bool:
     return False
 
 
+def _rate_test(u: Understanding) -> Callable[[str], bool]:
+    """The test for a sentence stating the share asked: a percentage with the question's own rate
+    word (就业率达到80% for 就业率定了什么目标) or, for 比例/占比, in a sentence about what is asked."""
+    own = re.findall(r"([\u4e00-\u9fff]{2})率", u.question)
+    generic = RATE_NAMES.findall(u.question)
+    if not own and not generic:
+        return lambda text: bool(PERCENT.search(text))
+    # 报销比例: a generic share word, so the sentence must also be about what is asked.
+    return lambda text: bool(PERCENT.search(text)) and (
+        any(word in text for word in own) or (any(word in text for word in generic) and names_topic(text, u))
+    )
+
+
 def _counted_test(u: Understanding) -> Callable[[str], bool]:
     """The test for a sentence stating a figure of what the question counts (328张 for 多少张床)."""
     return lambda text: has_counted(text, u.unit)
@@ -249,7 +264,8 @@ def _dated_event_test(u: Understanding) -> Callable[[str], bool]:
     """The test for a sentence dating what the question asks about: a date beside a topic word other
     than the benefit's name (几号发放 is not answered by the date 无感申办 began)."""
     if not u.programme:
-        return _is_dated
+        # 长护险什么时候开始？ is not answered by 该政策自2021年4月1日起执行 beside it.
+        return lambda text: _is_dated(text) and (not u.topic or any(names_topic(text, _only(u, w)) for w in u.topic))
     events = [w for w in u.topic if w not in u.programme and u.programme not in w]
     if not events and not u.unknown_words:
         return _is_dated  # 高龄津贴哪年开始的: the benefit itself
@@ -394,6 +410,7 @@ class Composer:
         candidates = []
         grams = _content_bigrams(result.rewritten.expanded)
         unit = u.unit if "count" in wanted else ""
+        rates = _rate_test(u)
         districts = {p.code for p in u.places if p.district}
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
@@ -420,6 +437,8 @@ class Composer:
                     score += DEFINITION_BONUS
                 if unit and has_counted(text, unit):
                     score += COUNTED_BONUS
+                if "rate" in wanted and rates(text):
+                    score += RATE_BONUS
                 if districts:
                     score += self._district_score(text, districts)
                 if len(text) > 220:

@@ -39,6 +39,8 @@ YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|有[^，�
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])|几多钱|多少钱")
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
+# 就业率定了什么目标？ asks the target share.
+TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什么|多少|几)")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:多少|几成|比)|几成|多大比重")
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
 BENEFIT_NAMES = ("补贴", "津贴", "补助", "资助", "奖励", "奖补", "补偿", "救助金", "经费")
@@ -55,7 +57,7 @@ PROCEDURE_WORDS = re.compile(
     r"流程|手续|渠道|步骤|办理方式|"
     r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|挂失|补办)"
 )
-TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|几月|几号|几时|哪个月|什么时间|啥时间|最早|截止|期限")
+TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|哪一天|哪日|几月|几号|几时|哪个月|什么时间|啥时间|最早|截止|期限")
 # 几岁 asks an age; 八十几岁了 tells one.
 AGE_WORDS = re.compile(r"多大年纪|多少岁|(?<![十\d])几岁|年龄|年纪|岁数|周岁")
 ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构)(?:才|可以|能)|条件|资格|能不能|可不可以|能否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
@@ -156,7 +158,7 @@ def _intents(question: str) -> tuple[str, ...]:
     question = PHONE_NUMBER_ASKED.sub(r"\1号码", question)
     # 标准 names a number only when the question is not a plain yes/no one (能按新的标准结算吗?).
     # 按新标准还是原合同? is a choice between two, not a number either.
-    asks_number = bool(ASKS_NUMBER.search(question)) or (
+    asks_number = bool(ASKS_NUMBER.search(question)) or bool(TARGET_WORDS.search(question) and RATE_WORDS.search(question)) or (
         "标准" in question and not YES_NO.search(question) and "还是" not in question and not CHOICE_WORDS.search(question)
     )
     # 资助过多少人 counts people, though 资助 is a money word; 补多少钱 asks money.

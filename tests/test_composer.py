@@ -471,3 +471,33 @@ def test_a_matter_of_another_bureau_named_by_the_documents_term_or_only_in_passi
     # a pension paid by social insurance: a letter names 养老保险 only in a list of online services
     pension = pipeline_seed.ask("城乡居民养老保险到了60岁每个月能领多少养老金？")
     assert pension.status == "refused"
+
+
+def test_a_date_answers_when_only_beside_what_is_asked() -> None:
+    from assistant.composer import _dated_event_test
+    from assistant.understanding import Understanding
+
+    u = Understanding(
+        question="深圳长护险什么时候开始？", rewritten=RewrittenQuery("", "", ()), intents=("time",), asked="time",
+        topic=("长护险",), synonyms=(("长护险", ("长期护理保险",)),),
+    )
+    dated = _dated_event_test(u)
+    assert not dated("该政策自2021年4月1日起执行,深圳市已贯彻落实。")
+    assert dated("长期护理保险制度自2020年1月1日起实施。")
+
+
+def test_a_share_answers_only_with_the_rate_asked() -> None:
+    from assistant.composer import _rate_test
+    from assistant.understanding import Understanding
+
+    def asked(question: str, topic: tuple[str, ...]) -> Understanding:
+        return Understanding(
+            question=question, rewritten=RewrittenQuery("", "", ()), intents=("rate",), asked="rate", topic=topic,
+        )
+
+    target = _rate_test(asked("规划对成年孤儿就业率定了什么目标？", ("成年孤儿", "就业率", "目标")))
+    assert target("社会化安置的成年孤儿就业率达到80%")
+    assert not target("护理型床位占比达到60%")
+    refund = _rate_test(asked("住院医保能报销多少比例？", ("住院", "医保", "报销", "比例")))
+    assert not refund("到2022年底,二级及以上综合医院设立老年医学科的比例达到60%")
+    assert refund("住院医保报销比例为90%")
