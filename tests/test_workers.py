@@ -41,19 +41,26 @@ def test_feedback_from_several_processes_at_once_is_all_kept(tmp_path: Path) -> 
     assert len(FeedbackStore(path).records()) == 100
 
 
-def _hit(path: str, results: object) -> None:
+def _hit(path: str, results: object, start: object) -> None:
     from assistant.ratelimit import RateLimiter
 
     limiter = RateLimiter(10, Path(path))
+    start.wait(120)  # type: ignore[attr-defined]
     results.put(sum(limiter.hit("203.0.113.5") == 0.0 for _ in range(5)))  # type: ignore[attr-defined]
 
 
 def test_the_rate_limit_holds_across_processes(tmp_path: Path) -> None:
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
-    workers = [context.Process(target=_hit, args=(str(tmp_path / "limits.sqlite3"), results)) for _ in range(3)]
+    # All three hit at once: spread over a busy machine's seconds, the sliding window's earlier
+    # minute would weigh less by the last hit and let an eleventh through, by design.
+    start = context.Barrier(4)
+    workers = [
+        context.Process(target=_hit, args=(str(tmp_path / "limits.sqlite3"), results, start)) for _ in range(3)
+    ]
     for worker in workers:
         worker.start()
+    start.wait(120)
     allowed = sum(results.get(timeout=120) for _ in workers)
     for worker in workers:
         worker.join(30)
