@@ -118,16 +118,21 @@ def programme_terms(understanding: Understanding) -> tuple[str, ...]:
     return tuple(dict.fromkeys(terms))
 
 
+# 有什么补助, 能领多少钱, 有啥福利: money asked without naming which benefit.
+ANY_BENEFIT = re.compile(r"补贴|补助|津贴|资助|奖励|救助|钱|待遇|福利|优惠|优待|帮扶|扶持")
 # 每户最高资助, 按月发放岗位补贴: words before a benefit's own name that say how it is paid.
 PAYMENT_WORDS = re.compile(r".*(?:最高|每[人户月年]|给予|发放|可获得?|获得|享受|领取|按)")
 
 
 def names_other_benefit(text: str, understanding: Understanding) -> bool:
-    """Whether a text names a benefit by its own name and it is not the benefit asked about
-    (岗位补贴 for a question on 入职补贴); False when the question names no benefit."""
+    """Whether a text names a benefit by its own name and it is not the one asked about (岗位补贴 for a
+    question on 入职补贴; 居家养老服务补助 for 低保怎么申请). False when the question asks about money
+    without naming the benefit (除了低保金还有什么补助？): any benefit may be the answer."""
     programme = programme_terms(understanding)
     if not programme:
-        return False
+        if not understanding.topic or ANY_BENEFIT.search(understanding.text):
+            return False
+        programme = tuple(term for word in understanding.topic for term in understanding.terms_for(word))
     names = []
     for match in BENEFIT_NAME.finditer(text):
         name = PAYMENT_WORDS.sub("", match.group(0))

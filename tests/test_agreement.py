@@ -83,4 +83,14 @@ def test_a_phrase_naming_another_benefit_by_its_own_name(understander: Understan
     assert not names_other_benefit("开展家庭适老化改造,每户最高资助2万元", adapt)
     both = understander.understand("护工的入职补贴和岗位补贴分别是给哪些人的？")
     assert not names_other_benefit("对持证养老护理员按月发放岗位补贴,每人每月最高800元", both)
-    assert not names_other_benefit("对低保老人每月给予居家养老服务补助", understander.understand("低保怎么申请？"))
+    # a question about 低保 itself: 居家养老服务补助 is another benefit whose groups say nothing of 低保
+    assert names_other_benefit("对低保老人每月给予居家养老服务补助", understander.understand("低保怎么申请？"))
+
+
+def test_a_question_naming_no_benefit_or_money_word_is_about_its_matter() -> None:
+    vocabulary = load_vocabulary()
+    understander = Understander(vocabulary, Tokenizer(vocabulary), None, lambda word: 5, Gazetteer())
+    single = understander.understand("我一个人能不能单独申请低保？")
+    assert names_other_benefit("对低保、生活不能自理、重点优抚对象等户籍老年人每月给予居家养老服务补助", single)
+    extra = understander.understand("低保对象除了低保金以外还有没有额外的钱可以领？")
+    assert not names_other_benefit("对低保、生活不能自理、重点优抚对象等户籍老年人每月给予居家养老服务补助", extra)
