@@ -301,6 +301,7 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("我是记者，手上几份材料数字对不上。慈善信托备案了多少单？", "count", "materials"),  # the story's papers
         ("有没有地方能临时帮忙看几天老人？", None, "days"),  # a few days' care, not how many
         ("那个基线调查是哪一天正式启动的？", "time", None),
+        ("高龄津贴认证没法在网上做，还有什么办法？", "procedure", None),
         ("规划对成年孤儿就业率定了什么目标？", "rate", None),  # a target share
     ],
 )
