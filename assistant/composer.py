@@ -740,7 +740,12 @@ class Composer:
         if missing and close:
             asked, reason = missing
             named = u.asked if u.asked in self._missing and u.asked in AMOUNT_NAMES and asked in AMOUNT_NAMES else asked
-            return Decision(self._partial(result, u, reason, chosen[:1], confidence, asked=named), signals, reason)
+            # 80岁具体多少？: what the documents do say is the range (200-1000元不等), so show it.
+            said = [
+                c for c in shown
+                if any(f.subject and f.time and f.place and RANGE.search(f.value) for f in figures[id(c)])
+            ][:1] if asked == "exact" else []
+            return Decision(self._partial(result, u, reason, said or chosen[:1], confidence, asked=named), signals, reason)
         if not answerable or missing:
             threshold = self.model.threshold if self.model else 0.0
             return refuse(f"not answerable (p={confidence:.2f} < {threshold:.2f})", [], wanted)

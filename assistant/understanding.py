@@ -68,7 +68,11 @@ FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿�
 PRICE_WORDS = re.compile(r"(?:一个月|每个月|每月|一天|每天|一次|每次|一晚|一餐|一顿|一位)[^，。？?]{0,4}(?:要|收|交|花)?(?:多少钱|几多钱)|贵不贵|贵吗")
 BENEFIT_WORDS = re.compile(r"标准|保|津贴|补|救助|资助|奖|金|工资|待遇|领|拿|发|给")
 RECEIVE_WORDS = re.compile(r"补|津贴|资助|奖|报销|减免|发放|能领|能拿|能给|给予")
-EXACT_WORDS = re.compile(r"具体(?:能|可以|可)?(?:拿|领|给|发|补|是)?多少")
+# 具体一个月能领多少, 80岁同90岁分别几多钱, 90岁又发多少: one figure for one case, not a range.
+EXACT_WORDS = re.compile(
+    r"具体[^，。？?,]{0,8}(?:多少|几多)|分别[^，。？?,]{0,4}(?:多少|几多)|各(?:是|为|系)?(?:多少|几多)|"
+    r"又(?:发|是|给|领|系)?(?:多少|几多)"
+)
 ORDINAL_WORDS = re.compile(r"第几")
 REIMBURSE_WORDS = re.compile(r"报销|能报|报多少|赔|理赔")
 MINIMUM_WORDS = re.compile(r"最低|最少|至少|门槛|起点|起步")

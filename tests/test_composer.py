@@ -501,3 +501,10 @@ def test_a_share_answers_only_with_the_rate_asked() -> None:
     refund = _rate_test(asked("住院医保能报销多少比例？", ("住院", "医保", "报销", "比例")))
     assert not refund("到2022年底,二级及以上综合医院设立老年医学科的比例达到60%")
     assert refund("住院医保报销比例为90%")
+
+
+def test_one_figure_for_one_case_is_partial_with_the_range_the_documents_give(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("高龄津贴90岁的老人具体一个月发多少？95岁又发多少？")
+    assert answer.status == "partial" and "单一金额" in answer.answer
+    assert any("不等" in c.text for c in answer.citations)  # what the documents do say: the range
+    assert pipeline_seed.ask("我爸85了每个月能领多少高龄津贴").status == "answered"

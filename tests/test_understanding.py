@@ -302,6 +302,8 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("有没有地方能临时帮忙看几天老人？", None, "days"),  # a few days' care, not how many
         ("那个基线调查是哪一天正式启动的？", "time", None),
         ("高龄津贴认证没法在网上做，还有什么办法？", "procedure", None),
+        ("高龄津贴80岁发多少，90岁又发多少？", "exact", None),  # one figure for each case, not the range
+        ("我爸85了每个月能领多少高龄津贴", "amount", "exact"),
         ("规划对成年孤儿就业率定了什么目标？", "rate", None),  # a target share
     ],
 )
