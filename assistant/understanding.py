@@ -131,6 +131,10 @@ ASKED_ORDER = (
     "phone", "time", "age", "list", "procedure", "reason", "progress", "eligibility", "definition", "yesno",
 )
 
+# 哪天开始的？有多少人办成了？: each question of a message asks its own kind.
+QUESTION_BREAK = re.compile(r"(?<=[?？])")
+PHONE_NUMBER_ASKED = re.compile(r"(号码|电话|热线|手机号)(?:是|打)?(?:多少|几多)(?:号)?")
+
 
 def intents(question: str) -> tuple[str, ...]:
     """What kinds of answer the question wants: each question of a message asks its own
@@ -144,9 +148,6 @@ def intents(question: str) -> tuple[str, ...]:
     added = [kind for part in parts for kind in _intents(part) if kind not in money]
     return tuple(dict.fromkeys((*whole, *added)))
 
-
-QUESTION_BREAK = re.compile(r"(?<=[?？])")
-PHONE_NUMBER_ASKED = re.compile(r"(号码|电话|热线|手机号)(?:是|打)?(?:多少|几多)(?:号)?")
 
 
 def _intents(question: str) -> tuple[str, ...]:
