@@ -358,8 +358,9 @@ class Composer:
     # -- scoring -----------------------------------------------------------------------------
 
     def _coverage(self, result: SearchResult, text: str) -> float:
-        """Share of the question's idf weight (known words only) that appears in the text; the
-        conversation's words behind an ellipsis (那要是评上五星级呢？) weigh less than its own."""
+        """Share of the question's idf weight (known words only) that appears in the text; the words a
+        follow-up takes from the conversation weigh half, behind an ellipsis (那要是评上五星级呢？) at
+        most half of what its own words weigh together."""
         known = [t for t in result.terms if t.df > 0]
         u = result.understanding
         background = set(u.background) if u is not None else set()
@@ -581,7 +582,7 @@ class Composer:
                         value = _fact_phrase(text, match.start, end, widen=True)
                         value = value if value and _about_topic(value, u) else ""
                     if not value or (label == "apply" and NOT_A_WAY.match(value)) or names_other_benefit(value, u):
-                        continue  # a clause too long to read as one fact, or work on the process, not a way
+                        continue  # too long to read as one fact, work on the process, or another benefit's
                     if label == "amount" and TOTAL_CLAUSE.search(value) and not PER_PERSON.search(value):
                         label = "total"  # 累计投入1.64亿元 is a city-wide sum, not what one person gets
                 elif label == "hukou" and len(value) < 3:
