@@ -76,8 +76,10 @@ def _names(text: str, terms: tuple[str, ...]) -> bool:
         if term in text:
             return True
         grams = _bigrams(term)
-        # 高龄津贴 ~ 高龄老人津贴: most of a long term's character pairs are there.
-        if len(grams) >= 3 and len(grams & _bigrams(text)) >= 0.6 * len(grams):
+        # 高龄津贴 ~ 高龄老人津贴: most of a long term's character pairs are there; a benefit's name
+        # needs a word for money too (为户籍高龄老人购买意外伤害保险 does not name 高龄老人津贴).
+        similar = len(grams) >= 3 and len(grams & _bigrams(text)) >= 0.6 * len(grams)
+        if similar and (not BENEFIT_SUFFIX.search(term) or MONEY_NOUN.search(text)):
             return True
     return False
 
@@ -104,6 +106,7 @@ def touches_topic(text: str, understanding: Understanding) -> bool:
 
 # 岗位津贴 and 岗位补贴 name one benefit: the word before the suffix says which.
 BENEFIT_SUFFIX = re.compile(r"(?:补贴|津贴|补助|资助|奖励|奖补)$")
+MONEY_NOUN = re.compile(r"补贴|津贴|补助|资助|奖励|奖补|救助|资金|金")
 BENEFIT_SUFFIXES = ("补贴", "津贴", "补助", "资助", "奖励")
 
 

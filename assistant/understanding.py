@@ -89,7 +89,11 @@ MATERIALS_WORDS = re.compile(
 # 哪里能查到床位和收费？ asks where to look, not the fee itself.
 LOOKUP_WORDS = re.compile(r"(?:哪里|哪儿|在哪|去哪|边度|怎么|怎样|如何|点样)(?:能|可以|才能)?(?:查|查询|查到|看到|找到|了解到)")
 HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班|上不上班|开不开门|(?:礼拜|星期|周)[六日天末]|周末")
-PHONE_WORDS = re.compile(r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|啥)(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)")
+# 有什么咨询电话可以打？ 打边个热线？: the number to call.
+PHONE_WORDS = re.compile(
+    r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|哪些|啥|边个)[^，。?？,]{0,4}(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)|"
+    r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打)"
+)
 PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
 # 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
 # 都能做些什么: the things of a kind, in the plural.
@@ -221,8 +225,12 @@ COMPLAINT = re.compile(
     r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
     r"推来推去|踢来踢去|像话吗|转了一圈|互相推|"
-    r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|有没有人管|忍不住要说|(?:你们|民政|政府)[^，。？?]{0,4}管不管"
+    r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|有没有人管|忍不住要说|(?:你们|民政|政府)[^，。？?]{0,4}管不管|"
+    # 你们能不能重视一下？真的很影响心情: asking the bureau to take a grievance seriously.
+    r"(?:你们|政府|民政|部门)[^，。？?]{0,6}重视一下|影响心情"
 )
+# 我有点担心她在那边身体出状况没人管: a worry about what might happen is no grievance.
+WORRY_CLAUSE = re.compile(r"[^，,。？?!！；;]*(?:担心|怕|万一|要是|如果|假如)[^，,。？?!！；;]*")
 SUGGESTION = re.compile(
     r"我建议|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
@@ -232,6 +240,9 @@ SUGGESTION = re.compile(
 )
 PERSONAL_CASE = re.compile(
     r"帮(?:我|忙)(?:办|催|处理|申请|联系|核实|跟进)|"
+    # 能不能帮我们移出来？ 麻烦帮我改一下: asks the bureau to act on one case (not 帮我解释一下 or 帮我们这些老人).
+    r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?帮(?:我们?|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
+    r"(?:名字|名称)叫[\u4e00-\u9fff]{2,}|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
     r"帮(?:我们?|忙)(?:查|看|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|怎么还|到账|进度|卡在|哪一步|哪个环节))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
@@ -259,11 +270,25 @@ SMALL_TALK = re.compile(
 ELLIPSIS = re.compile(r"[^，。？?]{0,14}呢[?？]?")
 ANAPHORA = re.compile(
     r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|"
+    # 如果是2025年才入驻的呢？按什么标准？: the same question for another case, then more.
+    r"^(?:如果|要是|假如|假设)[^，。？?]{0,14}呢[?？]|"
     r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])|"
     # 去哪办？ 怎么申请啊？: a way to apply for something the message does not name.
     r"^(?:要|得|去|到|在)?(?:哪里?|哪儿|边度|怎么|怎样|如何|点样)(?:去)?(?:办|申请|办理|申领|领|弄|报名|登记)"
     r"(?:呢|啊|呀|吗|嘛)?(?:[，,。？?!！]|$)"
 )
+# Who pays, where to go and what to bring name no topic of their own: after earlier turns, a question
+# naming only these (政府有补贴吗？ 要不要带户口本去社区交材料？) goes on about the earlier topic.
+GENERIC = frozenset(
+    "政府 国家 官方 民政 民政局 民政部门 部门 有关部门 相关部门 社区 街道 居委 居委会 工作站 社区工作站 "
+    "户口本 户口簿 身份证 居住证 银行卡 存折 照片 证件 复印件 原件 表格".split()
+)
+def _repeats(current: Understanding, earlier: Understanding) -> bool:
+    """Every topic word of a question is in the earlier turn (2024年入驻的按多少给？ after 前海…对入驻的
+    行业商协会有租金支持吗？): it names nothing new, so it goes on about the earlier topic."""
+    return bool(current.topic) and all(w in earlier.topic or w in earlier.text for w in current.topic)
+
+
 # Words that ask rather than name a topic: a question made only of these lacks its topic.
 ASKING = frozenset(
     "申请 申领 办理 怎么办 材料 资料 证件 证明 条件 资格 标准 多少 多少钱 钱 元 流程 手续 时间 电话 热线 地址 "
@@ -490,7 +515,7 @@ def speech_act(text: str) -> str:
     reporting = not COMPLAINT.search(REPORTING.sub("", text)) and bool(
         {"phone", "procedure"} & set(intents(asking_part(text)))
     )
-    if COMPLAINT.search(text) and not relayed and not reporting:
+    if COMPLAINT.search(WORRY_CLAUSE.sub("，", text)) and not relayed and not reporting:
         return "complaint"
     if SUGGESTION.search(text):
         return "suggestion"
@@ -667,9 +692,12 @@ class Understander:
         refers_back = bool(ANAPHORA.search(current.text))
         # 二胎有什么补贴 names a topic (one the documents lack); 那要带什么材料？ names none.
         lacks_topic = not current.topic and (refers_back or bool(turns) or not current.unknown_words)
-        if not lacks_topic and not refers_back:
+        lacks_topic = lacks_topic or bool(turns) and all(w in GENERIC for w in current.topic)
+        if not lacks_topic and not refers_back and not turns:
             return current
         earlier = self._topic_turn(turns)
+        if not lacks_topic and not refers_back and (earlier is None or not _repeats(current, earlier)):
+            return current
         if earlier is None:
             return replace(current, needs_topic=lacks_topic)
         return self._follow(current, earlier)
@@ -681,7 +709,7 @@ class Understander:
         """
         for i in range(len(turns) - 1, -1, -1):
             turn = self._single(turns[i])
-            if turn.topic:
+            if turn.topic and not all(w in GENERIC for w in turn.topic):  # 政府有补贴吗？ names none
                 tells = asking_part(turn.text) == turn.text and not ASKING_CLAUSE.search(turn.text)
                 # 南山区怎么补？ after 商协会租办公室有补贴吗？ asks the same for a place.
                 only_places = all(any(w in p.name or p.name in w for p in turn.places) for w in turn.topic)
@@ -690,7 +718,7 @@ class Understander:
                 # the first names, until a turn names another.
                 if i > 0 and (refers_back or not turn.programme):
                     before = self._topic_turn(turns[:i])
-                    if before is not None and (refers_back or before.programme):
+                    if before is not None and (refers_back or before.programme or _repeats(turn, before)):
                         return self._follow(turn, before, force=True)
                 return turn
         return None
@@ -701,7 +729,10 @@ class Understander:
         A place the follow-up names replaces the earlier one (南山区… 那福田区呢？).
         """
         replaced = {p.name for p in earlier.places} if current.places else set()
-        inherited = tuple(w for w in earlier.topic if w not in current.topic and not any(w in r or r in w for r in replaced))
+        inherited = tuple(
+            w for w in earlier.topic
+            if w not in current.topic and w not in GENERIC and not any(w in r or r in w for r in replaced)
+        )
         if not inherited and not force:
             return current
         prefix = "".join(inherited)
@@ -713,6 +744,9 @@ class Understander:
             corrections=current.rewritten.corrections,
         )
         found = current.intents
+        if "fee" in found and not FEE_WORDS.search(current.text) and BENEFIT_WORDS.search(prefix):
+            # 咁每个月有几多钱？ after 高龄津贴…: the benefit named before makes it money received.
+            found = tuple(f for f in found if f != "fee")
         if not found or ELLIPSIS.fullmatch(current.text.strip()):
             # 那2021年呢？ asks what the earlier turn asked, for another year; 那还要自己跑社区去申请吗？
             # asks a yes or no of its own.

@@ -8,6 +8,7 @@ checks that it still matches the corpus and model).
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -15,7 +16,11 @@ import pytest
 
 from assistant.errors import IndexMismatchError
 from assistant.pipeline import Pipeline, build
+from assistant.places import Gazetteer
 from assistant.settings import Settings
+from assistant.tokenizer import Tokenizer
+from assistant.understanding import Understander
+from assistant.vocabulary import load_vocabulary
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_DOCUMENTS = REPO / "documents"
@@ -60,3 +65,12 @@ def samples(tmp_path_factory: pytest.TempPathFactory):
         return make_samples(tmp_path_factory.mktemp("samples"))
     except FileNotFoundError as exc:  # no CJK font (or no fc-list): make browser-deps installs one
         pytest.skip(f"cannot make the sample files: {exc}")
+
+
+@pytest.fixture(scope="session")
+def knowing() -> Understander:
+    """An understander to which every word is one of the documents' (no index needed)."""
+    vocabulary = load_vocabulary()
+    return Understander(
+        vocabulary, Tokenizer(vocabulary), None, lambda word: 5, Gazetteer(), today=datetime.date(2026, 11, 29)
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from assistant.agreement import figure_agreement, figure_years, names_other_benefit, years_in
@@ -36,12 +34,8 @@ def test_each_figure_of_a_span_is_of_any_year_in_it() -> None:
 
 
 @pytest.fixture(scope="module")
-def understander() -> Understander:
-    vocabulary = load_vocabulary()
-    # every word "known" to the documents, so the benefit each question names is its programme
-    return Understander(
-        vocabulary, Tokenizer(vocabulary), None, lambda word: 5, Gazetteer(), today=datetime.date(2026, 11, 29)
-    )
+def understander(knowing: Understander) -> Understander:
+    return knowing  # every word "known" to the documents, so the benefit each question names is its programme
 
 
 def test_a_figure_named_for_another_benefit_does_not_answer_this_one(understander: Understander) -> None:
@@ -94,3 +88,12 @@ def test_a_question_naming_no_benefit_or_money_word_is_about_its_matter() -> Non
     assert names_other_benefit("对低保、生活不能自理、重点优抚对象等户籍老年人每月给予居家养老服务补助", single)
     extra = understander.understand("低保对象除了低保金以外还有没有额外的钱可以领？")
     assert not names_other_benefit("对低保、生活不能自理、重点优抚对象等户籍老年人每月给予居家养老服务补助", extra)
+
+
+def test_a_benefits_name_needs_a_word_for_money(understander: Understander) -> None:
+    u = understander.understand("高龄津贴80岁的一个月具体是多少钱？")
+    insurance = "2009年起,我市为户籍高龄老人购买老年人意外伤害保险,目前统保年龄降至60周岁,最高可获得10万元赔偿"
+    figure = [m for m in amounts(insurance) if "万" in m.value][0]
+    assert not figure_agreement(u, insurance, figure, 2021, Gazetteer()).subject
+    own = "为70周岁以上户籍老年人发放每人每月200到1000元不等的高龄老人津贴"
+    assert figure_agreement(u, own, amounts(own)[0], 2024, Gazetteer()).subject

@@ -395,3 +395,42 @@ def test_asking_where_to_report_is_no_complaint_and_passing_the_buck_is_one() ->
     assert speech_act("楼上邻居老是打小孩，我想举报，该打哪个电话？") == "question"
     assert speech_act("我要举报这家养老院") == "complaint"
     assert speech_act("社区说归街道管，街道又叫我问区里，你们这样推来推去像话吗？") == "complaint"
+
+
+def test_a_turn_naming_only_who_pays_or_what_to_bring_goes_on_about_the_earlier_topic(knowing: Understander) -> None:
+    understander = knowing
+    u = understander.understand("那哪些老人可以申请？", ["适老化改造是什么？", "政府有补贴吗？"])
+    assert u.follow_up and "适老化改造" in u.topic
+    u = understander.understand("要不要带户口本去社区交材料?", ["我爸满70周岁了,高龄津贴要怎么申请?"])
+    assert u.follow_up and "高龄津贴" in u.topic
+    assert not understander.understand("要不要带户口本去社区交材料?").follow_up
+    assert understander.understand("要不要带户口本去社区交材料?").needs_topic is False  # papers alone name a topic
+
+
+def test_a_question_repeating_the_earlier_turns_words_goes_on_about_it(knowing: Understander) -> None:
+    understander = knowing
+    history = ["前海国际税务师大厦对入驻的行业商协会有租金支持吗？", "2024年入驻的按多少给？"]
+    u = understander.understand("如果是2025年才入驻的呢？按什么标准？", history)
+    assert u.follow_up and "租金" in u.topic and u.years == (2025,)
+    assert not understander.understand("低保怎么申请？", ["高龄津贴多少钱？"]).follow_up
+
+
+def test_a_price_asked_after_a_benefit_is_the_benefit_received(understander: Understander) -> None:
+    u = understander.understand("咁每个月有几多钱？", ["深圳高龄津贴几多岁先有得领？"])
+    assert "amount" in u.intents and "fee" not in u.intents
+    assert "fee" in understander.understand("养老院每个月要几多钱？").intents
+
+
+def test_a_worry_and_a_request_to_act_on_one_case() -> None:
+    worry = "她有高血压,我有点担心她在那边身体出状况没人管。想问下日照中心是不是跟社康有合作?"
+    assert speech_act(worry) == "question"
+    assert speech_act("我们协会被列进活动异常名录,能不能帮我们移出来?") == "personal_case"
+    assert speech_act("民政那边有没有什么调解的服务可以帮我们？") == "question"
+    assert speech_act("有没有什么基金可以帮我们这种非深户的小孩？") == "question"
+    assert speech_act("预约一开放就约满了,你们能不能重视一下?真的很影响心情。") == "complaint"
+    assert speech_act("每次去医院都要叫车抬下楼，太折腾了。可以在家里建病床吗？") == "question"
+
+
+def test_a_phone_number_asked_in_other_words() -> None:
+    assert "phone" in intents("办颐年卡有什么咨询电话可以打？")
+    assert "phone" in intents("有冇热线电话可以打？")
