@@ -729,10 +729,7 @@ class Understander:
         A place the follow-up names replaces the earlier one (南山区… 那福田区呢？).
         """
         replaced = {p.name for p in earlier.places} if current.places else set()
-        inherited = tuple(
-            w for w in earlier.topic
-            if w not in current.topic and w not in GENERIC and not any(w in r or r in w for r in replaced)
-        )
+        inherited = tuple(w for w in earlier.topic if w not in current.topic and not any(w in r or r in w for r in replaced))
         if not inherited and not force:
             return current
         prefix = "".join(inherited)
