@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .facts import FactMatch, amounts
 from .places import Gazetteer
-from .understanding import Understanding
+from .understanding import GENERIC, Understanding
 
 # An ASCII comma between digits (1,200元) separates thousands; it does not end a clause.
 CLAUSE_BREAK = re.compile(r"[，；;。：:！？!?]|,(?!\d{3}(?!\d))")
@@ -84,9 +84,15 @@ def _names(text: str, terms: tuple[str, ...]) -> bool:
     return False
 
 
+def subject_words(understanding: Understanding) -> tuple[str, ...]:
+    """The topic words that say what is asked about, without the words naming who pays or where to
+    go (政府, 社区), unless nothing else is left."""
+    return tuple(w for w in understanding.topic if w not in GENERIC) or understanding.topic
+
+
 def topic_share(text: str, understanding: Understanding) -> float:
-    """Share of the question's topic words that a piece of text names (itself or a document term for it)."""
-    topic = understanding.topic
+    """Share of the question's subject words that a piece of text names (itself or a document term for it)."""
+    topic = subject_words(understanding)
     if not topic:
         return 1.0
     total = sum(understanding.weight(w) for w in topic)
@@ -127,6 +133,16 @@ ANY_BENEFIT = re.compile(r"补贴|补助|津贴|资助|奖励|救助|钱|待遇|
 PAYMENT_WORDS = re.compile(r".*(?:最高|每[人户月年]|给予|发放|可获得?|获得|享受|领取|按)")
 
 
+def _benefit_names(text: str) -> list[str]:
+    """The benefits a text names by their own names, in order (岗位补贴 of 按月发放岗位补贴)."""
+    names = []
+    for match in BENEFIT_NAME.finditer(text):
+        name = PAYMENT_WORDS.sub("", match.group(0))
+        if len(BENEFIT_SUFFIX.sub("", name)) >= 2:
+            names.append(name)
+    return names
+
+
 def names_other_benefit(text: str, understanding: Understanding) -> bool:
     """Whether a text names a benefit by its own name and it is not the one asked about (岗位补贴 for a
     question on 入职补贴; 居家养老服务补助 for 低保怎么申请). False when the question asks about money
@@ -136,11 +152,7 @@ def names_other_benefit(text: str, understanding: Understanding) -> bool:
         if not understanding.topic or ANY_BENEFIT.search(understanding.text):
             return False
         programme = tuple(term for word in understanding.topic for term in understanding.terms_for(word))
-    names = []
-    for match in BENEFIT_NAME.finditer(text):
-        name = PAYMENT_WORDS.sub("", match.group(0))
-        if len(BENEFIT_SUFFIX.sub("", name)) >= 2:
-            names.append(name)
+    names = _benefit_names(text)
     # 入职补贴和岗位补贴分别是给谁的: a benefit the question itself names is asked about too.
     return bool(names) and not any(
         _names(name, programme) or name in understanding.text or any(name in term for term in programme) for name in names

@@ -53,6 +53,7 @@ from .places import Gazetteer
 from .retriever import Hit, SearchResult
 from .understanding import (
     ASKING,
+    GROUP_WORDS,
     NUMBERISH,
     PROCEDURE_WORDS,
     Understanding,
@@ -79,6 +80,7 @@ PROCEDURE_HOW = re.compile(
 # 由社康机构…开展评估,…由区民政局委托…: who does which step, a process.
 STEP = re.compile(r"由[^，。,；;]{2,15}?(?:开展|负责|委托|组织|进行|实施|评估|审核|受理)")
 RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
+FREE_TOPIC_SHARE = 0.3  # of the topic a sentence about the question must name to say the fee asked is none
 FREE = re.compile(r"免费|免[^，。,；;]{0,6}费|不收(?:取)?费|无需(?:缴|付)费|不收钱")
 FEE_SENTENCE = re.compile(r"(?<![免经消])费|价格|缴纳|自付")  # 免费, 经费, 消费券 are not a charge
 REIMBURSE_SENTENCE = re.compile(r"报销|赔|支付|待遇")
@@ -178,9 +180,15 @@ def _tells_how(text: str) -> bool:
     return bool(PROCEDURE_HOW.search(text)) or len(STEP.findall(text)) >= 2
 
 
-def _says_free(u: Understanding, sentences: list[_Sentence]) -> bool:
-    """Whether a fee is asked and a sentence about the topic says it is free (免开卡工本费)."""
-    return "fee" in u.intents and any(FREE.search(c.text) and names_topic(c.text, u) for c in sentences)
+def _says_free(u: Understanding, sentences: list[_Sentence], relevant: list[_Sentence]) -> bool:
+    """Whether a fee is asked and a sentence about the topic says it is free (免开卡工本费): one naming
+    the topic, or one about the question by its words naming a good part of it (…专项职业能力考核,…
+    社会人员可免费参加 for 我没在养老院上班,能报名…考核吗？要交钱不？)."""
+    return "fee" in u.intents and any(
+        FREE.search(c.text)
+        and (names_topic(c.text, u) or (c in relevant and topic_share(c.text, u) >= FREE_TOPIC_SHARE))
+        for c in sentences
+    )
 
 
 def _how_for_topic(text: str, u: Understanding) -> bool:
@@ -543,10 +551,34 @@ class Composer:
         topic words takes the clause before (支持…多种渠道申请 is not said to be the 颐年卡's).
         """
         facts: list[tuple[str, str, int]] = []
+        # An amount asked: a sentence whose figures all disagree with the question (the older 1万元 cap
+        # beside 分散供养特困…最多资助多少) gives no facts when another cited sentence's figure agrees.
+        disagreeing: set[int] = set()
+        if "amount" in u.intents:
+            verdicts = {
+                n: any(f.agrees for f in sentence_figures(u, s.text, s.hit.year, self.gazetteer, s.context))
+                for n, s in cited if amounts(s.text)
+            }
+            if any(verdicts.values()):
+                disagreeing = {n for n, agrees in verdicts.items() if not agrees}
+        # A group asked about (分散供养的特困老人…最多资助多少): a sentence naming other groups but not
+        # that one (为失能半失能、高龄户籍老年人…每户最高资助1万元) is another group's rule when a cited
+        # sentence names the asked group.
+        asked_groups = [c.value for c in u.conditions if c.kind == "group"]
+        naming = {n for n, s in cited if any(g in s.text for g in asked_groups)}
+        if naming:
+            disagreeing |= {
+                n for n, s in cited
+                if n not in naming and any(g in s.text for g in GROUP_WORDS if g not in asked_groups)
+            }
+        # 有多少张床？ 有多少老人受惠？: who is served is no fact of a count.
+        counting = "count" in u.intents and not {"eligibility", "amount", "procedure", "age"} & set(u.intents)
+        # 年审在手机上哪里弄？: a way to apply for the benefit is no way to do its yearly review.
+        action = OTHER_ACTION.search(u.text)
         for n, sentence in cited:
             text = sentence.text
             # A sentence about another benefit (居家养老服务补助 beside a 低保 question) gives no facts.
-            if not _about_topic(text, u):
+            if not _about_topic(text, u) or n in disagreeing:
                 continue
             other_benefit = names_other_benefit(text, u)
             for match in extract_facts(text):
@@ -575,6 +607,10 @@ class Composer:
                     continue  # a clause naming 申请 or 办理 without a way to do it, or a way to do something else
                 if label == "group" and not _names_people(text, match):
                     continue  # 高龄 of 高龄津贴, 残疾 in a title
+                if label in ("age", "hukou", "group") and counting:
+                    continue
+                if label == "apply" and action and action.group(0) not in clause:
+                    continue
                 if label in ("amount", "apply"):
                     end = match.start + len(match.value)
                     value = _fact_phrase(text, match.start, end)
@@ -700,7 +736,7 @@ class Composer:
         chosen = [c for c in chosen if sentence_place_agrees(u, c.text, self.gazetteer)] or chosen
         # What the answer shows counts too: 设立四种颐年卡办理方式 answers 有几种办法 wherever it ranks.
         typed = relevant + closest + chosen
-        free = _says_free(u, typed)  # 免开卡工本费: the fee asked is none
+        free = _says_free(u, typed, relevant)  # 免开卡工本费: the fee asked is none
         missing = self._missing_answer(u, relevant + chosen, typed, agreeing, free)
         if missing is None and u.asked == "procedure":
             action = self._unknown_action(result, u)
@@ -1130,6 +1166,8 @@ NOT_A_WAY = re.compile(
     r"\d+\.|[一二三四五六七八九十]是)"
     r"|不予|(?:实施|施行|上线|启动)$"
 )
+# Things done to a benefit already granted: a way to apply for it is no way to do these.
+OTHER_ACTION = re.compile(r"年审|认证|挂失|补办|补卡|变更|注销|续期|复核")
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
 # 申请方式 is a way to apply: 老年人在“i深圳”APP均可进行资格认证 is a yearly review, not an application.
 APPLY_VERB = re.compile(r"申请|申领|申办|办理|受理|报名|预约|免申|主动发放|自动发放")

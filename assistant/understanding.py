@@ -63,6 +63,11 @@ AGE_WORDS = re.compile(r"多大年纪|多少岁|(?<![十\d])几岁|年龄|年纪
 ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构)(?:才|可以|能)|条件|资格|能不能|可不可以|能否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
 # What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
 FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|自付|自费")
+# 要不要交钱？ 要自己出钱吗？ 使唔使畀钱？: whether one pays at all.
+PAY_ASKED = re.compile(
+    r"(?:要|需要|用|得)(?:不要)?(?:自己)?(?:交|缴|付|掏|出|花)[^，。？?,]{0,3}(?:钱|费)|收不收费|收费吗|要钱吗|要不要钱|"
+    r"免费吗|免不免费|是不是免费|免唔免费|使唔使(?:俾|畀)钱|(?:俾|畀)唔(?:俾|畀)钱"
+)
 # 养老院一个月多少钱 asks a price; 低保标准一个月多少钱 asks a benefit.
 # 住一个月多少钱, 一餐几多钱: a price per unit; 一年卖了多少钱, 累计筹了几多钱 are totals.
 PRICE_WORDS = re.compile(r"(?:一个月|每个月|每月|一天|每天|一次|每次|一晚|一餐|一顿|一位)[^，。？?]{0,4}(?:要|收|交|花)?(?:多少钱|几多钱)|贵不贵|贵吗")
@@ -189,6 +194,8 @@ def _intents(question: str) -> tuple[str, ...]:
     elif (COUNT_WORDS.search(question) or asks_number) and not TIME_WORDS.search(question):
         found.append("days" if DAYS_WORDS.search(question) else "count")
     found += [name for name, pattern in OTHER_INTENTS if pattern.search(question)]
+    if "fee" not in found and PAY_ASKED.search(question):
+        found.append("fee")  # 办卡要交工本费吗？ asks whether there is a fee: 免开卡工本费 answers it
     if LOOKUP_WORDS.search(question):
         found = [kind for kind in found if kind not in ("amount", "fee", "count", "minimum", "exact", "total")]
     if "procedure" in found and PLAN_WORDS.search(question):
@@ -229,6 +236,7 @@ COMPLAINT = re.compile(
     # 你们能不能重视一下？真的很影响心情: asking the bureau to take a grievance seriously.
     r"(?:你们|政府|民政|部门)[^，。？?]{0,6}重视一下|影响心情"
 )
+RULE_ASKED = re.compile(r"(?:有没有|是不是有|有什么|有无|有冇)[^，。？?]{0,6}(?:规定|政策|清单|文件|依据)|规定(?:了)?哪些")
 # 我有点担心她在那边身体出状况没人管: a worry about what might happen is no grievance.
 WORRY_CLAUSE = re.compile(r"[^，,。？?!！；;]*(?:担心|怕|万一|要是|如果|假如)[^，,。？?!！；;]*")
 SUGGESTION = re.compile(
@@ -268,6 +276,7 @@ SMALL_TALK = re.compile(
 # 那要带什么材料？ 这个怎么申请？ 我妈也能领吗？ 那2021年呢？: the topic is in an earlier turn.
 # 那2021年呢？ 咁入公园呢？ 那非深户的呢？: the earlier question again, for something else.
 ELLIPSIS = re.compile(r"[^，。？?]{0,14}呢[?？]?")
+ELLIPSIS_LEAD = re.compile(r"^(?:那|那么|咁)?[^，。？?]{1,14}呢(?:[?？，,]|$)")
 ANAPHORA = re.compile(
     r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|"
     # 如果是2025年才入驻的呢？按什么标准？: the same question for another case, then more.
@@ -287,6 +296,20 @@ def _repeats(current: Understanding, earlier: Understanding) -> bool:
     """Every topic word of a question is in the earlier turn (2024年入驻的按多少给？ after 前海…对入驻的
     行业商协会有租金支持吗？): it names nothing new, so it goes on about the earlier topic."""
     return bool(current.topic) and all(w in earlier.topic or w in earlier.text for w in current.topic)
+
+
+# 办卡要交工本费吗？ after 颐年卡是干什么用的？: the card of the earlier turn, by its head noun.
+HEAD_NOUNS = "卡证院站险床馆堂"
+HEAD_REFERENCE = r"(?:办|申请|领|这个?|那个?|该|此|张|嗰[张个间]?|呢[张个间])"
+
+
+def _names_head(current: Understanding, earlier: Understanding) -> bool:
+    """The question names an earlier topic word by its head noun alone (办卡 for 颐年卡)."""
+    return any(
+        len(w) >= 3 and w[-1] in HEAD_NOUNS and w not in current.text
+        and re.search(HEAD_REFERENCE + re.escape(w[-1]), current.text)
+        for w in earlier.topic
+    )
 
 
 # Words that ask rather than name a topic: a question made only of these lacks its topic.
@@ -403,6 +426,7 @@ ELSEWHERE = ("other_bureau", "other_place", "off_topic")
 ACTS_PATH = Path(__file__).parent / "data" / "acts.json"
 MIN_ACT_PROBABILITY = 0.6  # for another act than question to override the wording
 STORY_CHARS = 40
+STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 # 十四五 社工人才 目标人数: words typed into a search box, not a statement.
 KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
 MIN_STATEMENT_CHARS = 12  # shorter messages without a question are keyword searches (高龄津贴 标准)
@@ -436,6 +460,9 @@ def load_act_model(model_name: str, path: Path = ACTS_PATH) -> ActModel | None:
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+[，,。；;！!？?]?")
+SENTENCE = re.compile(r"[^。！!？?\n]+[。！!？?\n]*")
+QUESTION_MARK = re.compile(r"[？?]")
+TOLD = re.compile(r"[。！!]\s*$")  # a sentence closed by a full stop or an exclamation
 ASKING_CLAUSE = re.compile(rf"多少|{FEW}|吗|么|呢|[?？]|怎么|怎样|如何|什么|啥|哪|是否|能不能|可不可以|有没有|标准|点样|咩|边度|系咪|冇")
 # 请提供2026年度…, 想要最新的2025年数据, 截至2026年…: a request names the year it wants.
 REQUEST = re.compile(r"请|提供|查询|想要|想了解|了解一下|想知道|咨询|问一下|问问|告诉|介绍|说明|截至|年度|全年|最新")
@@ -451,7 +478,14 @@ ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来�
 
 
 def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[str]:
-    """The clauses of a message that ask something."""
+    """The clauses of a message that ask something.
+
+    When some sentences end with a question mark, a sentence ending with a full stop tells rather
+    than asks: 刚起步没什么钱。 and 治疗费要几十万，…借遍了。 name no amount asked.
+    """
+    sentences = [m.group(0) for m in SENTENCE.finditer(text)]
+    if any(QUESTION_MARK.search(s) for s in sentences) and len(sentences) > 1:
+        text = "".join(s for s in sentences if QUESTION_MARK.search(s) or not TOLD.search(s))
     return [m.group(0) for m in CLAUSE.finditer(text) if asking.search(m.group(0))]
 
 
@@ -495,14 +529,14 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
 
 def _inside_phrase(text: str, name: str, in_documents: Callable[[str], bool]) -> bool:
     """Whether ``name`` stands inside a run of Han characters that the documents also use, with
-    at least one character on each side (银龄安康行动 → 龄安康行)."""
+    at least one character on each side (银龄安康行动 → 龄安康行) or two on one side (银玲安康行动, a
+    typo before it → 安康行动)."""
     for match in re.finditer(re.escape(name), text):
         start, end = match.start(), match.end()
-        for before in (1, 2):
-            for after in (1, 2):
-                piece = text[start - before : end + after] if start >= before else ""
-                if len(piece) == len(name) + before + after and HAN_RUN.fullmatch(piece) and in_documents(piece):
-                    return True
+        for before, after in ((1, 1), (1, 2), (2, 1), (2, 2), (0, 2), (2, 0)):
+            piece = text[start - before : end + after] if start >= before else ""
+            if len(piece) == len(name) + before + after and HAN_RUN.fullmatch(piece) and in_documents(piece):
+                return True
     return False
 
 
@@ -515,7 +549,9 @@ def speech_act(text: str) -> str:
     reporting = not COMPLAINT.search(REPORTING.sub("", text)) and bool(
         {"phone", "procedure"} & set(intents(asking_part(text)))
     )
-    if COMPLAINT.search(WORRY_CLAUSE.sub("，", text)) and not relayed and not reporting:
+    # 两边踢皮球,跑了三趟。想问下是不是有规定哪些证明社区能开？ asks the rule, in a clause of its own.
+    rule = any(RULE_ASKED.search(s) and not COMPLAINT.search(s) for s in SENTENCE.findall(text))
+    if COMPLAINT.search(WORRY_CLAUSE.sub("，", text)) and not relayed and not reporting and not rule:
         return "complaint"
     if SUGGESTION.search(text):
         return "suggestion"
@@ -545,6 +581,8 @@ class Understander:
         self.acts = acts
         self.passages = passages  # the number of indexed passages, for the topic words' idf
         self.vocabulary = vocabulary
+        # The documents' subjects: the terms callers' words are mapped to (颐年卡, 低保, 适老化改造…).
+        self._subjects = frozenset(t for _, targets in vocabulary.synonyms for t in targets)
         self.tokenizer = tokenizer
         self.corrector = corrector
         self.document_frequency = document_frequency
@@ -627,7 +665,10 @@ class Understander:
         if LAST_YEAR.search(asking):
             years = (*years, today.year - 1)
         topic, unknown = self.topic_words(text)
-        weights = tuple(self._idf(w) for w in topic)
+        # In a long message the story's words (护理专业…毕业…工资低) say less about what is asked
+        # than the words of the clauses that ask (刚入职的话能拿多少入职补贴？).
+        told_only = {w for w in topic if w not in asked_text} if asked_text != text else set()
+        weights = tuple(self._idf(w) * (STORY_WEIGHT if w in told_only else 1.0) for w in topic)
         programme = next(
             (
                 w for w in topic
@@ -696,7 +737,8 @@ class Understander:
         if not lacks_topic and not refers_back and not turns:
             return current
         earlier = self._topic_turn(turns)
-        if not lacks_topic and not refers_back and (earlier is None or not _repeats(current, earlier)):
+        goes_on = earlier is not None and (_repeats(current, earlier) or _names_head(current, earlier))
+        if not lacks_topic and not refers_back and not goes_on:
             return current
         if earlier is None:
             return replace(current, needs_topic=lacks_topic)
@@ -723,6 +765,19 @@ class Understander:
                 return turn
         return None
 
+    def _names_new_subject(self, current: Understanding, earlier: Understanding) -> bool:
+        """那X呢 where X is one of the documents' subjects (颐年卡, 低保…) that the earlier turn does
+        not name, and not a condition of the person (那非深户的呢？) or an attribute (那五星级呢？)."""
+        lead = ELLIPSIS_LEAD.match(current.text)
+        if lead is None:
+            return False
+        told = [c.value for c in current.conditions]
+        return any(
+            w in lead.group(0) and w not in earlier.topic and w in self._subjects
+            and not any(w in t or t in w for t in told)
+            for w in current.topic
+        )
+
     def _follow(self, current: Understanding, earlier: Understanding, *, force: bool = False) -> Understanding:
         """The follow-up with the earlier turn's topic (and conditions, places, years it does not restate).
 
@@ -730,6 +785,11 @@ class Understander:
         """
         replaced = {p.name for p in earlier.places} if current.places else set()
         inherited = tuple(w for w in earlier.topic if w not in current.topic and not any(w in r or r in w for r in replaced))
+        if self._names_new_subject(current, earlier):
+            # 那颐年卡呢，又去哪里办？ after 高龄津贴…: the same question about another of the documents'
+            # subjects, which replaces the earlier one (as a place replaces a place).
+            found = current.intents if current.intents else earlier.intents
+            return replace(current, intents=found, asked=asked_kind(found), follow_up=True)
         if not inherited and not force:
             return current
         prefix = "".join(inherited)

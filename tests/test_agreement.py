@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.agreement import figure_agreement, figure_years, names_other_benefit, years_in
+from assistant.agreement import (
+    figure_agreement,
+    figure_years,
+    names_other_benefit,
+    years_in,
+)
 from assistant.facts import FactMatch, amounts
 from assistant.places import Gazetteer
 from assistant.tokenizer import Tokenizer
@@ -97,3 +102,14 @@ def test_a_benefits_name_needs_a_word_for_money(understander: Understander) -> N
     assert not figure_agreement(u, insurance, figure, 2021, Gazetteer()).subject
     own = "为70周岁以上户籍老年人发放每人每月200到1000元不等的高龄老人津贴"
     assert figure_agreement(u, own, amounts(own)[0], 2024, Gazetteer()).subject
+
+
+def test_a_figures_subject_is_not_where_to_go(understander: Understander) -> None:
+    from assistant.agreement import subject_words
+
+    u = understander.understand("她爸75岁,深圳户口,高龄津贴一个月能领多少钱?要不要自己跑社区去申请?")
+    assert "高龄津贴" in subject_words(u) and "社区" not in subject_words(u)
+    generic = "70周岁以上户籍老年人每月可领取200-1000元不等的津贴"
+    lead = "一是高龄老人津贴标准全国前列。"
+    assert figure_agreement(u, generic, amounts(generic)[0], 2021, Gazetteer(), lead).subject
+

@@ -508,3 +508,15 @@ def test_one_figure_for_one_case_is_partial_with_the_range_the_documents_give(pi
     assert answer.status == "partial" and "单一金额" in answer.answer
     assert any("不等" in c.text for c in answer.citations)  # what the documents do say: the range
     assert pipeline_seed.ask("我爸85了每个月能领多少高龄津贴").status == "answered"
+
+
+def test_key_facts_keep_to_the_asked_group_the_asked_action_and_skip_groups_for_counts(pipeline_seed: Pipeline) -> None:
+    # the older 1万元 cap is 失能半失能、高龄's; the asked group's sentence gives 2万元
+    facts = pipeline_seed.ask("分散供养的特困老人做居家适老化改造,政府最高资助多少钱?").facts
+    assert not any("1万元" in f.value for f in facts) and any("2万元" in f.value for f in facts)
+    # who is served is no fact of a count
+    facts = pipeline_seed.ask("深圳那个可以住香港老人的颐康院有多少张床？").facts
+    assert not any(f.label in ("适用对象", "年龄条件") for f in facts)
+    # applying by SMS is no way to do the yearly review
+    facts = pipeline_seed.ask("高龄津贴年审能不能在手机上弄？").facts
+    assert not any("短信回复同意" in f.value for f in facts)

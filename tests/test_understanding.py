@@ -8,7 +8,14 @@ import pytest
 
 from assistant.places import Gazetteer
 from assistant.tokenizer import Tokenizer
-from assistant.understanding import Understander, asks, conditions_in, intents, speech_act
+from assistant.understanding import (
+    Understander,
+    asking_part,
+    asks,
+    conditions_in,
+    intents,
+    speech_act,
+)
 from assistant.vocabulary import load_vocabulary
 
 # Words "the documents use" for these unit tests; the real corpus is used by the slow tests below.
@@ -434,3 +441,42 @@ def test_a_worry_and_a_request_to_act_on_one_case() -> None:
 def test_a_phone_number_asked_in_other_words() -> None:
     assert "phone" in intents("办颐年卡有什么咨询电话可以打？")
     assert "phone" in intents("有冇热线电话可以打？")
+
+
+def test_a_sentence_closed_by_a_full_stop_tells_when_others_ask() -> None:
+    story = "我们刚起步没什么钱，租不起办公室。想问问孵化基地能提供什么帮助？什么样的机构能进去？"
+    assert "amount" not in intents(asking_part(story)) and "minimum" not in intents(asking_part(story))
+    assert "amount" in intents(asking_part("我妈85岁了。高龄津贴多少钱"))  # no question mark: all of it
+
+
+def test_whether_one_pays_at_all_asks_a_fee() -> None:
+    for question in ("办卡要交工本费吗?", "那办这个卡要不要交钱？", "考证要自己交钱吗？", "使唔使畀钱？"):
+        assert "fee" in intents(question), question
+    assert "fee" not in intents("有什么补贴吗？")
+
+
+def test_a_card_named_by_its_head_noun_goes_on_about_the_earlier_turn(knowing: Understander) -> None:
+    u = knowing.understand("办卡要交工本费吗?", ["智慧养老颐年卡是干什么用的?"])
+    assert u.follow_up and any("颐年卡" in w for w in u.topic)
+    assert not knowing.understand("低保怎么申请？", ["智慧养老颐年卡是干什么用的?"]).follow_up
+
+
+def test_a_place_name_beside_a_typo_inside_a_documents_phrase_is_no_place() -> None:
+    understander = _understander_over("三是实施“银龄安康行动”全国最早。")
+    assert not understander.understand("银玲安康行动是啥？").places_elsewhere
+    assert understander.understand("我老家陕西安康，那边高龄津贴多少").places_elsewhere
+
+
+def test_asking_the_rule_in_a_sentence_of_its_own_is_no_complaint() -> None:
+    story = "窗口让我回社区开证明，两边踢皮球，跑了三趟。想问下是不是有规定哪些证明社区能开？"
+    assert speech_act(story) == "question"
+    assert speech_act("你们踢皮球，有没有规定管管？") == "complaint"
+
+
+def test_an_ellipsis_naming_another_of_the_documents_subjects_replaces_the_earlier_one(
+    knowing: Understander,
+) -> None:
+    u = knowing.understand("那颐年卡呢，又去哪里办？", ["我爸80了，高龄津贴是不是要带材料去社区申请？"])
+    assert u.follow_up and "高龄津贴" not in u.topic and "颐年卡" in u.topic
+    u = knowing.understand("那非深户的呢？", ["高龄津贴每个月多少？"])
+    assert "高龄津贴" in u.topic  # a condition of the person, not another subject
