@@ -180,6 +180,31 @@ def _tells_how(text: str) -> bool:
     return bool(PROCEDURE_HOW.search(text)) or len(STEP.findall(text)) >= 2
 
 
+# Which facts answer which kind of question: a way to apply does not answer 要满多少岁,
+# an amount or a group does not answer 去哪里办.
+MONEY_KINDS = frozenset({"amount", "fee", "exact", "minimum", "total", "reimburse"})
+WHO_KINDS = frozenset({"eligibility", "age"})
+HOW_KINDS = frozenset({"procedure", "materials"})
+
+
+def _fact_kinds(u: Understanding) -> frozenset[str] | None:
+    """The fact labels that answer what the question asks; None when it asks nothing more specific
+    than yes or no (every fact may help)."""
+    asked = set(u.intents)
+    kinds: set[str] = set()
+    if asked & MONEY_KINDS:
+        kinds |= {"amount", "period", "total", "group", "age", "hukou"}
+    if asked & WHO_KINDS:
+        kinds |= {"group", "age", "hukou"}
+    if asked & HOW_KINDS or "list" in asked:
+        kinds |= {"apply"}  # 颐年卡可以通过哪些方式办理？ lists the ways
+    if "count" in asked:
+        kinds |= {"total"}
+    if kinds:
+        return frozenset(kinds)
+    return None if asked <= {"yesno", "other", "definition"} else frozenset()
+
+
 def _says_free(u: Understanding, sentences: list[_Sentence], relevant: list[_Sentence]) -> bool:
     """Whether a fee is asked and a sentence about the topic says it is free (免开卡工本费): one naming
     the topic, or one about the question by its words naming a good part of it (…专项职业能力考核,…
@@ -573,6 +598,7 @@ class Composer:
             }
         # 有多少张床？ 有多少老人受惠？: who is served is no fact of a count.
         counting = "count" in u.intents and not {"eligibility", "amount", "procedure", "age"} & set(u.intents)
+        shown_kinds = _fact_kinds(u)
         # 年审在手机上哪里弄？: a way to apply for the benefit is no way to do its yearly review.
         action = OTHER_ACTION.search(u.text)
         for n, sentence in cited:
@@ -609,6 +635,10 @@ class Composer:
                     continue  # 高龄 of 高龄津贴, 残疾 in a title
                 if label in ("age", "hukou", "group") and counting:
                     continue
+                if shown_kinds is not None and label not in shown_kinds:
+                    continue  # 年审去哪里弄？ shows no amount; 要满多少岁？ no way to apply
+                if label == "group" and asked_groups and not any(g in match.value or match.value in g for g in asked_groups):
+                    continue  # the caller's group (失能), not the others the rule lists (低保、重点优抚对象)
                 if label == "apply" and action and action.group(0) not in clause:
                     continue
                 if label in ("amount", "apply"):

@@ -520,3 +520,16 @@ def test_key_facts_keep_to_the_asked_group_the_asked_action_and_skip_groups_for_
     # applying by SMS is no way to do the yearly review
     facts = pipeline_seed.ask("高龄津贴年审能不能在手机上弄？").facts
     assert not any("短信回复同意" in f.value for f in facts)
+
+
+def test_key_facts_are_of_the_kind_asked_and_of_the_callers_group(pipeline_seed: Pipeline) -> None:
+    # a yearly review asked: no amount, period or age of the benefit on the card
+    facts = pipeline_seed.ask("高龄津贴年审在手机上哪里弄？").facts
+    assert not any(f.label in ("金额/标准", "发放周期", "年龄条件") for f in facts)
+    # an age asked: no way to apply
+    facts = pipeline_seed.ask("颐年卡要满多少岁才能办？").facts
+    assert not any(f.label == "申请方式" for f in facts)
+    # the caller's group, not the others the rule lists
+    facts = pipeline_seed.ask("老人失能在家,请人上门照顾,政府每个月能给多少补助?").facts
+    groups = [f.value for f in facts if f.label == "适用对象"]
+    assert all("失能" in g for g in groups)

@@ -225,6 +225,7 @@ def test_another_bureaus_matter_in_the_story_is_not_what_is_asked(understander: 
     )
     assert understander.understand(story).matters == ()
     assert understander.understand("社保怎么交？").matters == ("社保",)
+    assert "户口迁来" in understander.understand("想把父亲户口迁来深圳投靠我，要办什么手续？").matters
 
 
 def test_a_pronoun_or_a_dialect_demonstrative_refers_to_the_earlier_turn(understander: Understander) -> None:
