@@ -232,7 +232,10 @@ COMPLAINT = re.compile(
     r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
     r"推来推去|踢来踢去|像话吗|转了一圈|互相推|"
-    r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|有没有人管|忍不住要说|(?:你们|民政|政府)[^，。？?]{0,4}管不管|"
+    r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|气人|有没有人管|忍不住要说|"
+    # 你们到底管不管？ is a grievance; 民政管不管志愿服务记录这一块？ asks whose remit it is.
+    r"(?:你们|民政|政府)[^，。？?]{0,4}管不管(?=这|那|[？?！!。，,]|$)|"
+    r"态度(?:还|也|真|就)?(?:太|很|非常|极其|特别)?(?:凶|恶)|"
     # 你们能不能重视一下？真的很影响心情: asking the bureau to take a grievance seriously.
     r"(?:你们|政府|民政|部门)[^，。？?]{0,6}重视一下|影响心情"
 )
@@ -426,6 +429,10 @@ ELSEWHERE = ("other_bureau", "other_place", "off_topic")
 ACTS_PATH = Path(__file__).parent / "data" / "acts.json"
 MIN_ACT_PROBABILITY = 0.6  # for another act than question to override the wording
 STORY_CHARS = 40
+SHORT_FOLLOW_CHARS = 10  # Han characters of a question short enough to go on about the conversation
+COMMON_WORD_IDF = 3.6  # below it a word is common in the documents (项目, 组织, 资助), naming no subject
+ASKED_MEASURE = re.compile(r"^(?:几|多少)")  # 几批, 几类: what is asked, not a word of the topic
+CJK_CHARS = re.compile(r"[\u4e00-\u9fff]")
 STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 # 十四五 社工人才 目标人数: words typed into a search box, not a statement.
 KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
@@ -737,7 +744,9 @@ class Understander:
         if not lacks_topic and not refers_back and not turns:
             return current
         earlier = self._topic_turn(turns)
-        goes_on = earlier is not None and (_repeats(current, earlier) or _names_head(current, earlier))
+        goes_on = earlier is not None and (
+            _repeats(current, earlier) or _names_head(current, earlier) or self._names_nothing_specific(current)
+        )
         if not lacks_topic and not refers_back and not goes_on:
             return current
         if earlier is None:
@@ -764,6 +773,19 @@ class Understander:
                         return self._follow(turn, before, force=True)
                 return turn
         return None
+
+    def _names_nothing_specific(self, current: Understanding) -> bool:
+        """A short question in a conversation whose words are all common in the documents and none
+        of them one of the documents' subjects (一年组织几批？ 都包括哪几类项目？ 一共资助过多少人？):
+        it goes on about the conversation's topic."""
+        return (
+            len(CJK_CHARS.findall(current.text)) <= SHORT_FOLLOW_CHARS
+            and not [w for w in current.unknown_words if not ASKED_MEASURE.match(w)]
+            and all(
+                weight < COMMON_WORD_IDF and w not in self._subjects
+                for w, weight in zip(current.topic, current.weights, strict=False)
+            )
+        )
 
     def _names_new_subject(self, current: Understanding, earlier: Understanding) -> bool:
         """那X呢 where X is one of the documents' subjects (颐年卡, 低保…) that the earlier turn does

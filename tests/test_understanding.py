@@ -481,3 +481,15 @@ def test_an_ellipsis_naming_another_of_the_documents_subjects_replaces_the_earli
     assert u.follow_up and "高龄津贴" not in u.topic and "颐年卡" in u.topic
     u = knowing.understand("那非深户的呢？", ["高龄津贴每个月多少？"])
     assert "高龄津贴" in u.topic  # a condition of the person, not another subject
+
+
+def test_a_short_question_of_common_words_goes_on_about_the_conversation(understander: Understander) -> None:
+    u = understander.understand("一共资助过多少人?", ["听说深圳有个颐年卡,是干嘛的?"])
+    assert u.follow_up and "颐年卡" in u.topic
+    assert not understander.understand("低保怎么申请？", ["颐年卡是干嘛的?"]).follow_up  # a subject of its own
+
+
+def test_whose_remit_is_no_complaint_and_a_fierce_carer_is_one() -> None:
+    assert speech_act("民政管不管志愿服务记录和证明出具这一块?") == "question"
+    assert speech_act("你们到底管不管？") == "complaint"
+    assert speech_act("护工态度还特别凶,我多问两句就甩脸色。太气人了!") == "complaint"
