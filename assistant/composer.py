@@ -596,8 +596,7 @@ class Composer:
                 n for n, s in cited
                 if n not in naming and any(g in s.text for g in GROUP_WORDS if g not in asked_groups)
             }
-        # 有多少张床？ 有多少老人受惠？: who is served is no fact of a count.
-        counting = "count" in u.intents and not {"eligibility", "amount", "procedure", "age"} & set(u.intents)
+        # 有多少张床？ shows no groups served, 年审去哪里弄？ no amount, 要满多少岁？ no way to apply.
         shown_kinds = _fact_kinds(u)
         # 年审在手机上哪里弄？: a way to apply for the benefit is no way to do its yearly review.
         action = OTHER_ACTION.search(u.text)
@@ -633,10 +632,8 @@ class Composer:
                     continue  # a clause naming 申请 or 办理 without a way to do it, or a way to do something else
                 if label == "group" and not _names_people(text, match):
                     continue  # 高龄 of 高龄津贴, 残疾 in a title
-                if label in ("age", "hukou", "group") and counting:
-                    continue
                 if shown_kinds is not None and label not in shown_kinds:
-                    continue  # 年审去哪里弄？ shows no amount; 要满多少岁？ no way to apply
+                    continue
                 if label == "group" and asked_groups and not any(g in match.value or match.value in g for g in asked_groups):
                     continue  # the caller's group (失能), not the others the rule lists (低保、重点优抚对象)
                 if label == "apply" and action and action.group(0) not in clause:
