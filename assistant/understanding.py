@@ -38,7 +38,8 @@ ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低|最少|上限|封�
 YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])|几多钱|多少钱")
-MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|奖|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
+# 奖 of an award's name (“鹏城慈善奖”, 中华慈善奖) is no money: 有几家企业被表彰 counts.
+MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|(?<!慈善)奖(?![”\"」』])|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
 # 就业率定了什么目标？ asks the target share.
 TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什么|多少|几)")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:多少|几成|比)|几成|多大比重")
@@ -229,7 +230,7 @@ GROUP_WORDS = (
 
 COMPLAINT = re.compile(
     r"(?<!被)投诉|(?<!被)举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
-    r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
+    r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没有?|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
     r"推来推去|踢来踢去|像话吗|转了一圈|互相推|"
     r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|气人|有没有人管|忍不住要说|"
@@ -252,7 +253,7 @@ SUGGESTION = re.compile(
 PERSONAL_CASE = re.compile(
     r"帮(?:我|忙)(?:办|催|处理|申请|联系|核实|跟进)|"
     # 能不能帮我们移出来？ 麻烦帮我改一下: asks the bureau to act on one case (not 帮我解释一下 or 帮我们这些老人).
-    r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?帮(?:我们?|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
+    r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?帮(?:我们|我(?!们)|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
     r"(?:名字|名称)叫[\u4e00-\u9fff]{2,}|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
     r"帮(?:我们?|忙)(?:查|看|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|怎么还|到账|进度|卡在|哪一步|哪个环节))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
@@ -429,6 +430,7 @@ ELSEWHERE = ("other_bureau", "other_place", "off_topic")
 ACTS_PATH = Path(__file__).parent / "data" / "acts.json"
 MIN_ACT_PROBABILITY = 0.6  # for another act than question to override the wording
 STORY_CHARS = 40
+NAMED_NUMBER = re.compile(r"(?<!\d)\d{5,}(?!\d)")
 SHORT_FOLLOW_CHARS = 10  # Han characters of a question short enough to go on about the conversation
 COMMON_WORD_IDF = 3.6  # below it a word is common in the documents (项目, 组织, 资助), naming no subject
 ASKED_MEASURE = re.compile(r"^(?:几|多少)")  # 几批, 几类: what is asked, not a word of the topic
@@ -739,7 +741,10 @@ class Understander:
         """A follow-up with its topic from the earlier turns; any other question as it is."""
         refers_back = bool(ANAPHORA.search(current.text))
         # 二胎有什么补贴 names a topic (one the documents lack); 那要带什么材料？ names none.
-        lacks_topic = not current.topic and (refers_back or bool(turns) or not current.unknown_words)
+        # 12355是个什么热线啊？ names a number (a hotline, a document's number) as its topic.
+        lacks_topic = not current.topic and not NAMED_NUMBER.search(current.text) and (
+            refers_back or bool(turns) or not current.unknown_words
+        )
         lacks_topic = lacks_topic or bool(turns) and all(w in GENERIC for w in current.topic)
         if not lacks_topic and not refers_back and not turns:
             return current

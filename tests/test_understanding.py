@@ -493,3 +493,13 @@ def test_whose_remit_is_no_complaint_and_a_fierce_carer_is_one() -> None:
     assert speech_act("民政管不管志愿服务记录和证明出具这一块?") == "question"
     assert speech_act("你们到底管不管？") == "complaint"
     assert speech_act("护工态度还特别凶,我多问两句就甩脸色。太气人了!") == "complaint"
+
+
+def test_an_award_is_no_money_and_a_hotline_number_is_a_topic(
+    understander: Understander,
+) -> None:
+    assert "amount" not in intents("鹏城慈善奖2023年是第几届?有几家企业被表彰?")
+    assert "amount" in intents("评上4A能奖多少钱")
+    assert not understander.understand("12355是个什么热线啊").needs_topic
+    assert speech_act("那里能不能帮我们老人量量血压、做做体检啊") == "question"
+    assert speech_act("我阿妈的高龄津贴已经三个月没有到账啦") == "complaint"  # 冇 after the dialect step
