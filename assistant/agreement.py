@@ -133,16 +133,6 @@ ANY_BENEFIT = re.compile(r"补贴|补助|津贴|资助|奖励|救助|钱|待遇|
 PAYMENT_WORDS = re.compile(r".*(?:最高|每[人户月年]|给予|发放|可获得?|获得|享受|领取|按)")
 
 
-def _benefit_names(text: str) -> list[str]:
-    """The benefits a text names by their own names, in order (岗位补贴 of 按月发放岗位补贴)."""
-    names = []
-    for match in BENEFIT_NAME.finditer(text):
-        name = PAYMENT_WORDS.sub("", match.group(0))
-        if len(BENEFIT_SUFFIX.sub("", name)) >= 2:
-            names.append(name)
-    return names
-
-
 def names_other_benefit(text: str, understanding: Understanding) -> bool:
     """Whether a text names a benefit by its own name and it is not the one asked about (岗位补贴 for a
     question on 入职补贴; 居家养老服务补助 for 低保怎么申请). False when the question asks about money
@@ -152,7 +142,11 @@ def names_other_benefit(text: str, understanding: Understanding) -> bool:
         if not understanding.topic or ANY_BENEFIT.search(understanding.text):
             return False
         programme = tuple(term for word in understanding.topic for term in understanding.terms_for(word))
-    names = _benefit_names(text)
+    names = []
+    for match in BENEFIT_NAME.finditer(text):
+        name = PAYMENT_WORDS.sub("", match.group(0))
+        if len(BENEFIT_SUFFIX.sub("", name)) >= 2:
+            names.append(name)
     # 入职补贴和岗位补贴分别是给谁的: a benefit the question itself names is asked about too.
     return bool(names) and not any(
         _names(name, programme) or name in understanding.text or any(name in term for term in programme) for name in names

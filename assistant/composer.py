@@ -182,7 +182,7 @@ def _tells_how(text: str) -> bool:
 
 # Which facts answer which kind of question: a way to apply does not answer 要满多少岁,
 # an amount or a group does not answer 去哪里办.
-MONEY_KINDS = frozenset({"amount", "fee", "exact", "minimum", "total", "reimburse"})
+MONEY_KINDS = frozenset({*AMOUNT_NAMES, "total"})
 WHO_KINDS = frozenset({"eligibility", "age"})
 HOW_KINDS = frozenset({"procedure", "materials"})
 

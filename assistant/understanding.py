@@ -296,6 +296,8 @@ GENERIC = frozenset(
     "政府 国家 官方 民政 民政局 民政部门 部门 有关部门 相关部门 社区 街道 居委 居委会 工作站 社区工作站 "
     "户口本 户口簿 身份证 居住证 银行卡 存折 照片 证件 复印件 原件 表格".split()
 )
+
+
 def _repeats(current: Understanding, earlier: Understanding) -> bool:
     """Every topic word of a question is in the earlier turn (2024年入驻的按多少给？ after 前海…对入驻的
     行业商协会有租金支持吗？): it names nothing new, so it goes on about the earlier topic."""
@@ -434,7 +436,6 @@ NAMED_NUMBER = re.compile(r"(?<!\d)\d{5,}(?!\d)")
 SHORT_FOLLOW_CHARS = 10  # Han characters of a question short enough to go on about the conversation
 COMMON_WORD_IDF = 3.6  # below it a word is common in the documents (项目, 组织, 资助), naming no subject
 ASKED_MEASURE = re.compile(r"^(?:几|多少)")  # 几批, 几类: what is asked, not a word of the topic
-CJK_CHARS = re.compile(r"[\u4e00-\u9fff]")
 STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 # 十四五 社工人才 目标人数: words typed into a search box, not a statement.
 KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
@@ -784,7 +785,7 @@ class Understander:
         of them one of the documents' subjects (一年组织几批？ 都包括哪几类项目？ 一共资助过多少人？):
         it goes on about the conversation's topic."""
         return (
-            len(CJK_CHARS.findall(current.text)) <= SHORT_FOLLOW_CHARS
+            sum(map(len, HAN_RUN.findall(current.text))) <= SHORT_FOLLOW_CHARS
             and not [w for w in current.unknown_words if not ASKED_MEASURE.match(w)]
             and all(
                 weight < COMMON_WORD_IDF and w not in self._subjects
