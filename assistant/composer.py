@@ -187,22 +187,25 @@ WHO_KINDS = frozenset({"eligibility", "age"})
 HOW_KINDS = frozenset({"procedure", "materials"})
 
 
-def _fact_kinds(u: Understanding) -> frozenset[str] | None:
-    """The fact labels that answer what the question asks; None when it asks nothing more specific
-    than yes or no (every fact may help)."""
+def _fact_kinds(u: Understanding) -> frozenset[str]:
+    """The fact labels that answer what the question asks. A yes-or-no question, what a thing is,
+    and any other kind get none: 颐年卡是个啥卡 is not answered by 60周岁及以上, nor 家里人能帮他弄吗
+    by 70周岁以上 (the first line answers them)."""
     asked = set(u.intents)
     kinds: set[str] = set()
     if asked & MONEY_KINDS:
-        kinds |= {"amount", "period", "total", "group", "age", "hukou"}
-    if asked & WHO_KINDS:
+        kinds |= {"amount", "period", "total"}
+        # 办卡要交工本费不？: who may apply says nothing of what is paid.
+        if not ({"fee"} & asked) or asked & WHO_KINDS:
+            kinds |= {"group", "age", "hukou"}
+    if asked & WHO_KINDS and not (asked & HOW_KINDS and not u.conditions):
+        # 能不能在手机上弄？在哪里弄？ asks a way, not who may; 我妈68了,能不能领？怎么申请？ asks both.
         kinds |= {"group", "age", "hukou"}
     if asked & HOW_KINDS or "list" in asked:
         kinds |= {"apply"}  # 颐年卡可以通过哪些方式办理？ lists the ways
     if "count" in asked:
         kinds |= {"total"}
-    if kinds:
-        return frozenset(kinds)
-    return None if asked <= {"yesno", "other", "definition"} else frozenset()
+    return frozenset(kinds)
 
 
 def _says_free(u: Understanding, sentences: list[_Sentence], relevant: list[_Sentence]) -> bool:
@@ -632,8 +635,10 @@ class Composer:
                     continue  # a clause naming 申请 or 办理 without a way to do it, or a way to do something else
                 if label == "group" and not _names_people(text, match):
                     continue  # 高龄 of 高龄津贴, 残疾 in a title
-                if shown_kinds is not None and label not in shown_kinds:
+                if label not in shown_kinds:
                     continue
+                if label in ("age", "group", "hukou") and action:
+                    continue  # who may receive a benefit is not who does its yearly review or replacement
                 if label == "group" and asked_groups and not any(g in match.value or match.value in g for g in asked_groups):
                     continue  # the caller's group (失能), not the others the rule lists (低保、重点优抚对象)
                 if label == "apply" and action and action.group(0) not in clause:
@@ -906,6 +911,9 @@ class Composer:
         specific = {t.text for t in result.terms if t.df == 0 and t.everyday < self.settings.everyday_word_freq}
         for match in PROCEDURE_WORDS.finditer(u.text):
             asked = ASKING_PREFIX.sub("", match.group(0))  # 去哪里挂失 → 挂失, 咋办 → 办
+            # 去哪里申请地名审批: what is applied for follows the verb, up to the clause's end.
+            if APPLY_END.search(match.group(0)):
+                asked += re.split(r"[，,。；;？?！!]", u.text[match.end() :], maxsplit=1)[0][:OBJECT_CHARS]
             word = next((w for w in u.unknown_words if w in specific and w in asked), "")
             if word:
                 return word
@@ -1194,6 +1202,8 @@ NOT_A_WAY = re.compile(
     r"|不予|(?:实施|施行|上线|启动)$"
 )
 # Things done to a benefit already granted: a way to apply for it is no way to do these.
+OBJECT_CHARS = 8  # how far after 去哪里申请 the thing applied for may stand
+APPLY_END = re.compile(r"(?:申请|申领|办理|登记|报名|办)$")
 OTHER_ACTION = re.compile(r"年审|认证|挂失|补办|补卡|变更|注销|续期|复核")
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
 # 申请方式 is a way to apply: 老年人在“i深圳”APP均可进行资格认证 is a yearly review, not an application.

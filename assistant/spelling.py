@@ -26,6 +26,8 @@ MAX_LENGTH = 5
 MIN_PAIR_DF = 10
 COMMON_CHAR_FREQ = 10_000
 MIN_ABBREVIATED = 2  # times the long form must occur for a short form to be meant
+# A measure word or aspect particle after a verb (改个名字, 办了): the verb and its particle, never a typo.
+ATTACHED_CHARS = frozenset("个了着过")
 FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想")
 
 
@@ -108,6 +110,8 @@ class SpellingCorrector:
         if any(len(p) >= 2 and self._is_meant(p) for p in parts) and any(p in FUNCTION_CHARS for p in parts):
             return True
         joined = "".join(parts)
+        if len(joined) == 2 and joined[1] in ATTACHED_CHARS and len(parts) == 2:
+            return True  # 改|个名字 is a verb and its measure word, not 改革
         if len(joined) == 2 and FUNCTION_CHARS.intersection(joined):
             other = joined[1] if joined[0] in FUNCTION_CHARS else joined[0]
             if other in FUNCTION_CHARS or self.everyday_frequency(other) > COMMON_CHAR_FREQ:

@@ -33,13 +33,14 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
 # 我们几个, 兄妹几个: the few people who are talking, not a question.
 FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看])几(?![时号点])"
-ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+# 最低生活保障 is the name of 低保, no floor asked.
+ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
-YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是")
+YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|啱唔啱")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])|几多钱|多少钱")
-# 奖 of an award's name (“鹏城慈善奖”, 中华慈善奖) is no money: 有几家企业被表彰 counts.
-MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|(?<!慈善)奖(?![”\"」』])|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
+# 奖 of an award's name (“鹏城慈善奖”, 中华慈善奖) is no money: 有几家企业被表彰 counts; 多少拿奖的 counts winners.
+MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|(?<!慈善)(?<![拿获得])奖(?![”\"」』])|奖[金励]|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
 # 就业率定了什么目标？ asks the target share.
 TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什么|多少|几)")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:多少|几成|比)|几成|多大比重")
@@ -81,7 +82,7 @@ EXACT_WORDS = re.compile(
 )
 ORDINAL_WORDS = re.compile(r"第几")
 REIMBURSE_WORDS = re.compile(r"报销|能报|报多少|赔|理赔")
-MINIMUM_WORDS = re.compile(r"最低|最少|至少|门槛|起点|起步")
+MINIMUM_WORDS = re.compile(r"最低(?!生活保障)|最少|至少|门槛|起点|起步")
 DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
 # 要排多久, 多长时间: how long, answered by a duration.
 DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长时间")
@@ -97,7 +98,7 @@ LOOKUP_WORDS = re.compile(r"(?:哪里|哪儿|在哪|去哪|边度|怎么|怎样|
 HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公时间|上班时间|值班|上不上班|开不开门|(?:礼拜|星期|周)[六日天末]|周末")
 # 有什么咨询电话可以打？ 打边个热线？: the number to call.
 PHONE_WORDS = re.compile(
-    r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|哪些|啥|边个)[^，。?？,]{0,4}(?:电话|热线)|有没有[^，。?？,]{0,8}(?:电话|热线)|"
+    r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|哪些|啥|边个)[^，。?？,]{0,4}(?:电话|热线|号码)|有没有[^，。?？,]{0,8}(?:电话|热线)|"
     r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打)"
 )
 PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
@@ -214,6 +215,8 @@ CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|�
 # 今年85了 states an age, not the year a figure is asked for.
 THIS_YEAR = re.compile(r"今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))|本年度?")
 LAST_YEAR = re.compile(r"去年|上一年")
+# 现在都2026年了, 今年已经2026年: the caller says which year it is now, and asks for now.
+YEAR_NOW = re.compile(r"(?:现在|今年|而家|宜家)(?:已经|都|是|已)*(20\d\d)年")
 
 # -- the person's conditions ---------------------------------------------------------------------
 
@@ -230,7 +233,7 @@ GROUP_WORDS = (
 
 COMPLAINT = re.compile(
     r"(?<!被)投诉|(?<!被)举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
-    r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没有?|不|未)(?:到账|发|批|办|回复|人管|处理|解决)|"
+    r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没有?|不|未)(?:到账|发|批|办|回复|人管|处理|解决|收到)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
     r"推来推去|踢来踢去|像话吗|转了一圈|互相推|"
     r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|气人|有没有人管|忍不住要说|"
@@ -243,6 +246,8 @@ COMPLAINT = re.compile(
 RULE_ASKED = re.compile(r"(?:有没有|是不是有|有什么|有无|有冇)[^，。？?]{0,6}(?:规定|政策|清单|文件|依据)|规定(?:了)?哪些")
 # 我有点担心她在那边身体出状况没人管: a worry about what might happen is no grievance.
 WORRY_CLAUSE = re.compile(r"[^，,。？?!！；;]*(?:担心|怕|万一|要是|如果|假如)[^，,。？?!！；;]*")
+# 想问半夜出事按了有没有人管: a clause that opens by asking asks, whatever words it holds.
+ASKED_CLAUSE = re.compile(r"(?:^|(?<=[，,。？?!！；;\s]))(?:我|就是|主要|还)?(?:想|要)?(?:请问|问问|问一下|问下|问(?![了过])|咨询)[^，,。？?!！；;]*")
 SUGGESTION = re.compile(
     r"我建议|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
@@ -258,7 +263,7 @@ PERSONAL_CASE = re.compile(
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
     r"帮(?:我们?|忙)(?:查|看|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|怎么还|到账|进度|卡在|哪一步|哪个环节))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
-    r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|我的电话是|我叫[\u4e00-\u9fff]{2,3}[，,。]|"
+    r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批)(?:好|出来|下来)(?:了)?(?:没有?|未|吗)|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"
     # 而家排到第几位: where one application stands in a queue.
     r"(?:排|轮)到(?:第几|几|我)|排第几|"
@@ -268,12 +273,14 @@ PERSONAL_CASE = re.compile(
 # 有个家长打进来说…, 来电人反映…: a hotline agent relays a caller; the caller's grievance is the story
 # and the agent's question is what is asked.
 REPORTING = re.compile(r"(?<!被)(?:投诉|举报)")
-RELAY = re.compile(r"来电|打进来|打来|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
+RELAY = re.compile(r"来电|打进来|打来|有人(?:说|反映|问|咨询)|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
     r"你是谁|你叫什么|你是机器人|你是真人|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
     re.IGNORECASE,
 )
+# 接这么多电话,累不累呀？辛苦啦！: kind words to the staff, with nothing asked of the documents.
+KIND_WORDS = re.compile(r"累不累|忙不忙|辛苦(?:啦|了|晒|哂|你们了|您了)[!！。.~～]*$")
 
 # -- follow-ups -----------------------------------------------------------------------------------
 
@@ -561,11 +568,12 @@ def speech_act(text: str) -> str:
     )
     # 两边踢皮球,跑了三趟。想问下是不是有规定哪些证明社区能开？ asks the rule, in a clause of its own.
     rule = any(RULE_ASKED.search(s) and not COMPLAINT.search(s) for s in SENTENCE.findall(text))
-    if COMPLAINT.search(WORRY_CLAUSE.sub("，", text)) and not relayed and not reporting and not rule:
+    told = ASKED_CLAUSE.sub("，", WORRY_CLAUSE.sub("，", text))
+    if COMPLAINT.search(told) and not relayed and not reporting and not rule:
         return "complaint"
     if SUGGESTION.search(text):
         return "suggestion"
-    if SMALL_TALK.search(text.strip()):
+    if SMALL_TALK.search(text.strip()) or (KIND_WORDS.search(text) and not intents(text)):
         return "small_talk"
     return "question"
 
@@ -672,6 +680,8 @@ class Understander:
         today = self.today or datetime.date.today()
         # 明年能拿多少 asks what the rules in force give; no document states next year's figures.
         this_year = today.year if THIS_YEAR.search(asking) else None
+        if any(int(y) >= today.year for y in YEAR_NOW.findall(text)):
+            this_year = today.year
         if LAST_YEAR.search(asking):
             years = (*years, today.year - 1)
         topic, unknown = self.topic_words(text)

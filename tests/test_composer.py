@@ -533,3 +533,21 @@ def test_key_facts_are_of_the_kind_asked_and_of_the_callers_group(pipeline_seed:
     facts = pipeline_seed.ask("老人失能在家,请人上门照顾,政府每个月能给多少补助?").facts
     groups = [f.value for f in facts if f.label == "适用对象"]
     assert all("失能" in g for g in groups)
+
+
+def test_key_facts_answer_only_what_is_asked(pipeline_seed: Pipeline) -> None:
+    # what a card is, or whether family may do the yearly review: no age of the benefit
+    assert not pipeline_seed.ask("颐年卡到底是个啥卡 有啥用").facts
+    facts = pipeline_seed.ask("我妈每年都要做高龄津贴那个认证,她不会弄手机,能找人代办吗?").facts
+    assert not any(f.label in ("年龄条件", "适用对象") for f in facts)
+    # a fee asked: who may apply says nothing of what is paid
+    facts = pipeline_seed.ask("我老头子想办那个颐年卡，要交工本费不？").facts
+    assert not any(f.label == "年龄条件" for f in facts)
+    # an amount received still shows who it is for
+    facts = pipeline_seed.ask("我爸85了每个月能领多少高龄津贴").facts
+    assert any(f.label == "金额/标准" for f in facts) and any(f.label == "年龄条件" for f in facts)
+
+
+def test_a_thing_to_apply_for_that_the_documents_never_name_is_not_answered(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我们新建的小区想改个好听点的名字，小区名和旁边新修的路要命名，得去民政哪里申请地名审批？")
+    assert answer.status != "answered"

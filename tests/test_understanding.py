@@ -120,6 +120,17 @@ def test_conditions_of_the_person() -> None:
         ("孩子一个人在家没人管，你们到底管不管？", "complaint"),
         ("护工说话凶得很，喂饭也没耐心。你们民政管不管这个事？", "complaint"),
         ("今天下大雨，你们还要上班吗？哈哈", "small_talk"),
+        # a clause that opens by asking asks; a relayed grievance with a question is a question
+        ("家里老人独居,装了一键呼叫,想问半夜出事按了有没有人管,是不是全天都有人响应?", "question"),
+        ("有人说去居委会开证明老被推来推去,问有没有一个清单写明哪些证明居委会不该开?", "question"),
+        ("问了好几次都没人理", "complaint"),
+        ("津贴以前每个月10号到账，这个月到现在都没收到。", "complaint"),
+        # identifying details or one card's progress: one person's case
+        ("他89岁了，身份证尾号是0312。麻烦帮我查一下是不是系统出问题了？", "personal_case"),
+        ("我上个月在社区申请了颐年卡，帮我看看卡做好没有？我叫王秀英", "personal_case"),
+        # kind words to the staff with nothing asked; thanks after a question leaves the question
+        ("你们民政热线的小姐姐每天接这么多电话,累不累呀?辛苦啦!", "small_talk"),
+        ("低保怎么申请？谢谢，辛苦了！", "question"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:
@@ -175,6 +186,11 @@ def test_where_a_person_comes_from_is_not_what_the_question_asks_about(
 def test_a_year_in_a_clause_that_only_tells_is_no_time_constraint(understander: Understander) -> None:
     assert understander.understand("我们协会去年评上了4A,区里有奖励吗?给多少?").asked_years == ()
     assert understander.understand("去年新增了多少张养老床位?").asked_years == (2025,)
+
+
+def test_a_caller_saying_which_year_it_is_asks_for_now(understander: Understander) -> None:
+    assert understander.understand("现在2026年了,养老护理员工资指导价是多少啊?").asked_years == (2026,)
+    assert understander.understand("我妈2026年满80岁,高龄津贴有多少?").asked_years == ()
 
 
 def test_a_request_names_the_year_it_wants_and_next_year_asks_the_rules_in_force(
@@ -313,6 +329,10 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("高龄津贴80岁发多少，90岁又发多少？", "exact", None),  # one figure for each case, not the range
         ("我爸85了每个月能领多少高龄津贴", "amount", "exact"),
         ("规划对成年孤儿就业率定了什么目标？", "rate", None),  # a target share
+        ("老板说工资还是按老合同来,这个说法对不对啊?", "yesno", "count"),  # 对不对 asks yes or no
+        ("能否以个人名义单独申请最低生活保障？", "eligibility", "count"),  # 最低生活保障 is 低保's name
+        ("第十二届中华慈善奖深圳一共有多少拿奖的?", "count", "amount"),  # winners counted, no prize money
+        ("隔壁小孩经常挨打,打哪个号码?", "phone", None),
     ],
 )
 def test_what_kind_of_answer_is_asked(question: str, kind: str | None, not_kind: str | None) -> None:

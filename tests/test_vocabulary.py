@@ -107,6 +107,12 @@ def test_correct_words_and_word_boundaries_are_left_alone(question):
     assert corrected == question and corrections == ()
 
 
+def test_a_verb_and_its_measure_word_are_no_typo():
+    corrector = SpellingCorrector({**TERMS, "改革": 30}, CORPUS + " 改革")
+    assert corrector.correct("我们小区想改个名字")[1] == ()  # 改|个, not 改革
+    assert corrector.correct("深圳的养老改格")[0].endswith("改革")  # a real typo of the term still is one
+
+
 def test_other_bureaus_matters_are_found_longest_first(vocabulary):
     assert vocabulary.matters_in("住房公积金能取出来交养老院费用吗") == ("住房公积金",)
     assert vocabulary.matters_in("医保和养老保险怎么交") == ("养老保险", "医保")
