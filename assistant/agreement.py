@@ -147,9 +147,11 @@ def names_other_benefit(text: str, understanding: Understanding) -> bool:
         name = PAYMENT_WORDS.sub("", match.group(0))
         if len(BENEFIT_SUFFIX.sub("", name)) >= 2:
             names.append(name)
-    # 入职补贴和岗位补贴分别是给谁的: a benefit the question itself names is asked about too.
+    # 入职补贴和岗位补贴分别是给谁的: a benefit the question itself names is asked about too (the
+    # message's own words: 那刚入职的有没有一次性的补贴？ after 岗位补贴有多少？ asks 入职补贴 only).
     return bool(names) and not any(
-        _names(name, programme) or name in understanding.text or any(name in term for term in programme) for name in names
+        _names(name, programme) or name in understanding.question or any(name in term for term in programme)
+        for name in names
     )
 
 

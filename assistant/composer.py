@@ -185,6 +185,7 @@ def _tells_how(text: str) -> bool:
 MONEY_KINDS = frozenset({*AMOUNT_NAMES, "total"})
 WHO_KINDS = frozenset({"eligibility", "age"})
 HOW_KINDS = frozenset({"procedure", "materials"})
+WHO_LABELS = frozenset({"group", "age", "hukou"})
 
 
 def _fact_kinds(u: Understanding) -> frozenset[str]:
@@ -658,6 +659,13 @@ class Composer:
                 facts.append((label, value, n))
         # 每年 is a payment period only beside an amount the card shows.
         facts = [f for f in facts if f[0] != "period" or any(o[0] == "amount" and o[2] == f[2] for o in facts)]
+        # 最多能赔多少？: who a rule is for is shown beside its amount, not alone (高龄 from a sentence whose
+        # figure the card does not show).
+        if not set(u.intents) & WHO_KINDS:
+            facts = [
+                f for f in facts
+                if f[0] not in WHO_LABELS or any(o[0] in ("amount", "total") and o[2] == f[2] for o in facts)
+            ]
         kept: list[Fact] = []
         for label, value, n in facts:
             # 每人每月最高800元 inside 对持证养老护理员按月发放岗位补贴,每人每月最高800元: keep the whole phrase.
@@ -1197,13 +1205,13 @@ RULE_CLAUSE = re.compile(r"标准|机制|制度|政策|办法")
 # 无需老年人做变更申请…, 除可以继续申请轮候公租房…, 畅通…申请渠道, 2.高效救助工程:优化…: not a way to apply.
 # Work on the process (依托数据系统实现…无感申办, 推动颐年卡申请接入“i深圳”) is not a way a caller applies.
 NOT_A_WAY = re.compile(
-    r"^(?:在[^，,；;]{1,14}?[上中里])?(?:除|无需|畅通|完善|优化|健全|依托|推动|推广|全面推广|搭建|建设|建立|打造|推进|实现|明确|"
+    r"^(?:在[^，,；;]{1,14}?[上中里])?(?:除|无需|畅通|完善|优化|健全|依托|推动|推广|全面推广|搭建|建设|建立|打造|推进|(?:初步)?实现|明确|探索|自动筛选|"
     r"\d+\.|[一二三四五六七八九十]是)"
     r"|不予|(?:实施|施行|上线|启动)$"
 )
-# Things done to a benefit already granted: a way to apply for it is no way to do these.
 OBJECT_CHARS = 8  # how far after 去哪里申请 the thing applied for may stand
 APPLY_END = re.compile(r"(?:申请|申领|办理|登记|报名|办)$")
+# Things done to a benefit already granted: a way to apply for it is no way to do these.
 OTHER_ACTION = re.compile(r"年审|认证|挂失|补办|补卡|变更|注销|续期|复核")
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
 # 申请方式 is a way to apply: 老年人在“i深圳”APP均可进行资格认证 is a yearly review, not an application.

@@ -44,6 +44,8 @@ MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|(?<!慈善)(?<![拿获得])
 # 就业率定了什么目标？ asks the target share.
 TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什么|多少|几)")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:多少|几成|比)|几成|多大比重")
+# 一笔补贴, 一次性的补贴: a money word that names no benefit of its own.
+BARE_BEFORE = r"(?<=[的笔些点])"
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
 BENEFIT_NAMES = ("补贴", "津贴", "补助", "资助", "奖励", "奖补", "补偿", "救助金", "经费")
 PROGRAMME_SUFFIX = rf"(?:{'|'.join(BENEFIT_NAMES)})(?![了过多几])"
@@ -55,7 +57,7 @@ COUNT_WORDS = re.compile(rf"(?:多少|{FEW})(?:个|家|张|人|名|单|项|所|�
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
 # 应该怎么给她办, 在哪里约, 去边度弄: the person helped and a colloquial verb do not change what is asked.
 PROCEDURE_WORDS = re.compile(
-    r"(?:怎么|怎样|如何|点样|咋)(?:去|才能|样|(?:给|帮|替|为)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|报名|登记|预约|约|认证|年审|开通)|"
+    r"(?:怎么|怎样|如何|点样|咋)(?:去|才能|样|(?:给|帮|替|为)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|报名|登记|预约|约|认证|年审|开通|提(?:交|出)?|反映)|"
     r"流程|手续|渠道|步骤|办理方式|(?:什么|啥|哪些|别的|其他|其它)(?:办法|方法|途径)|"
     r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|挂失|补办)"
 )
@@ -90,7 +92,7 @@ DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长�
 COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项|所|间|床|单|次|类|种|条)|(面积)")
 # 手上几份材料数字对不上 tells, 材料呢？ asks.
 MATERIALS_WORDS = re.compile(
-    r"带(?:哪些|什么|啥|乜|[几两三]样)|[几两三]样东西|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|"
+    r"带(?:些|点)?(?:哪些|什么|啥|乜|[几两三]样)|[几两三]样东西|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|"
     r"(?:带|交|准备|提交|需要|要)[^，。？?,]{0,4}材料|材料(?:呢|吗|有哪些|要哪些|是什么|清单|[？?]|$)"
 )
 # 哪里能查到床位和收费？ asks where to look, not the fee itself.
@@ -636,6 +638,22 @@ class Understander:
         stem = re.sub(PROGRAMME_SUFFIX + "$", "", word) or word
         return any(self.in_documents(stem + suffix) for suffix in BENEFIT_NAMES)
 
+    def _benefit_named_apart(self, topic: tuple[str, ...], text: str) -> str:
+        """A follow-up's benefit named with its word apart from the money word (刚入职的有没有一次性的
+        补贴 → 入职, as the documents' 入职补贴): a topic word that the documents use with a benefit's
+        suffix, followed in the same clause by that suffix standing bare."""
+        if self.in_documents is None:
+            return ""
+        for w in topic:
+            if len(w) < 2 or w in GENERIC or TOTAL_WORDS.search(w) or re.search(PROGRAMME_SUFFIX + "$", w):
+                continue
+            for suffix in BENEFIT_NAMES:
+                # the money word stands bare (一笔补贴, 一次性的补贴), not as another name's (生均补贴)
+                apart = re.search(re.escape(w) + r"[^，,。；;？?！!]{1,8}?" + BARE_BEFORE + suffix, text)
+                if apart and self.in_documents(w + suffix):
+                    return w + suffix
+        return ""
+
     def _places(self, text: str) -> tuple[Place, ...]:
         """The places a text names, less other places' names inside a phrase of the documents
         (安康 in “银龄安康行动”, a programme's name)."""
@@ -870,7 +888,10 @@ class Understander:
             this_year=current.this_year or (earlier.this_year if not current.years else None),
             follow_up=True,
             # 那刚入职的有没有一次性的补贴？ names its own benefit: the earlier one's name does not bind it.
-            programme=current.programme or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme),
+            # 那刚入职的有没有一次性的补贴？ after 岗位补贴: the turn's own benefit replaces the conversation's.
+            programme=current.programme
+            or (self._benefit_named_apart(current.topic, current.text) if earlier.programme else "")
+            or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme),
             personal=current.personal or earlier.personal,
             unit=counted_unit(text),
             understood_as="".join(inherited) or "".join(earlier.topic),

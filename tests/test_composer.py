@@ -548,6 +548,15 @@ def test_key_facts_answer_only_what_is_asked(pipeline_seed: Pipeline) -> None:
     assert any(f.label == "金额/标准" for f in facts) and any(f.label == "年龄条件" for f in facts)
 
 
+def test_key_facts_show_who_beside_an_amount_and_the_benefit_the_turn_names(pipeline_seed: Pipeline) -> None:
+    # 高龄 of the insurance sentence whose payout the card does not show is no fact alone
+    facts = pipeline_seed.ask("我今年六十一岁，听说政府给老人买了意外伤害保险，真出了意外最多能赔多少钱啊？").facts
+    assert not any(f.label in ("适用对象", "年龄条件") for f in facts)
+    # the follow-up names 入职 apart from 补贴: the earlier turn's 岗位补贴 is another benefit now
+    facts = pipeline_seed.ask("那刚入职的有没有一次性的补贴？最多给多少？", history=["养老护理员的岗位补贴有多少?"]).facts
+    assert facts and not any("岗位补贴" in f.value or f.label == "发放周期" for f in facts)
+
+
 def test_a_thing_to_apply_for_that_the_documents_never_name_is_not_answered(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("我们新建的小区想改个好听点的名字，小区名和旁边新修的路要命名，得去民政哪里申请地名审批？")
     assert answer.status != "answered"

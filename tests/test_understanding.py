@@ -188,6 +188,18 @@ def test_a_year_in_a_clause_that_only_tells_is_no_time_constraint(understander: 
     assert understander.understand("去年新增了多少张养老床位?").asked_years == (2025,)
 
 
+def test_a_benefit_named_apart_from_its_money_word() -> None:
+    vocabulary = load_vocabulary()
+    corpus = "对持证养老护理员按月发放岗位补贴。将养老护理员纳入入职补贴范围,最高补贴1.5万元。"
+    understander = Understander(
+        vocabulary, Tokenizer(vocabulary), None, lambda word: 5 if word in corpus else 0, Gazetteer(),
+        in_documents=lambda text: text in corpus, today=datetime.date(2026, 11, 29),
+    )
+    u = understander.understand("那刚入职的有没有一次性的补贴？最多给多少？", ["养老护理员的岗位补贴有多少?"])
+    assert u.programme == "入职补贴"
+    assert understander.understand("那有没有岗位补贴？", ["入职补贴有多少?"]).programme == "岗位补贴"
+
+
 def test_a_caller_saying_which_year_it_is_asks_for_now(understander: Understander) -> None:
     assert understander.understand("现在2026年了,养老护理员工资指导价是多少啊?").asked_years == (2026,)
     assert understander.understand("我妈2026年满80岁,高龄津贴有多少?").asked_years == ()
@@ -333,6 +345,8 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("能否以个人名义单独申请最低生活保障？", "eligibility", "count"),  # 最低生活保障 is 低保's name
         ("第十二届中华慈善奖深圳一共有多少拿奖的?", "count", "amount"),  # winners counted, no prize money
         ("隔壁小孩经常挨打,打哪个号码?", "phone", None),
+        ("想去申请救助,要带些什么东西去啊?", "materials", None),
+        ("我们居民要怎么提这个需求啊？", "procedure", None),  # how to put a need forward
     ],
 )
 def test_what_kind_of_answer_is_asked(question: str, kind: str | None, not_kind: str | None) -> None:
