@@ -642,6 +642,8 @@ class Composer:
                     continue  # who may receive a benefit is not who does its yearly review or replacement
                 if label == "group" and asked_groups and not any(g in match.value or match.value in g for g in asked_groups):
                     continue  # the caller's group (失能), not the others the rule lists (低保、重点优抚对象)
+                if label == "group" and not asked_groups and u.conditions:
+                    continue  # 我妈72了,身体还行: the groups a rule lists (特困、低保) are others than the caller
                 if label == "apply" and action and action.group(0) not in clause:
                     continue
                 if label in ("amount", "apply"):
@@ -1207,7 +1209,7 @@ RULE_CLAUSE = re.compile(r"标准|机制|制度|政策|办法")
 NOT_A_WAY = re.compile(
     r"^(?:在[^，,；;]{1,14}?[上中里])?(?:除|无需|畅通|完善|优化|健全|依托|推动|推广|全面推广|搭建|建设|建立|打造|推进|(?:初步)?实现|明确|探索|自动筛选|"
     r"\d+\.|[一二三四五六七八九十]是)"
-    r"|不予|(?:实施|施行|上线|启动)$"
+    r"|不予|.*(?:实施|施行|上线|启动)$"
 )
 OBJECT_CHARS = 8  # how far after 去哪里申请 the thing applied for may stand
 APPLY_END = re.compile(r"(?:申请|申领|办理|登记|报名|办)$")

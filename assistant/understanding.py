@@ -112,7 +112,7 @@ LIST_WORDS = re.compile(r"哪几|哪些(?!人)|些(?:什么|啥)|(?<![们好这�
 REASON_WORDS = re.compile(r"为什么|为何|为啥|点解|什么原因|啥原因|原因是")
 DEFINITION_WORDS = re.compile(
     r"什么是|是什么|是啥|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
-    r"才算|怎么算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义"
+    r"才算|怎么算|(?:按|以)(?:什么|啥|哪个|哪种)标准(?:来)?算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义"
 )
 # 按哪个标准, 按什么算: a choice of rule, not a number.
 CHOICE_WORDS = re.compile(r"(?:哪个|哪种|哪一|什么|啥)标准|按(?:哪|什么|啥)")
@@ -216,7 +216,8 @@ YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年|年度)?(?!\d)")
 CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|而家|宜家")
 # 今年85了 states an age, not the year a figure is asked for.
 THIS_YEAR = re.compile(r"今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))|本年度?")
-LAST_YEAR = re.compile(r"去年|上一年")
+# 比上一年涨了多少 compares with last year; it asks no figure of last year.
+LAST_YEAR = re.compile(r"(?<![比较])(?:去年|上一年)")
 # 现在都2026年了, 今年已经2026年: the caller says which year it is now, and asks for now.
 YEAR_NOW = re.compile(r"(?:现在|今年|而家|宜家)(?:已经|都|是|已)*(20\d\d)年")
 
@@ -243,7 +244,9 @@ COMPLAINT = re.compile(
     r"(?:你们|民政|政府)[^，。？?]{0,4}管不管(?=这|那|[？?！!。，,]|$)|"
     r"态度(?:还|也|真|就)?(?:太|很|非常|极其|特别)?(?:凶|恶)|"
     # 你们能不能重视一下？真的很影响心情: asking the bureau to take a grievance seriously.
-    r"(?:你们|政府|民政|部门)[^，。？?]{0,6}重视一下|影响心情"
+    r"(?:你们|政府|民政|部门)[^，。？?]{0,6}重视一下|影响心情|"
+    # 啲职员黑口黑面…真系好激气: a Cantonese grievance about how one was treated.
+    r"黑口黑面|好激气|激死|好嬲|嬲死"
 )
 RULE_ASKED = re.compile(r"(?:有没有|是不是有|有什么|有无|有冇)[^，。？?]{0,6}(?:规定|政策|清单|文件|依据)|规定(?:了)?哪些")
 # 我有点担心她在那边身体出状况没人管: a worry about what might happen is no grievance.
@@ -251,7 +254,7 @@ WORRY_CLAUSE = re.compile(r"[^，,。？?!！；;]*(?:担心|怕|万一|要是|�
 # 想问半夜出事按了有没有人管: a clause that opens by asking asks, whatever words it holds.
 ASKED_CLAUSE = re.compile(r"(?:^|(?<=[，,。？?!！；;\s]))(?:我|就是|主要|还)?(?:想|要)?(?:请问|问问|问一下|问下|问(?![了过])|咨询)[^，,。？?!！；;]*")
 SUGGESTION = re.compile(
-    r"我建议|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
+    r"我建议|(?:我|想)?提(?:个|点|条)(?:意见|建议)|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
     r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,8}多(?:建|开|设|办|搞|啲)|为什么不(?:多建|多开|多设)|"
     # 你们能不能考虑调整一下, 我觉得…应该从65岁开始发: a suggestion asked as a question.
@@ -278,7 +281,7 @@ REPORTING = re.compile(r"(?<!被)(?:投诉|举报)")
 RELAY = re.compile(r"来电|打进来|打来|有人(?:说|反映|问|咨询)|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
-    r"你是谁|你叫什么|你是机器人|你是真人|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
+    r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
     re.IGNORECASE,
 )
 # 接这么多电话,累不累呀？辛苦啦！: kind words to the staff, with nothing asked of the documents.
@@ -338,6 +341,10 @@ ASKING = frozenset(
     "最多 最少 最高 最低 多少钱 能补 补多少 能拿 能报 能领 领多少 拿多少 一共 总共 多久 几个 多大 封顶 上限 "
     # what is asked about a topic rather than the topic: 全市一共设了多少个？ 打算什么时候办？ 面积有啥要求？
     "全市 全区 一共 总共 打算 计划 要求 面积 规定 成立 设立 开始 时候 结果 效果 变化 人数 数量 地点 地址 位置 "
+    # which one or which came first (第一家在哪个区？ 最早是哪个区在试？): the order asked, not a topic
+    "最早 最先 最初 首先 第一 一家 第一家 第一个 第一批 哪家 哪个 "
+    # 还有别的办法吗？ 有多少张床位？: another way, or a thing counted of the earlier subject
+    "别的 其他 其它 办法 方法 途径 床位 "
     "几多 点样 边度 乜嘢 咩 嘅 咗 冇 唔 系 佢 而家 宜家".split()
 )
 

@@ -557,6 +557,15 @@ def test_key_facts_show_who_beside_an_amount_and_the_benefit_the_turn_names(pipe
     assert facts and not any("岗位补贴" in f.value or f.label == "发放周期" for f in facts)
 
 
+def test_key_facts_leave_out_other_groups_and_start_dates(pipeline_seed: Pipeline) -> None:
+    # the caller tells an age and no group: the groups a rule lists are other people
+    facts = pipeline_seed.ask("家中老人现年72周岁，系深圳户籍，身体尚可。请问能否申请居家适老化改造？最多资助多少？").facts
+    assert not any(f.label == "适用对象" for f in facts)
+    # a start date is no way to apply
+    facts = pipeline_seed.ask("高龄津帖说可以“无感申办”,具体怎么弄?还要不要去窗口交材料?").facts
+    assert not any(f.label == "申请方式" and f.value.endswith("实施") for f in facts)
+
+
 def test_a_thing_to_apply_for_that_the_documents_never_name_is_not_answered(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("我们新建的小区想改个好听点的名字，小区名和旁边新修的路要命名，得去民政哪里申请地名审批？")
     assert answer.status != "answered"

@@ -131,6 +131,9 @@ def test_conditions_of_the_person() -> None:
         # kind words to the staff with nothing asked; thanks after a question leaves the question
         ("你们民政热线的小姐姐每天接这么多电话,累不累呀?辛苦啦!", "small_talk"),
         ("低保怎么申请？谢谢，辛苦了！", "question"),
+        ("我提个意见啊，那个颐年卡上面的字太小了，能不能印大一点？", "suggestion"),
+        ("啲职员黑口黑面，仲话我资料唔齐又唔讲清楚差乜，真系好激气！", "complaint"),
+        ("哈哈你是AI吧？你能不能顺便帮我脱个单？开玩笑的哈", "small_talk"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:
@@ -186,6 +189,21 @@ def test_where_a_person_comes_from_is_not_what_the_question_asks_about(
 def test_a_year_in_a_clause_that_only_tells_is_no_time_constraint(understander: Understander) -> None:
     assert understander.understand("我们协会去年评上了4A,区里有奖励吗?给多少?").asked_years == ()
     assert understander.understand("去年新增了多少张养老床位?").asked_years == (2025,)
+    # a comparison with last year asks no figure of last year
+    assert understander.understand("福利彩票一年能卖多少钱，比上一年涨了多少？").asked_years == ()
+
+
+def test_which_came_first_or_another_way_names_no_topic() -> None:
+    known = {*KNOWN, "时间银行", "公墓", "扫墓", "清明", "预约"}
+    vocabulary = load_vocabulary()
+    understander = Understander(
+        vocabulary, Tokenizer(vocabulary), None, lambda word: 5 if word in known else 0, Gazetteer(),
+        today=datetime.date(2026, 11, 29),
+    )
+    u = understander.understand("最早是哪个区在试？", ["深圳搞的那个“时间银行”是什么？"])
+    assert u.follow_up and "时间银行" in u.topic
+    u = understander.understand("要是人在外地回不去呢，还有别的办法吗？", ["清明去深圳的公墓扫墓要预约吗？"])
+    assert u.follow_up and "公墓" in u.topic
 
 
 def test_a_benefit_named_apart_from_its_money_word() -> None:
