@@ -345,6 +345,7 @@ ASKING = frozenset(
     "最早 最先 最初 首先 第一 一家 第一家 第一个 第一批 哪家 哪个 "
     # 还有别的办法吗？ 有多少张床位？: another way, or a thing counted of the earlier subject
     "别的 其他 其它 办法 方法 途径 床位 "
+    "不想 不用 不会 不能 不可 "
     "几多 点样 边度 乜嘢 咩 嘅 咗 冇 唔 系 佢 而家 宜家".split()
 )
 
@@ -449,8 +450,9 @@ ACTS_PATH = Path(__file__).parent / "data" / "acts.json"
 MIN_ACT_PROBABILITY = 0.6  # for another act than question to override the wording
 STORY_CHARS = 40
 NAMED_NUMBER = re.compile(r"(?<!\d)\d{5,}(?!\d)")
-SHORT_FOLLOW_CHARS = 10  # Han characters of a question short enough to go on about the conversation
+SHORT_FOLLOW_CHARS = 12  # Han characters of a question short enough to go on about the conversation
 COMMON_WORD_IDF = 3.6  # below it a word is common in the documents (项目, 组织, 资助), naming no subject
+MAX_RARE_IN_FOLLOW = 1  # rarer words a short question in a conversation may hold and still go on about it
 ASKED_MEASURE = re.compile(r"^(?:几|多少)")  # 几批, 几类: what is asked, not a word of the topic
 STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 # 十四五 社工人才 目标人数: words typed into a search box, not a statement.
@@ -501,6 +503,8 @@ QUESTION_FORM = re.compile(
 YEAR_CLAUSE = re.compile(ASKING_CLAUSE.pattern + "|" + REQUEST.pattern)
 ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|老家在|回|系|是)(?:那边的?)?$")
 ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来深|嚟|的户口|那边过来)")
+# 盐田那家院舍…住了多少香港老人: people from a place, living in a Shenzhen place the message names.
+PEOPLE_AFTER = re.compile(r"^(?:的)?(?:老人|长者|老年人|居民|同胞)(?!院|中心|服务)")
 
 
 def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[str]:
@@ -546,6 +550,7 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
             or all(
                 ORIGIN_BEFORE.search(text[max(0, at - 4) : at])
                 or ORIGIN_AFTER.match(text[at + len(place.name) :])
+                or (here and PEOPLE_AFTER.match(text[at + len(place.name) :]))
                 for at in mentions
             )
         )
@@ -819,14 +824,16 @@ class Understander:
         """A short question in a conversation whose words are all common in the documents and none
         of them one of the documents' subjects (一年组织几批？ 都包括哪几类项目？ 一共资助过多少人？):
         it goes on about the conversation's topic."""
-        return (
-            sum(map(len, HAN_RUN.findall(current.text))) <= SHORT_FOLLOW_CHARS
-            and not [w for w in current.unknown_words if not ASKED_MEASURE.match(w)]
-            and all(
-                weight < COMMON_WORD_IDF and w not in self._subjects
-                for w, weight in zip(current.topic, current.weights, strict=False)
-            )
-        )
+        if sum(map(len, HAN_RUN.findall(current.text))) > SHORT_FOLLOW_CHARS or [
+            w for w in current.unknown_words if not ASKED_MEASURE.match(w)
+        ]:
+            return False
+        if any(w in self._subjects for w in current.topic):
+            return False
+        # 几时发？按月给还是一次性给？ 不想去现场挤,网上能弄吗？: one rarer word of manner (一次性, 现场)
+        # beside the asking words still names no subject of its own.
+        rare = [w for w, weight in zip(current.topic, current.weights, strict=False) if weight >= COMMON_WORD_IDF]
+        return len(rare) <= MAX_RARE_IN_FOLLOW
 
     def _names_new_subject(self, current: Understanding, earlier: Understanding) -> bool:
         """那X呢 where X is one of the documents' subjects (颐年卡, 低保…) that the earlier turn does

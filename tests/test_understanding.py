@@ -178,6 +178,8 @@ def test_the_benefit_named_is_the_programme(understander: Understander) -> None:
         ("我系香港人,而家住喺深圳,搭地铁系咪免费?", ()),
         ("绍兴市的高龄津贴是多少", ("绍兴市",)),
         ("我爸妈户口在东莞,东莞那边的高龄津贴一个月发多少?", ("东莞",)),  # named again as the subject
+        ("盐田那家院舍有多少张床位？现在住了多少香港老人？", ()),  # people from a place, living here
+        ("东莞的老人高龄津贴一个月发多少", ("东莞",)),  # no Shenzhen place named: Dongguan's benefit
     ],
 )
 def test_where_a_person_comes_from_is_not_what_the_question_asks_about(
@@ -204,6 +206,9 @@ def test_which_came_first_or_another_way_names_no_topic() -> None:
     assert u.follow_up and "时间银行" in u.topic
     u = understander.understand("要是人在外地回不去呢，还有别的办法吗？", ["清明去深圳的公墓扫墓要预约吗？"])
     assert u.follow_up and "公墓" in u.topic
+    # one rarer word of manner beside the asking words still names no subject of its own
+    u = understander.understand("不想去现场挤，网上能弄吗？", ["清明去深圳的公墓扫墓要预约吗？"])
+    assert u.follow_up and "扫墓" in u.topic
 
 
 def test_a_benefit_named_apart_from_its_money_word() -> None:
