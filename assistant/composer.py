@@ -186,6 +186,8 @@ MONEY_KINDS = frozenset({*AMOUNT_NAMES, "total"})
 WHO_KINDS = frozenset({"eligibility", "age"})
 HOW_KINDS = frozenset({"procedure", "materials"})
 WHO_LABELS = frozenset({"group", "age", "hukou"})
+# 有没有高龄补贴？ 有冇奖励？: whether a benefit exists, not whether something else holds (待遇一样吗).
+BENEFIT_ASKED = re.compile(r"(?:有没有|有冇|有无|有啥|有什么|有乜)[^，,。？?]{0,8}(?:补贴|补助|津贴|资助|奖励|救助金|补帖)")
 
 
 def _fact_kinds(u: Understanding) -> frozenset[str]:
@@ -194,6 +196,9 @@ def _fact_kinds(u: Understanding) -> frozenset[str]:
     by 70周岁以上 (the first line answers them)."""
     asked = set(u.intents)
     kinds: set[str] = set()
+    # 我爸85了有没有高龄补贴？: whether a benefit is there for him is answered by who gets how much.
+    if asked == {"yesno"} and BENEFIT_ASKED.search(u.question) and not OTHER_ACTION.search(u.question):
+        asked = {"amount", "eligibility"}
     if asked & MONEY_KINDS:
         kinds |= {"amount", "period", "total"}
         # 办卡要交工本费不？: who may apply says nothing of what is paid.

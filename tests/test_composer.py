@@ -543,6 +543,9 @@ def test_key_facts_answer_only_what_is_asked(pipeline_seed: Pipeline) -> None:
     # a fee asked: who may apply says nothing of what is paid
     facts = pipeline_seed.ask("我老头子想办那个颐年卡，要交工本费不？").facts
     assert not any(f.label == "年龄条件" for f in facts)
+    # whether there is a benefit for him: who gets how much
+    facts = pipeline_seed.ask("我爸85了有没有高龄补贴?").facts
+    assert any(f.label == "金额/标准" for f in facts) and any(f.label == "年龄条件" for f in facts)
     # an amount received still shows who it is for
     facts = pipeline_seed.ask("我爸85了每个月能领多少高龄津贴").facts
     assert any(f.label == "金额/标准" for f in facts) and any(f.label == "年龄条件" for f in facts)
