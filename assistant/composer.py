@@ -185,7 +185,7 @@ def _tells_how(text: str) -> bool:
 MONEY_KINDS = frozenset({*AMOUNT_NAMES, "total"})
 WHO_KINDS = frozenset({"eligibility", "age"})
 HOW_KINDS = frozenset({"procedure", "materials"})
-WHO_LABELS = frozenset({"group", "age", "hukou"})
+WHO_LABELS = frozenset({"group", "age", "hukou"})  # facts saying who a rule is for
 # 有没有高龄补贴？ 有冇奖励？: whether a benefit exists, not whether something else holds (待遇一样吗).
 BENEFIT_ASKED = re.compile(r"(?:有没有|有冇|有无|有啥|有什么|有乜)[^，,。？?]{0,8}(?:补贴|补助|津贴|资助|奖励|救助金|补帖)")
 
@@ -202,11 +202,11 @@ def _fact_kinds(u: Understanding) -> frozenset[str]:
     if asked & MONEY_KINDS:
         kinds |= {"amount", "period", "total"}
         # 办卡要交工本费不？: who may apply says nothing of what is paid.
-        if not ({"fee"} & asked) or asked & WHO_KINDS:
-            kinds |= {"group", "age", "hukou"}
+        if "fee" not in asked or asked & WHO_KINDS:
+            kinds |= WHO_LABELS
     if asked & WHO_KINDS and not (asked & HOW_KINDS and not u.conditions):
         # 能不能在手机上弄？在哪里弄？ asks a way, not who may; 我妈68了,能不能领？怎么申请？ asks both.
-        kinds |= {"group", "age", "hukou"}
+        kinds |= WHO_LABELS
     if asked & HOW_KINDS or "list" in asked:
         kinds |= {"apply"}  # 颐年卡可以通过哪些方式办理？ lists the ways
     if "count" in asked:
@@ -237,7 +237,7 @@ def _how_for_topic(text: str, u: Understanding) -> bool:
 
 
 def _names_condition(text: str) -> bool:
-    return any(f.label in ("age", "hukou", "group") for f in extract_facts(text))
+    return any(f.label in WHO_LABELS for f in extract_facts(text))
 
 
 # A sentence holding what the question asks for scores higher: (intent, test, bonus).
@@ -629,9 +629,9 @@ class Composer:
                     continue  # 护理型床位占比不低于65% is a target share, not an amount
                 if label == "group" and RULE_CLAUSE.search(clause) and not PER_PERSON.search(clause):
                     continue  # 低收入、特困人员供养…标准 names whose standards rose, not who may apply
-                if label in ("age", "hukou", "group") and other_benefit:
+                if label in WHO_LABELS and other_benefit:
                     continue  # 低保 among the groups of 居家养老服务补助 is no condition of 低保
-                if label in ("age", "hukou", "group") and STATISTIC.search(clause):
+                if label in WHO_LABELS and STATISTIC.search(clause):
                     continue  # 户籍老年人颐年卡覆盖率超90% states a figure, not a condition
                 if label == "hukou" and (
                     HUKOU_BOTH.search(clause) or re.match(r"[\u4e00-\u9fff]", text[match.start + len(match.value) :][:1] or "。")
@@ -643,7 +643,7 @@ class Composer:
                     continue  # 高龄 of 高龄津贴, 残疾 in a title
                 if label not in shown_kinds:
                     continue
-                if label in ("age", "group", "hukou") and action:
+                if label in WHO_LABELS and action:
                     continue  # who may receive a benefit is not who does its yearly review or replacement
                 if label == "group" and asked_groups and not any(g in match.value or match.value in g for g in asked_groups):
                     continue  # the caller's group (失能), not the others the rule lists (低保、重点优抚对象)
