@@ -51,6 +51,7 @@ from .facts import (
 )
 from .places import Gazetteer
 from .retriever import Hit, SearchResult
+from .tokenizer import STOPWORDS
 from .understanding import (
     ASKING,
     GROUP_WORDS,
@@ -85,7 +86,8 @@ FREE = re.compile(r"免费|免[^，。,；;]{0,6}费|不收(?:取)?费|无需(?:
 FEE_SENTENCE = re.compile(r"(?<![免经消])费|价格|缴纳|自付")  # 免费, 经费, 消费券 are not a charge
 REIMBURSE_SENTENCE = re.compile(r"报销|赔|支付|待遇")
 MINIMUM_SENTENCE = re.compile(r"最低|不低于|至少|不少于|起")
-MATERIALS_SENTENCE = re.compile(r"材料|证件|证明|身份证|户口簿|户口本|资料|照片")
+# 社会组织提交的年度工作报告, 凭授权书: papers handed in are materials too.
+MATERIALS_SENTENCE = re.compile(r"材料|证件|证明|身份证|户口簿|户口本|资料|照片|授权书|提交(?:的)?[^，,。；;]{0,8}(?:报告|申请书|表)")
 HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|24小时|周末|节假日|开放时间|值班")
 PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
 # 因各方认识不一…导致政策未出台: a sentence that gives a reason.
@@ -351,7 +353,15 @@ ANSWER_TYPES: tuple[tuple[str, str, Callable[[str], object], str], ...] = (
 )
 
 
+SPAN_KINDS = ("days", "duration")  # lengths of time: said of the matter asked or not at all
+
+
 QUESTION_FILLER = re.compile(r"[^\u4e00-\u9fff\w]|什么|怎么|多少|有没有|能不能|可不可以|是不是|请问|我们|我爸|我妈|我家|现在|那个|这个|一下|吗|呢|吧|啊|的|了")
+
+
+def _function_word(token: str) -> bool:
+    """A token made of function words only (那要, 就要): the segmenter's pairing, naming nothing."""
+    return all(char in STOPWORDS for char in token)
 
 
 def _content_bigrams(question: str) -> set[str]:
@@ -437,7 +447,7 @@ class Composer:
         asked = {c.value for c in u.conditions} if u else set()
         specific = [
             t for t in result.terms
-            if t.df == 0 and t.everyday < self.settings.everyday_word_freq
+            if t.df == 0 and t.everyday < self.settings.everyday_word_freq and not _function_word(t.text)
             and t.text not in ASKING and not NUMBERISH.fullmatch(t.text) and not any(t.text in a for a in asked)
         ]
         return sum(t.idf for t in specific) / total
@@ -784,7 +794,7 @@ class Composer:
         # What the answer shows counts too: 设立四种颐年卡办理方式 answers 有几种办法 wherever it ranks.
         typed = relevant + closest + chosen
         free = _says_free(u, typed, relevant)  # 免开卡工本费: the fee asked is none
-        missing = self._missing_answer(u, relevant + chosen, typed, agreeing, free)
+        missing = self._missing_answer(u, relevant + chosen, typed, agreeing, free, chosen[0])
         if missing is None and u.asked == "procedure":
             action = self._unknown_action(result, u)
             if action:  # 去哪里挂失补办: a way to apply for the card is no way to report it lost
@@ -1048,13 +1058,13 @@ class Composer:
     @staticmethod
     def _missing_answer(
         u: Understanding, relevant: list[_Sentence], typed: list[_Sentence], agreeing: list[_Sentence],
-        free: bool,
+        free: bool, first: _Sentence | None = None,
     ) -> tuple[str, str] | None:
         """The kind of answer asked for that the sentences do not hold, and the reason; None when they do.
 
         Money is looked for in the figures that agree with the question; counts in the sentences
         about the question by their words (``relevant``); typed answers also in those closest in
-        meaning (``typed``). ``free``: a sentence says the fee asked is waived.
+        meaning (``typed``). ``free``: a sentence says the fee asked is waived; ``first``: the best sentence.
         """
         wanted = u.intents
         pools = {"money": agreeing, "words": relevant, "typed": typed}
@@ -1068,6 +1078,10 @@ class Composer:
                 holds, where = _counted_test(u), typed
             if intent == "time":
                 holds = _dated_event_test(u)
+            if intent in SPAN_KINDS and u.topic:
+                # 排公办养老院要等多久: a length of time of the matter asked (or in the best sentence), not
+                # 十五日的护理假 nearby in meaning.
+                where = [c for c in where if c is first or touches_topic(c.text, u)]
             if intent in wanted and not any(holds(c.text) for c in where):
                 return intent, f"no {what} in the matching sentences"
         numbered = NUMBERED_LIST.search(u.text) if "list" in wanted else None

@@ -28,6 +28,8 @@ COMMON_CHAR_FREQ = 10_000
 MIN_ABBREVIATED = 2  # times the long form must occur for a short form to be meant
 # A measure word or aspect particle after a verb (改个名字, 办了): the verb and its particle, never a typo.
 ATTACHED_CHARS = frozenset("个了着过")
+# A verb said twice around 一 or 了 (歇一歇, 看了看): a light "for a while", never a typo (一歇 is not 一些).
+REDUPLICATED = re.compile(r"([\u4e00-\u9fff])[一了]\1")
 FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想")
 
 
@@ -130,6 +132,11 @@ class SpellingCorrector:
                 return True
         return False
 
+    @staticmethod
+    def _in_reduplication(text: str, i: int, length: int) -> bool:
+        """Whether a piece overlaps a verb said twice (歇一歇): its characters are the verb's."""
+        return any(m.start() < i + length and i < m.end() for m in REDUPLICATED.finditer(text))
+
     def pairs(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
         """Like ``correct``, with the corrections as (wrong, right) pairs."""
         corrected, corrections = self.correct(text)
@@ -162,6 +169,8 @@ class SpellingCorrector:
                     continue
                 parts = [tokens[j] for j in sorted(tokens) if i <= j < i + length]
                 if self._chance(parts, term) or (length == 2 and self._cuts_a_term(text, i, length)):
+                    continue
+                if self._in_reduplication(text, i, length):
                     continue
                 if sum(a != b for a, b in zip(piece, term, strict=True)) <= (1 if length <= 3 else 2):
                     found.append((i, length, term))

@@ -31,8 +31,8 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
-# 我们几个, 兄妹几个: the few people who are talking, not a question.
-FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看])几(?![时号点])"
+# 我们几个, 兄妹几个: the few people who are talking, not a question; 想过几年再生: a time ahead.
+FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过])几(?![时号点])"
 # 最低生活保障 is the name of 低保, no floor asked.
 ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
@@ -43,7 +43,7 @@ MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,�
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|(?<!慈善)(?<![拿获得])奖(?![”\"」』])|奖[金励]|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
 # 就业率定了什么目标？ asks the target share.
 TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什么|多少|几)")
-RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:多少|几成|比)|几成|多大比重")
+RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:了)?(?:多少|几成|比)|几成|多大比重")
 # 一笔补贴, 一次性的补贴: a money word that names no benefit of its own.
 BARE_BEFORE = r"(?<=[的笔些点])"
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
@@ -246,7 +246,9 @@ COMPLAINT = re.compile(
     # 你们能不能重视一下？真的很影响心情: asking the bureau to take a grievance seriously.
     r"(?:你们|政府|民政|部门)[^，。？?]{0,6}重视一下|影响心情|"
     # 啲职员黑口黑面…真系好激气: a Cantonese grievance about how one was treated.
-    r"黑口黑面|好激气|激死|好嬲|嬲死"
+    r"黑口黑面|好激气|激死|好嬲|嬲死|"
+    # 520那天根本抢不到,太坑了吧,你们能不能管管: a grievance, and a call on the bureau to step in.
+    r"(?:太|好|真|很)坑|坑爹|(?:你们|政府|民政|部门|领导)[^，,。？?]{0,6}管一?管(?=[吧啊呀嘛啦]?(?:[？?！!。，,]|$))"
 )
 RULE_ASKED = re.compile(r"(?:有没有|是不是有|有什么|有无|有冇)[^，。？?]{0,6}(?:规定|政策|清单|文件|依据)|规定(?:了)?哪些")
 # 我有点担心她在那边身体出状况没人管: a worry about what might happen is no grievance.
@@ -268,7 +270,7 @@ PERSONAL_CASE = re.compile(
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
     r"帮(?:我们?|忙)(?:查|看|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|怎么还|到账|进度|卡在|哪一步|哪个环节))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
-    r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批)(?:好|出来|下来)(?:了)?(?:没有?|未|吗)|"
+    r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批|寄)(?:好|出来|出去|下来|到)(?:了)?(?:没有?|未|吗)|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"
     # 而家排到第几位: where one application stands in a queue.
     r"(?:排|轮)到(?:第几|几|我)|排第几|"
@@ -278,7 +280,7 @@ PERSONAL_CASE = re.compile(
 # 有个家长打进来说…, 来电人反映…: a hotline agent relays a caller; the caller's grievance is the story
 # and the agent's question is what is asked.
 REPORTING = re.compile(r"(?<!被)(?:投诉|举报)")
-RELAY = re.compile(r"来电|打进来|打来|有人(?:说|反映|问|咨询)|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
+RELAY = re.compile(r"来电|打进来|打来|有人(?:说|反映|问|咨询)|(?:^|(?<=[，,。：:\s]))(?:市民|居民|群众|家长|家属|老人家)(?:问|说|反映|咨询|称)|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
     r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
@@ -345,6 +347,8 @@ ASKING = frozenset(
     "最早 最先 最初 首先 第一 一家 第一家 第一个 第一批 哪家 哪个 "
     # 还有别的办法吗？ 有多少张床位？: another way, or a thing counted of the earlier subject
     "别的 其他 其它 办法 方法 途径 床位 "
+    # 民生微实事是什么东西？: a thing, whatever it is
+    "东西 什么东西 "
     "不想 不用 不会 不能 不可 "
     "几多 点样 边度 乜嘢 咩 嘅 咗 冇 唔 系 佢 而家 宜家".split()
 )
@@ -503,6 +507,8 @@ QUESTION_FORM = re.compile(
 YEAR_CLAUSE = re.compile(ASKING_CLAUSE.pattern + "|" + REQUEST.pattern)
 ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|老家在|回|系|是)(?:那边的?)?$")
 ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来深|嚟|的户口|那边过来)")
+# 老家衡阳那边八十岁的老人…: the place over there, asked about (not 衡阳那边过来的).
+ASKED_AFTER = re.compile(r"^(?:那边|那里|那儿|当地|嗰边|那头)(?!过来|来|的人|人)")
 # 盐田那家院舍…住了多少香港老人: people from a place, living in a Shenzhen place the message names.
 PEOPLE_AFTER = re.compile(r"^(?:的)?(?:老人|长者|老年人|居民|同胞)(?!院|中心|服务)")
 
@@ -545,7 +551,9 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
             place.name in clause and not any(p.in_scope and p.name in clause for p in places)
             for clause in asking_clauses(text)
         )
-        origin = not place.in_scope and (
+        # 老家衡阳那边…有没有高龄补贴？: the place "over there" in a clause that asks is what is asked.
+        over_there = asked_here and any(ASKED_AFTER.match(text[at + len(place.name) :]) for at in mentions)
+        origin = not place.in_scope and not over_there and (
             (here and not asked_here)
             or all(
                 ORIGIN_BEFORE.search(text[max(0, at - 4) : at])
@@ -571,9 +579,19 @@ def _inside_phrase(text: str, name: str, in_documents: Callable[[str], bool]) ->
     return False
 
 
+def _case_only_told(text: str) -> bool:
+    """One's own case told in sentences before a question asked in a sentence of its own (…想看看咱们
+    公司排第几。请问深圳的慈善捐赠榜每年都发哪几个榜？): the story, while the question asks the policy."""
+    asked = ASKED_CLAUSE.search(text)
+    if asked is None or asked.start() == 0:
+        return False
+    before, rest = text[: asked.start()].rstrip(), text[asked.start() :]
+    return bool(TOLD.search(before)) and not PERSONAL_CASE.search(rest)
+
+
 def speech_act(text: str) -> str:
     """question, or what the message is instead by its wording: complaint, suggestion, personal_case, small_talk."""
-    if PERSONAL_CASE.search(text):
+    if PERSONAL_CASE.search(text) and not _case_only_told(text):
         return "personal_case"
     relayed = RELAY.search(text) and intents(asking_part(text))
     # 我想举报,该打哪个电话？ asks where to report, it makes no complaint to the bureau.
@@ -815,7 +833,14 @@ class Understander:
                 # the first names, until a turn names another.
                 if i > 0 and (refers_back or not turn.programme):
                     before = self._topic_turn(turns[:i])
-                    if before is not None and (refers_back or before.programme or _repeats(turn, before)):
+                    # 2021年的时候备案了多少单？ after 深圳的慈善信托发展得怎么样？: a turn naming none of the
+                    # documents' subjects asks more about the subject the turn before names.
+                    subject_before = before is not None and not any(w in self._subjects for w in turn.topic) and any(
+                        w in self._subjects for w in before.topic
+                    )
+                    if before is not None and (
+                        refers_back or before.programme or _repeats(turn, before) or subject_before
+                    ):
                         return self._follow(turn, before, force=True)
                 return turn
         return None

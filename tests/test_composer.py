@@ -572,3 +572,15 @@ def test_key_facts_leave_out_other_groups_and_start_dates(pipeline_seed: Pipelin
 def test_a_thing_to_apply_for_that_the_documents_never_name_is_not_answered(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("我们新建的小区想改个好听点的名字，小区名和旁边新修的路要命名，得去民政哪里申请地名审批？")
     assert answer.status != "answered"
+
+
+def test_a_length_of_time_must_be_of_the_matter_asked(pipeline_seed: Pipeline) -> None:
+    # 十五日的护理假 is near in meaning but says nothing of the wait for a public care home
+    answer = pipeline_seed.ask("我妈中风了，申请了公办养老院的轮候。想问问一般排公办养老院要等多久？大概几个月能轮到？")
+    assert answer.status != "answered" and "护理假" not in answer.answer
+    assert "十五日" in pipeline_seed.ask("我系独生仔,老豆今年六十五,住咗院,公司要畀几多日假我去照顾佢?").answer
+
+
+def test_another_bureaus_matter_misspelt_is_still_its_matter(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("住房公基金能不能取出来给家里老人做适老化改造？")
+    assert answer.refused and "住房公积金" in answer.answer

@@ -113,6 +113,12 @@ def test_a_verb_and_its_measure_word_are_no_typo():
     assert corrector.correct("深圳的养老改格")[0].endswith("改革")  # a real typo of the term still is one
 
 
+def test_a_verb_said_twice_is_no_typo():
+    corrector = SpellingCorrector({**TERMS, "一些": 30}, CORPUS + " 一些")
+    assert corrector.correct("能让我歇一歇")[1] == ()  # 歇一歇, not 一些
+    assert corrector.correct("想看了看材料")[1] == ()
+
+
 def test_other_bureaus_matters_are_found_longest_first(vocabulary):
     assert vocabulary.matters_in("住房公积金能取出来交养老院费用吗") == ("住房公积金",)
     assert vocabulary.matters_in("医保和养老保险怎么交") == ("养老保险", "医保")
