@@ -57,7 +57,7 @@ COUNT_WORDS = re.compile(rf"(?:多少|{FEW})(?:个|家|张|人|名|单|项|所|�
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
 # 应该怎么给她办, 在哪里约, 去边度弄: the person helped and a colloquial verb do not change what is asked.
 PROCEDURE_WORDS = re.compile(
-    r"(?:怎么|怎样|如何|点样|咋)(?:去|才能|样|(?:给|帮|替|为)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|报名|登记|预约|约|认证|年审|开通|提(?:交|出)?|反映)|"
+    r"(?:怎么|怎样|如何|点样|咋)(?:去|才能|样|(?:给|帮|替|为)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|报名|登记|预约|约|认证|年审|开通|提(?:交|出)?|反映|挂失|补办|补领|注销)|"
     r"流程|手续|渠道|步骤|办理方式|(?:什么|啥|哪些|别的|其他|其它)(?:办法|方法|途径)|"
     r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|挂失|补办)"
 )
@@ -509,6 +509,10 @@ ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|
 ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来深|嚟|的户口|那边过来)")
 # 老家衡阳那边八十岁的老人…: the place over there, asked about (not 衡阳那边过来的).
 ASKED_AFTER = re.compile(r"^(?:那边|那里|那儿|当地|嗰边|那头)(?!过来|来|的人|人)")
+# 东莞户籍80岁的老人, 户口在东莞: a household registration elsewhere, with no Shenzhen place named, makes
+# a benefit tied to it that place's benefit.
+HUKOU_BEFORE = re.compile(r"(?:户口在|户籍在|户口是|户籍是)$")
+HUKOU_AFTER = re.compile(r"^(?:籍|户口|户籍|的户口|的户籍)")
 # 盐田那家院舍…住了多少香港老人: people from a place, living in a Shenzhen place the message names.
 PEOPLE_AFTER = re.compile(r"^(?:的)?(?:老人|长者|老年人|居民|同胞)(?!院|中心|服务)")
 
@@ -553,6 +557,11 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
         )
         # 老家衡阳那边…有没有高龄补贴？: the place "over there" in a clause that asks is what is asked.
         over_there = asked_here and any(ASKED_AFTER.match(text[at + len(place.name) :]) for at in mentions)
+        registered_there = not here and any(
+            HUKOU_BEFORE.search(text[max(0, at - 4) : at]) or HUKOU_AFTER.match(text[at + len(place.name) :])
+            for at in mentions
+        )
+        over_there = over_there or registered_there
         origin = not place.in_scope and not over_there and (
             (here and not asked_here)
             or all(

@@ -584,3 +584,7 @@ def test_a_length_of_time_must_be_of_the_matter_asked(pipeline_seed: Pipeline) -
 def test_another_bureaus_matter_misspelt_is_still_its_matter(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("住房公基金能不能取出来给家里老人做适老化改造？")
     assert answer.refused and "住房公积金" in answer.answer
+
+
+def test_a_way_to_report_a_card_lost_is_not_a_way_to_apply_for_it(pipeline_seed: Pipeline) -> None:
+    assert pipeline_seed.ask("颐年卡丢了要怎么挂失补办？").status != "answered"

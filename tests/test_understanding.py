@@ -79,6 +79,7 @@ def test_everyday_words_are_not_places(gazetteer: Gazetteer, text: str) -> None:
         ("居家社区养老服务站是干啥的？", "definition"),
         ("婚姻登记处礼拜六上不上班？", "hours"),
         ("“1+4”政策文件为何迟迟未能出台？", "reason"),
+        ("颐年卡丢了要怎么挂失补办？", "procedure"),
         ("护理型床位现在多不多？占了多少？", "rate"),  # a share, with 了 between
     ],
 )
@@ -203,6 +204,9 @@ def test_the_benefit_named_is_the_programme(understander: Understander) -> None:
         # the place "over there" asked about, though the caller is from it and lives in Shenzhen
         ("我是湖南衡阳的户口，跟儿子来深圳住了。老家衡阳那边八十岁的老人有没有高龄补贴啊？", ("衡阳",)),
         ("我是衡阳那边过来的，在深圳住了十年，高龄津贴怎么领？", ()),
+        # a household registration elsewhere, no Shenzhen place named: that place's benefit
+        ("有个从东莞打来的阿姨问，东莞户籍80岁的老人，高龄津贴每月能领多少？", ("东莞",)),
+        ("我阿妈户口喺东莞，佢嘅高龄津贴系几多钱一个月？", ("东莞",)),
     ],
 )
 def test_where_a_person_comes_from_is_not_what_the_question_asks_about(
