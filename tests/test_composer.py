@@ -588,3 +588,8 @@ def test_another_bureaus_matter_misspelt_is_still_its_matter(pipeline_seed: Pipe
 
 def test_a_way_to_report_a_card_lost_is_not_a_way_to_apply_for_it(pipeline_seed: Pipeline) -> None:
     assert pipeline_seed.ask("颐年卡丢了要怎么挂失补办？").status != "answered"
+
+
+def test_what_to_show_is_how_to_get_it(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("市民问坪山区那个免费口罩发放机要怎么领？")
+    assert answer.status == "answered" and "凭身份证" in answer.answer

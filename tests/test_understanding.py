@@ -144,6 +144,8 @@ def test_conditions_of_the_person() -> None:
         ("老板想看看咱们公司排第几。请问深圳的慈善捐赠榜每年都发哪几个榜？", "question"),
         ("我想看看我的申请排第几", "personal_case"),
         ("市民问光明区是不是有个专门举报伤害小孩情况的小程序？都能报哪些事？", "question"),
+        ("来电人问今天深圳是不是要刮台风，说本来打算带老人去长者服务中心玩。", "small_talk"),
+        ("我们上个月在系统里报了一个困境儿童个案，能不能帮我看一下区里审核通过了没有？", "personal_case"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:
