@@ -1290,8 +1290,8 @@ def _fact_phrase(text: str, start: int, end: int, *, widen: bool = False) -> str
 def _shown_corrections(u: Understanding) -> list[dict[str, str]]:
     """The corrections to show, each once: 高领津帖 → 高龄津贴, not also its part 津帖 → 津贴."""
     pairs = u.rewritten.corrections
-    return [
-        {"wrong": wrong, "right": right}
-        for wrong, right in pairs
-        if not any(right != other and right in other for _, other in pairs)
-    ]
+    shown: dict[str, str] = {}  # right → wrong; 服务易站…易站能给老人: the same term corrected twice is shown once
+    for wrong, right in pairs:
+        if right not in shown and not any(right != other and right in other for _, other in pairs):
+            shown[right] = wrong
+    return [{"wrong": wrong, "right": right} for right, wrong in shown.items()]

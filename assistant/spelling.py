@@ -53,14 +53,13 @@ class SpellingCorrector:
 
     def __init__(self, terms: Mapping[str, int], corpus_text: str) -> None:
         self._corpus_text = corpus_text
-        best: dict[str, tuple[int, str]] = {}
+        by_sound: dict[str, list[tuple[int, str]]] = {}
         for term, df in terms.items():
             if df < MIN_TERM_DF or not 2 <= len(term) <= MAX_LENGTH or not all(CJK.match(c) for c in term):
                 continue
-            key = pinyin_key(term)
-            if key not in best or df > best[key][0]:
-                best[key] = (df, term)
-        self._by_sound = {key: term for key, (_, term) in best.items()}
+            by_sound.setdefault(pinyin_key(term), []).append((df, term))
+        # Terms that sound alike (驿站, 一站), the most used first.
+        self._by_sound = {key: tuple(t for _, t in sorted(found, key=lambda f: (-f[0], f[1]))) for key, found in by_sound.items()}
         self._df = {term: df for term, df in terms.items() if df >= MIN_TERM_DF and 2 <= len(term) <= MAX_LENGTH}
         self._lock = threading.Lock()
         self._common: dict[str, int] | None = None
@@ -132,6 +131,17 @@ class SpellingCorrector:
                 return True
         return False
 
+    def _in_context(self, text: str, i: int, length: int, options: tuple[str, ...]) -> str:
+        """Of the terms that sound alike, the one the documents use beside the caller's neighbouring
+        characters (居家养老服务义站 → 服务驿站, not 一站); else the most used."""
+        before, after = text[max(0, i - 2) : i], text[i + length : i + length + 2]
+        for term in options:
+            if (len(before) == 2 and CJK.match(before[0]) and CJK.match(before[1]) and before + term in self._corpus_text) or (
+                len(after) == 2 and CJK.match(after[0]) and CJK.match(after[1]) and term + after in self._corpus_text
+            ):
+                return term
+        return options[0]
+
     @staticmethod
     def _in_reduplication(text: str, i: int, length: int) -> bool:
         """Whether a piece overlaps a verb said twice (歇一歇): its characters are the verb's."""
@@ -157,6 +167,7 @@ class SpellingCorrector:
             position += len(token)
         boundaries = {*tokens, position}
         found: list[tuple[int, int, str]] = []
+        meant: dict[str, str] = {}
         for i in range(len(text)):
             for length in range(2, MAX_LENGTH + 1):
                 piece = text[i : i + length]
@@ -164,9 +175,12 @@ class SpellingCorrector:
                     continue
                 if not all(CJK.match(c) for c in piece):
                     continue
-                term = self._by_sound.get(" ".join(sounds[i : i + length]))
-                if term is None or term == piece or self._is_meant(piece):
+                key = " ".join(sounds[i : i + length])
+                options = self._by_sound.get(key)
+                if options is None or piece in options or self._is_meant(piece):
                     continue
+                # The same sound later in the message is the same term (服务易站…易站能给老人).
+                term = meant.get(key) or self._in_context(text, i, length, options)
                 parts = [tokens[j] for j in sorted(tokens) if i <= j < i + length]
                 if self._chance(parts, term) or (length == 2 and self._cuts_a_term(text, i, length)):
                     continue
@@ -174,6 +188,7 @@ class SpellingCorrector:
                     continue
                 if sum(a != b for a, b in zip(piece, term, strict=True)) <= (1 if length <= 3 else 2):
                     found.append((i, length, term))
+                    meant.setdefault(key, term)
         chosen: list[tuple[int, int, str]] = []
         for i, length, term in sorted(found, key=lambda f: (-f[1], f[0])):
             if all(i + length <= j or j + other <= i for j, other, _ in chosen):

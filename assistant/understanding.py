@@ -457,7 +457,7 @@ NAMED_NUMBER = re.compile(r"(?<!\d)\d{5,}(?!\d)")
 SHORT_FOLLOW_CHARS = 12  # Han characters of a question short enough to go on about the conversation
 COMMON_WORD_IDF = 3.6  # below it a word is common in the documents (项目, 组织, 资助), naming no subject
 MAX_RARE_IN_FOLLOW = 1  # rarer words a short question in a conversation may hold and still go on about it
-ASKED_MEASURE = re.compile(r"^(?:几|多少)")  # 几批, 几类: what is asked, not a word of the topic
+ASKED_MEASURE = re.compile(r"^(?:几|多少|哪)")  # 几批, 几类, 哪一年: what is asked, not a word of the topic
 STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 # 十四五 社工人才 目标人数: words typed into a search box, not a statement.
 KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
@@ -847,8 +847,10 @@ class Understander:
                     subject_before = before is not None and not any(w in self._subjects for w in turn.topic) and any(
                         w in self._subjects for w in before.topic
                     )
+                    # 都考哪几个项目？ after 我想考养老护理的专项职业能力证书: a short turn naming no subject.
                     if before is not None and (
                         refers_back or before.programme or _repeats(turn, before) or subject_before
+                        or self._names_nothing_specific(turn)
                     ):
                         return self._follow(turn, before, force=True)
                 return turn

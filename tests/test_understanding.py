@@ -165,6 +165,19 @@ def test_an_earlier_turn_naming_no_subject_goes_on_about_the_one_before(understa
     assert u.follow_up and "慈善信托" in u.topic and u.years == (2024,)
 
 
+def test_short_turns_asking_which_year_or_naming_nothing_specific_go_on_about_the_earlier_turn() -> None:
+    known = {*KNOWN, "上线", "未成年人保护", "个案", "信息系统", "护理", "专项", "职业", "能力", "证书", "项目"}
+    vocabulary = load_vocabulary()
+    understander = Understander(
+        vocabulary, Tokenizer(vocabulary), None, lambda word: 5 if word in known else 0, Gazetteer(),
+        today=datetime.date(2026, 11, 29),
+    )
+    u = understander.understand("是哪一年上线的?", ["深圳有没有专门处理未成年人保护个案的信息系统?"])
+    assert u.follow_up and "未成年人保护" in u.topic  # 哪一年 asks, it names nothing
+    u = understander.understand("考过了有啥好处?", ["我想考养老护理的专项职业能力证书", "都考哪几个项目?"])
+    assert u.follow_up and "证书" in u.topic  # the second turn goes on about the first
+
+
 def test_a_thing_names_no_topic(understander: Understander) -> None:
     u = understander.understand("那我们小区电梯老是坏，能不能用这个钱来修？", ["民生微实事是什么东西？"])
     assert u.understood_as == "民生微实事" and "东西" not in u.topic

@@ -119,6 +119,15 @@ def test_a_verb_said_twice_is_no_typo():
     assert corrector.correct("想看了看材料")[1] == ()
 
 
+def test_of_terms_that_sound_alike_the_one_used_beside_the_callers_words_is_meant():
+    terms = {**TERMS, "一站": 40, "驿站": 12}
+    corpus = CORPUS + " 一站式服务 居家养老服务驿站 养老服务驿站"
+    corrector = SpellingCorrector(terms, corpus)
+    corrected, corrections = corrector.correct("居家养老服务义站有多少个？义站能给老人做什么？")
+    assert "服务驿站" in corrected and "一站" not in corrected
+    assert {c.right for c in corrections} == {"驿站"}
+
+
 def test_other_bureaus_matters_are_found_longest_first(vocabulary):
     assert vocabulary.matters_in("住房公积金能取出来交养老院费用吗") == ("住房公积金",)
     assert vocabulary.matters_in("医保和养老保险怎么交") == ("养老保险", "医保")
