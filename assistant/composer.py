@@ -597,6 +597,9 @@ class Composer:
         topic words takes the clause before (支持…多种渠道申请 is not said to be the 颐年卡's).
         """
         facts: list[tuple[str, str, int]] = []
+        # A who-for tag's own phrase (70周岁以上户籍老年人每月可领取…津贴), shown when no amount of its
+        # sentence on the card says whose condition the bare tag is.
+        phrases: dict[tuple[str, str, int], str] = {}
         # An amount asked: a sentence whose figures all disagree with the question (the older 1万元 cap
         # beside 分散供养特困…最多资助多少) gives no facts when another cited sentence's figure agrees.
         disagreeing: set[int] = set()
@@ -675,6 +678,17 @@ class Composer:
                         label = "total"  # 累计投入1.64亿元 is a city-wide sum, not what one person gets
                 elif label == "hukou" and len(value) < 3:
                     continue  # a bare 户籍 says nothing a caller can use
+                if label in WHO_LABELS:
+                    end = match.start + len(match.value)
+                    phrase = _fact_phrase(text, match.start, end)
+                    if not phrase or not _about_topic(phrase, u) or not touches_topic(phrase, u):
+                        phrase = _fact_phrase(text, match.start, end, widen=True)
+                    # the rule itself, with what it gives (…每月可领取200-1000元不等的津贴), not work on it (全面推广…)
+                    own = (
+                        phrase and amounts(phrase) and _about_topic(phrase, u) and touches_topic(phrase, u)
+                        and not names_other_benefit(phrase, u)
+                    )
+                    phrases[(label, value, n)] = phrase if own else ""
                 facts.append((label, value, n))
         # 每年 is a payment period only beside an amount the card shows.
         facts = [f for f in facts if f[0] != "period" or any(o[0] == "amount" and o[2] == f[2] for o in facts)]
@@ -685,6 +699,14 @@ class Composer:
                 f for f in facts
                 if f[0] not in WHO_LABELS or any(o[0] in ("amount", "total") and o[2] == f[2] for o in facts)
             ]
+        # 那要几岁才有得领？: with no amount of its sentence on the card, a bare 70周岁以上 names nobody's
+        # condition; its phrase with the benefit's name does, or it is left out.
+        priced = {n for label, _, n in facts if label in ("amount", "total")}
+        facts = [
+            (label, value if label not in WHO_LABELS or n in priced else phrases.get((label, value, n), ""), n)
+            for label, value, n in facts
+        ]
+        facts = [f for f in facts if f[1]]
         kept: list[Fact] = []
         for label, value, n in facts:
             # 每人每月最高800元 inside 对持证养老护理员按月发放岗位补贴,每人每月最高800元: keep the whole phrase.

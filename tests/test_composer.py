@@ -593,3 +593,13 @@ def test_a_way_to_report_a_card_lost_is_not_a_way_to_apply_for_it(pipeline_seed:
 def test_what_to_show_is_how_to_get_it(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("市民问坪山区那个免费口罩发放机要怎么领？")
     assert answer.status == "answered" and "凭身份证" in answer.answer
+
+
+def test_a_who_for_fact_without_its_amount_on_the_card_says_whose_condition_it_is(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("那要几岁才有得领", history=["深圳高龄津贴一个月多少钱"])
+    assert answer.status == "answered"
+    who = [f for f in answer.facts if f.label in ("年龄条件", "户籍条件", "适用对象")]
+    assert who and all("津贴" in f.value for f in who)  # not a bare 70周岁以上
+    # no amount of its own sentence and no rule giving something: no bare tag at all
+    facts = pipeline_seed.ask("宜年卡要满多少岁才能办?").facts
+    assert not any(f.label == "年龄条件" and len(f.value) < 10 for f in facts)
