@@ -355,6 +355,8 @@ ANSWER_TYPES: tuple[tuple[str, str, Callable[[str], object], str], ...] = (
 )
 
 
+# 到2025年底…不少于30家, 力争…: a target set, not a figure reached.
+TARGET_SENTENCE = re.compile(r"到\d{4}年|力争|不少于|不低于|将(?:达到|实现)|目标")
 SPAN_KINDS = ("days", "duration")  # lengths of time: said of the matter asked or not at all
 
 
@@ -891,7 +893,8 @@ class Composer:
                 dated.append((max(years), c))
         if not dated:
             return None
-        year, sentence = max(dated, key=lambda pair: pair[0])
+        # The newest figure stated, before a target set for a later year (到2025年底…不少于30家).
+        year, sentence = max(dated, key=lambda pair: (not TARGET_SENTENCE.search(pair[1].text), pair[0]))
         return sentence, year
 
     def _floor(self, signals: dict[str, float]) -> str:

@@ -115,7 +115,8 @@ DEFINITION_WORDS = re.compile(
     r"才算|怎么算|(?:按|以)(?:什么|啥|哪个|哪种)标准(?:来)?算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义"
 )
 # 按哪个标准, 按什么算: a choice of rule, not a number.
-CHOICE_WORDS = re.compile(r"(?:哪个|哪种|哪一|什么|啥)标准|按(?:哪|什么|啥)")
+# 按新标准定系照旧合同计？: 定系 is Cantonese 还是, a choice between two.
+CHOICE_WORDS = re.compile(r"(?:哪个|哪种|哪一|什么|啥)标准|按(?:哪|什么|啥)|定系")
 COUNTED_THINGS = re.compile(
     rf"(?:多少|几多)(?:个|家|张|人(?!民币)|名|位|户|所|间|床|次|种|类|项|条|对|老人|老年人|长者|儿童|孩子|社工|机构)|"
     rf"{FEW}(?:种|类|项|条)")
@@ -505,6 +506,8 @@ QUESTION_FORM = re.compile(
     r"有[^，。,；;]{1,10}(?:没|冇)[?？]?$"
 )
 YEAR_CLAUSE = re.compile(ASKING_CLAUSE.pattern + "|" + REQUEST.pattern)
+# …一共有多少家社会组织？要2026年最新的数字。: a sentence after the question that asks for a year.
+YEAR_WANTED = re.compile(r"(?:要|想要|需要|请提供|提供|给我)[^，,。？?]{0,4}(?:20\d\d年|今年|本年度|最新)")
 ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|老家在|回|系|是)(?:那边的?)?$")
 ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来深|嚟|的户口|那边过来)")
 # 老家衡阳那边八十岁的老人…: the place over there, asked about (not 衡阳那边过来的).
@@ -732,7 +735,7 @@ class Understander:
         if "fee" in found and EARNED_WORDS.search(text) and not FEE_WORDS.search(asked_text):
             found = tuple(f for f in found if f != "fee")  # 工资…一个月大概多少钱 is earned, not paid
         # A year counts when it is in a clause that asks (去年评上了4A,给多少奖励? asks no year).
-        asking = asking_part(text, YEAR_CLAUSE)
+        asking = asking_part(text, YEAR_CLAUSE) + "".join(s for s in SENTENCE.findall(text) if YEAR_WANTED.search(s))
         years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(asking)))
         today = self.today or datetime.date.today()
         # 明年能拿多少 asks what the rules in force give; no document states next year's figures.

@@ -603,3 +603,8 @@ def test_a_who_for_fact_without_its_amount_on_the_card_says_whose_condition_it_i
     # no amount of its own sentence and no rule giving something: no bare tag at all
     facts = pipeline_seed.ask("宜年卡要满多少岁才能办?").facts
     assert not any(f.label == "年龄条件" and len(f.value) < 10 for f in facts)
+
+
+def test_an_older_figure_for_a_year_asked_is_the_newest_stated_not_a_later_target(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("市民问现在全市一共有多少家社会组织？要2026年最新的数字。")
+    assert answer.status == "partial" and "10498" in answer.answer and "不少于30家" not in answer.answer

@@ -94,6 +94,7 @@ def test_the_kind_of_answer_asked_for(question: str, kind: str) -> None:
         ("小区想修健身器材,能不能申请民生微实事", "procedure"),  # whether one may, not how
         ("时间银行在哪些区试点", "procedure"),  # where, not how to apply
         ("合同期内到底按哪个标准发工资？", "amount"),  # a choice of rule, not a number
+        ("我们的人工是按新标准定系照旧合同计？", "count"),  # 定系: Cantonese 还是, a choice
         ("单身女生可以去医院冻卵吗？想过几年再生", "count"),  # 过几年: a time ahead, not a number asked
     ],
 )
@@ -263,6 +264,12 @@ def test_a_benefit_named_apart_from_its_money_word() -> None:
     u = understander.understand("那刚入职的有没有一次性的补贴？最多给多少？", ["养老护理员的岗位补贴有多少?"])
     assert u.programme == "入职补贴"
     assert understander.understand("那有没有岗位补贴？", ["入职补贴有多少?"]).programme == "岗位补贴"
+
+
+def test_a_sentence_after_the_question_asking_for_a_year_sets_it(understander: Understander) -> None:
+    u = understander.understand("市民问现在全市一共有多少家社会组织？要2026年最新的数字。")
+    assert u.asked_years == (2026,)
+    assert understander.understand("我妈去年申请了。高龄津贴多少钱？").asked_years == ()
 
 
 def test_a_caller_saying_which_year_it_is_asks_for_now(understander: Understander) -> None:
