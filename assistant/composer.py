@@ -683,12 +683,11 @@ class Composer:
                 if label in WHO_LABELS:
                     end = match.start + len(match.value)
                     phrase = _fact_phrase(text, match.start, end)
-                    if not phrase or not _about_topic(phrase, u) or not touches_topic(phrase, u):
+                    if not phrase or not touches_topic(phrase, u):
                         phrase = _fact_phrase(text, match.start, end, widen=True)
                     # the rule itself, with what it gives (…每月可领取200-1000元不等的津贴), not work on it (全面推广…)
                     own = (
-                        phrase and amounts(phrase) and _about_topic(phrase, u) and touches_topic(phrase, u)
-                        and not names_other_benefit(phrase, u)
+                        phrase and amounts(phrase) and touches_topic(phrase, u) and not names_other_benefit(phrase, u)
                     )
                     phrases[(label, value, n)] = phrase if own else ""
                 facts.append((label, value, n))

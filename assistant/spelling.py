@@ -18,6 +18,7 @@ import jieba
 from pypinyin import lazy_pinyin
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
+HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 MIN_TERM_DF = 2
 COMMON_WORD_FREQ = 200  # jieba dictionary frequency above which a word is taken as meant
 MAX_LENGTH = 5
@@ -59,7 +60,9 @@ class SpellingCorrector:
                 continue
             by_sound.setdefault(pinyin_key(term), []).append((df, term))
         # Terms that sound alike (驿站, 一站), the most used first.
-        self._by_sound = {key: tuple(t for _, t in sorted(found, key=lambda f: (-f[0], f[1]))) for key, found in by_sound.items()}
+        self._by_sound = {
+            key: tuple(term for _, term in sorted(found, key=lambda f: (-f[0], f[1]))) for key, found in by_sound.items()
+        }
         self._df = {term: df for term, df in terms.items() if df >= MIN_TERM_DF and 2 <= len(term) <= MAX_LENGTH}
         self._lock = threading.Lock()
         self._common: dict[str, int] | None = None
@@ -136,8 +139,8 @@ class SpellingCorrector:
         characters (居家养老服务义站 → 服务驿站, not 一站); else the most used."""
         before, after = text[max(0, i - 2) : i], text[i + length : i + length + 2]
         for term in options:
-            if (len(before) == 2 and CJK.match(before[0]) and CJK.match(before[1]) and before + term in self._corpus_text) or (
-                len(after) == 2 and CJK.match(after[0]) and CJK.match(after[1]) and term + after in self._corpus_text
+            if (HAN_PAIR.fullmatch(before) and before + term in self._corpus_text) or (
+                HAN_PAIR.fullmatch(after) and term + after in self._corpus_text
             ):
                 return term
         return options[0]
