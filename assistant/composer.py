@@ -693,16 +693,13 @@ class Composer:
                 facts.append((label, value, n))
         # 每年 is a payment period only beside an amount the card shows.
         facts = [f for f in facts if f[0] != "period" or any(o[0] == "amount" and o[2] == f[2] for o in facts)]
+        priced = {n for label, _, n in facts if label in ("amount", "total")}  # sentences whose amount is shown
         # 最多能赔多少？: who a rule is for is shown beside its amount, not alone (高龄 from a sentence whose
         # figure the card does not show).
         if not set(u.intents) & WHO_KINDS:
-            facts = [
-                f for f in facts
-                if f[0] not in WHO_LABELS or any(o[0] in ("amount", "total") and o[2] == f[2] for o in facts)
-            ]
+            facts = [f for f in facts if f[0] not in WHO_LABELS or f[2] in priced]
         # 那要几岁才有得领？: with no amount of its sentence on the card, a bare 70周岁以上 names nobody's
         # condition; its phrase with the benefit's name does, or it is left out.
-        priced = {n for label, _, n in facts if label in ("amount", "total")}
         facts = [
             (label, value if label not in WHO_LABELS or n in priced else phrases.get((label, value, n), ""), n)
             for label, value, n in facts

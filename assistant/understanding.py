@@ -564,8 +564,7 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
             HUKOU_BEFORE.search(text[max(0, at - 4) : at]) or HUKOU_AFTER.match(text[at + len(place.name) :])
             for at in mentions
         )
-        over_there = over_there or registered_there
-        origin = not place.in_scope and not over_there and (
+        origin = not place.in_scope and not over_there and not registered_there and (
             (here and not asked_here)
             or all(
                 ORIGIN_BEFORE.search(text[max(0, at - 4) : at])
@@ -940,8 +939,8 @@ class Understander:
             current=current.current or (earlier.current and not current.years),
             this_year=current.this_year or (earlier.this_year if not current.years else None),
             follow_up=True,
-            # 那刚入职的有没有一次性的补贴？ names its own benefit: the earlier one's name does not bind it.
-            # 那刚入职的有没有一次性的补贴？ after 岗位补贴: the turn's own benefit replaces the conversation's.
+            # 那刚入职的有没有一次性的补贴？ after 岗位补贴: the turn's own benefit (入职补贴) replaces the
+            # conversation's, and a money word of its own unbinds the earlier name.
             programme=current.programme
             or (self._benefit_named_apart(current.topic, current.text) if earlier.programme else "")
             or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme),
