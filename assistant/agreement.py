@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from .facts import FactMatch, amounts
 from .places import Gazetteer
+from .tokenizer import fold
 from .understanding import GENERIC, Understanding
 
 # An ASCII comma between digits (1,200元) separates thousands; it does not end a clause.
@@ -67,11 +68,22 @@ def lead_up(sentence: str, start: int, end: int) -> str:
     return sentence[max(stop, start - LEAD_UP_CHARS) : right]
 
 
+# …投放10万设立社区基金,专项用于社区社会组织孵化…: the clause after a figure saying what it is for.
+PURPOSE_CLAUSE = re.compile(r"[,，](?:专项|主要|专门|统筹)?用于[^,，。；;]*")
+
+
+def runs_on(sentence: str, end: int) -> str:
+    """The clause right after a figure's own when it says what the money is for, else ""."""
+    purpose = PURPOSE_CLAUSE.match(sentence, end)
+    return purpose.group(0) if purpose else ""
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _names(text: str, terms: tuple[str, ...]) -> bool:
+    text = fold(text)
     for term in terms:
         if term in text:
             return True
@@ -106,7 +118,7 @@ def names_topic(text: str, understanding: Understanding) -> bool:
 
 def touches_topic(text: str, understanding: Understanding) -> bool:
     """Whether a text shares a character pair with some topic word (津贴 of 高龄津贴)."""
-    grams = _bigrams(text)
+    grams = _bigrams(fold(text))
     return any(_bigrams(term) & grams for word in understanding.topic for term in understanding.terms_for(word))
 
 
@@ -182,16 +194,18 @@ def figure_agreement(
     context: str = "",
 ) -> FigureAgreement:
     """How one figure agrees; ``context`` is the sentence before (一是高龄老人津贴标准全国前列。70周岁…)."""
-    around = lead_up(sentence, match.start, match.start + len(match.value))
-    left, right = clause_span(sentence, match.start, match.start + len(match.value))
+    end = match.start + len(match.value)
+    lead = lead_up(sentence, match.start, end)
+    left, right = clause_span(sentence, match.start, end)
     own = sentence[left:right]
+    around = lead + runs_on(sentence, right)
     years = figure_years(sentence, match, document_year)
     year = years[-1] if years else None
     asked_years = understanding.asked_years
     # 2021年答复里的指导价: the year may name the document rather than the figure.
     time = not asked_years or bool(set(years) & set(asked_years)) or document_year in asked_years
     asked_places = {p.name for p in understanding.places}
-    place = all(p.in_scope or p.name in asked_places for p in gazetteer.find(around))
+    place = all(p.in_scope or p.name in asked_places for p in gazetteer.find(lead))
     wanted = understanding.intents
     if "fee" in wanted:
         kind = bool(FEE_CLAUSE.search(own)) and not RECEIVE_CLAUSE.search(own)
@@ -201,8 +215,8 @@ def figure_agreement(
         kind = not (TOTAL_CLAUSE.search(own) and not PER_PERSON.search(own))
     if "exact" in wanted and RANGE.search(match.value):
         kind = False
-    # The words leading up to the figure must name the topic about as well as the whole sentence
-    # does: 为失能老人…每户最高2万元 agrees, …等纳入职补贴范围,最高补贴1.5万元 does not answer 岗位补贴.
+    # The words leading up to the figure (and the clause after it saying what it is for) must name
+    # the topic about as well as the whole sentence does: 为失能老人…每户最高2万元 agrees, …等纳入职补贴范围,最高补贴1.5万元 does not answer 岗位补贴.
     # The subject may also sit in the sentence before when this one goes on about it (…的津贴).
     share = topic_share(around, understanding)
     programme = programme_terms(understanding)

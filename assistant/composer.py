@@ -51,7 +51,7 @@ from .facts import (
 )
 from .places import Gazetteer
 from .retriever import Hit, SearchResult
-from .tokenizer import STOPWORDS
+from .tokenizer import STOPWORDS, fold
 from .understanding import (
     ASKING,
     GROUP_WORDS,
@@ -261,7 +261,9 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("age", AGE.search, 0.25),
 )
 # Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
-SHOWN = ("amount", "fee", "count", "days", "duration", "time", "reason", "progress", "list", "procedure", "materials")
+SHOWN = (
+    "amount", "fee", "count", "days", "duration", "time", "reason", "progress", "list", "procedure", "materials", "age",
+)
 
 
 def defines(text: str, u: Understanding, question: str) -> bool:
@@ -425,6 +427,7 @@ class Composer:
         total = sum(weights)
         if total <= 0:
             return 0.0
+        text = fold(text)
         matched = sum(w for t, w in zip(known, weights, strict=True) if t.text in text)
         # A caller's word counts as present when the document term it maps to is there.
         expansion_hit = any(e in text for e in result.rewritten.expansions)
@@ -685,10 +688,11 @@ class Composer:
                     phrase = _fact_phrase(text, match.start, end)
                     if not phrase or not touches_topic(phrase, u):
                         phrase = _fact_phrase(text, match.start, end, widen=True)
-                    # the rule itself, with what it gives (…每月可领取200-1000元不等的津贴), not work on it (全面推广…)
-                    own = (
-                        phrase and amounts(phrase) and touches_topic(phrase, u) and not names_other_benefit(phrase, u)
-                    )
+                    # the rule itself, with what it gives (…每月可领取200-1000元不等的津贴), not work on it
+                    # (全面推广…); for who may (要满多少岁才能办), the rule naming its benefit
+                    # (面向全市60周岁及以上老年人发行智慧养老颐年卡).
+                    gives = amounts(phrase) or (set(u.intents) & WHO_KINDS and names_topic(phrase, u))
+                    own = phrase and gives and touches_topic(phrase, u) and not names_other_benefit(phrase, u)
                     phrases[(label, value, n)] = phrase if own else ""
                 facts.append((label, value, n))
         # 每年 is a payment period only beside an amount the card shows.

@@ -63,7 +63,10 @@ PROCEDURE_WORDS = re.compile(
 )
 TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|哪一天|哪日|几月|几号|几时|哪个月|什么时间|啥时间|最早|截止|期限")
 # 几岁 asks an age; 八十几岁了 tells one.
-AGE_WORDS = re.compile(r"多大年纪|多少岁|(?<![十\d])几岁|年龄|年纪|岁数|周岁")
+# 排查的是多大以下的孩子: 多大 before 以下 or a person asks an age.
+AGE_WORDS = re.compile(
+    r"多大年纪|多少岁|(?<![十\d])几岁|年龄|年纪|岁数|周岁|多大(?=以下|以上|以内|的(?:孩子|小孩|儿童|老人|老年人))"
+)
 ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构)(?:才|可以|能)|条件|资格|能不能|可不可以|能否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
 # What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
 FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|自付|自费")
@@ -252,8 +255,11 @@ COMPLAINT = re.compile(
     r"(?:太|好|真|很)坑|坑爹|(?:你们|政府|民政|部门|领导)[^，,。？?]{0,6}管一?管(?=[吧啊呀嘛啦]?(?:[？?！!。，,]|$))"
 )
 RULE_ASKED = re.compile(r"(?:有没有|是不是有|有什么|有无|有冇)[^，。？?]{0,6}(?:规定|政策|清单|文件|依据)|规定(?:了)?哪些")
-# 我有点担心她在那边身体出状况没人管: a worry about what might happen is no grievance.
-WORRY_CLAUSE = re.compile(r"[^，,。？?!！；;]*(?:担心|怕|万一|要是|如果|假如)[^，,。？?!！；;]*")
+# 我有点担心她在那边身体出状况没人管: a worry about what might happen is no grievance, nor the question
+# asked after a supposition (要是半夜按了，有没有人管？).
+WORRY_CLAUSE = re.compile(
+    r"[^，,。？?!！；;]*(?:担心|怕|万一|要是|如果|假如)[^，,。？?!！；;]*(?:[，,][^，,。？?!！；;]*(?=[？?]))?"
+)
 # 想问半夜出事按了有没有人管: a clause that opens by asking asks, whatever words it holds.
 ASKED_CLAUSE = re.compile(r"(?:^|(?<=[，,。？?!！；;\s]))(?:我|就是|主要|还)?(?:想|要)?(?:请问|问问|问一下|问下|问(?![了过])|咨询)[^，,。？?!！；;]*")
 SUGGESTION = re.compile(

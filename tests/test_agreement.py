@@ -113,3 +113,15 @@ def test_a_figures_subject_is_not_where_to_go(understander: Understander) -> Non
     lead = "一是高龄老人津贴标准全国前列。"
     assert figure_agreement(u, generic, amounts(generic)[0], 2021, Gazetteer(), lead).subject
 
+
+
+def test_a_figure_agrees_by_latin_letters_and_by_what_it_is_for(understander: Understander) -> None:
+    graded = "对当年评定为3A、4A、5A级的行业商协会等社会组织,次年分别给予2万元、3万元、4万元扶持;"
+    u = understander.understand("想问下罗湖区评上3A、4A、5A各奖多少钱？")
+    assert figure_agreement(u, graded, amounts(graded)[0], 2024, Gazetteer()).subject  # 3a of 评定为3A
+    fund = "罗湖区财政每年向全区111个居委会每个投放10万设立社区基金,专项用于社区社会组织孵化、社区文体公益活动等,由街道办进行日常管理"
+    asked = understander.understand("社区基金用来孵化社区组织、搞文体活动的,每个居委会多少钱？")
+    assert figure_agreement(asked, fund, amounts(fund)[0], 2024, Gazetteer()).subject
+    listed = "最低生活保障标准由2016年800元/人/月增至2020年的1,250元/人/月,低收入、特困人员供养、临时救助等政策标准大幅提升"
+    relief = understander.understand("临时救助一次最多能给多少钱？")
+    assert not any(figure_agreement(relief, listed, m, 2024, Gazetteer()).subject for m in amounts(listed))

@@ -603,6 +603,13 @@ def test_a_who_for_fact_without_its_amount_on_the_card_says_whose_condition_it_i
     # no amount of its own sentence and no rule giving something: no bare tag at all
     facts = pipeline_seed.ask("宜年卡要满多少岁才能办?").facts
     assert not any(f.label == "年龄条件" and len(f.value) < 10 for f in facts)
+    # who may is asked: the rule naming its card says whose condition it is
+    assert any(f.label == "年龄条件" and "60周岁" in f.value and "颐年卡" in f.value for f in facts)
+
+
+def test_an_age_asked_is_shown_when_a_sentence_about_the_topic_states_one(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("那排查的是多大以下的孩子？", history=["深圳搞困境儿童排查，非深户的孩子也算在里面吗？"])
+    assert answer.status == "answered" and "未满18周岁" in answer.answer
 
 
 def test_an_older_figure_for_a_year_asked_is_the_newest_stated_not_a_later_target(pipeline_seed: Pipeline) -> None:

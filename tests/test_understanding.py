@@ -538,11 +538,18 @@ def test_a_price_asked_after_a_benefit_is_the_benefit_received(understander: Und
 def test_a_worry_and_a_request_to_act_on_one_case() -> None:
     worry = "她有高血压,我有点担心她在那边身体出状况没人管。想问下日照中心是不是跟社康有合作?"
     assert speech_act(worry) == "question"
+    assert speech_act("适老化改造装的那个一键呼叫，要是半夜按了，有没有人管？") == "question"
+    assert speech_act("补贴三个月了还没到账，有没有人管？") == "complaint"
     assert speech_act("我们协会被列进活动异常名录,能不能帮我们移出来?") == "personal_case"
     assert speech_act("民政那边有没有什么调解的服务可以帮我们？") == "question"
     assert speech_act("有没有什么基金可以帮我们这种非深户的小孩？") == "question"
     assert speech_act("预约一开放就约满了,你们能不能重视一下?真的很影响心情。") == "complaint"
     assert speech_act("每次去医院都要叫车抬下楼，太折腾了。可以在家里建病床吗？") == "question"
+
+
+def test_how_old_one_must_be_is_an_age_asked() -> None:
+    assert "age" in intents("那排查的是多大以下的孩子？")
+    assert "age" not in intents("社区长者饭堂的面积有多大？")
 
 
 def test_a_phone_number_asked_in_other_words() -> None:
