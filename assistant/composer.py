@@ -240,6 +240,17 @@ def _how_for_topic(text: str, u: Understanding) -> bool:
     )
 
 
+def _turn_terms(u: Understanding) -> set[str]:
+    """In a follow-up asking what to do, the documents' terms for the caller's words this turn brings
+    (上门核验 for 不会用手机)."""
+    if not u.background or "procedure" not in u.intents:
+        return set()
+    return {
+        term for word, terms in u.synonyms if word not in u.background and word in u.question
+        for term in terms if term not in u.question
+    }
+
+
 def _names_condition(text: str) -> bool:
     return any(f.label in WHO_LABELS for f in extract_facts(text))
 
@@ -542,6 +553,16 @@ class Composer:
             found = next((c for c in [*chosen, *candidates] if defines(c.text, u, u.text)), None)
             if found is not None:  # a sentence that says what the term means comes first
                 chosen = self._fit([found, *(c for c in chosen if c is not found)])
+        # 那我妈不会用手机，咋办？ after a 高龄津贴 turn: a sentence with the documents' term for what this
+        # turn brings (上门核验 for 不会用手机) answers the follow-up beside the inherited topic.
+        brought = _turn_terms(u)
+        if brought and not any(t in c.text for c in chosen for t in brought):
+            found = next(
+                (c for c in [*about, *candidates] if any(t in c.text for t in brought) and touches_topic(c.text, u)),
+                None,
+            )
+            if found is not None:
+                chosen = self._fit([chosen[0], found, *chosen[1:]])
         for intent, general, _ in SENTENCE_BONUS:
             holds = _counted_test(u) if intent == "count" and u.unit else general
             if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in chosen):
@@ -606,15 +627,15 @@ class Composer:
         # sentence on the card says whose condition the bare tag is.
         phrases: dict[tuple[str, str, int], str] = {}
         # An amount asked: a sentence whose figures all disagree with the question (the older 1万元 cap
-        # beside 分散供养特困…最多资助多少) gives no facts when another cited sentence's figure agrees.
+        # beside 分散供养特困…最多资助多少, a care home's 600元 beside a question on help at home) gives
+        # no facts: the card shows another benefit's figure nowhere.
         disagreeing: set[int] = set()
         if "amount" in u.intents:
-            verdicts = {
-                n: any(f.agrees for f in sentence_figures(u, s.text, s.hit.year, self.gazetteer, s.context))
-                for n, s in cited if amounts(s.text)
+            disagreeing = {
+                n for n, s in cited
+                if amounts(s.text)
+                and not any(f.agrees for f in sentence_figures(u, s.text, s.hit.year, self.gazetteer, s.context))
             }
-            if any(verdicts.values()):
-                disagreeing = {n for n, agrees in verdicts.items() if not agrees}
         # A group asked about (分散供养的特困老人…最多资助多少): a sentence naming other groups but not
         # that one (为失能半失能、高龄户籍老年人…每户最高资助1万元) is another group's rule when a cited
         # sentence names the asked group.

@@ -615,3 +615,10 @@ def test_an_age_asked_is_shown_when_a_sentence_about_the_topic_states_one(pipeli
 def test_an_older_figure_for_a_year_asked_is_the_newest_stated_not_a_later_target(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("市民问现在全市一共有多少家社会组织？要2026年最新的数字。")
     assert answer.status == "partial" and "10498" in answer.answer and "不少于30家" not in answer.answer
+
+
+def test_a_follow_up_asking_what_to_do_shows_the_documents_term_for_what_the_turn_brings(
+    pipeline_seed: Pipeline,
+) -> None:
+    answer = pipeline_seed.ask("但他不会用智能手机，那咋整？", history=["我爸领高龄津贴，每年都要做资格认证是吧？"])
+    assert answer.status == "answered" and "上门核验" in answer.answer

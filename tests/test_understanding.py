@@ -548,6 +548,7 @@ def test_a_worry_and_a_request_to_act_on_one_case() -> None:
 
 
 def test_how_old_one_must_be_is_an_age_asked() -> None:
+    assert "procedure" in intents("但他不会用智能手机，那咋整？")
     assert "age" in intents("那排查的是多大以下的孩子？")
     assert "age" not in intents("社区长者饭堂的面积有多大？")
 
