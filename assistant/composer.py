@@ -114,6 +114,7 @@ NUMBERED_LIST = re.compile(r"哪([二三四五六七八九十两])(?:项|个|类
 CN_NUMBER = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 QUALIFIERS = re.compile(r"每[人户月年生]|最高|一次性|不超过")  # a cap per household is not a yearly total
 CLAUSE_LEAD = re.compile(r"^(?:并|且|同时|其中|另外|此外|以及|和|及|还|也|[一二三四五六七八九十]是)")
+FRAME_CLAUSE = re.compile(r"^(?:在|从|就|对于|关于)[^，,；;]{1,16}(?:方面|层面|上|中)$")
 # A clause that cannot stand alone: it goes on from the one before (即可受理…, 其余…).
 DANGLING = re.compile(r"^(?:即可|即|其余|其|则|从而|进而|由此|以便|并且|但|而|或)")
 # Numbers about a population or coverage, not a condition a person must meet.
@@ -123,13 +124,23 @@ PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering thresh
 AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
 ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|去|到|在|哪里|哪儿|哪|边度|可以|能|才能|样|[给帮替为].{0,3})+")
 # The first line answers the asked kind: a clause holding it scores (kind, test).
+# …由街道办进行日常管理, 社区党委…进行集体研究决策: who runs or decides a thing.
+WHO_SENTENCE = re.compile(
+    r"由[^，。,；;]{2,15}?(?:负责|决定|决策|审批|审核|管理|承担|牵头)|(?:负责|牵头|主管|集体研究决策|审议决定|审定|批准)"
+)
+STEPS_ASKED = re.compile(r"步骤|流程|环节|程序|哪几步|几步")
+# 实施流程…主要包括项目征集、项目评议、项目确定…等环节: the stages of a process, named.
+STAGES = re.compile(r"(?:包括|分为|经过|经)[^。；;]{4,60}?等?(?:环节|步骤|程序|阶段)")
+
+
 SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("amount", lambda t: amounts(t)),
     ("count", has_count),
     ("days", has_days),
     ("duration", has_duration),
     ("materials", MATERIALS_SENTENCE.search),
-    ("procedure", PROCEDURE_SENTENCE.search),
+    ("procedure", lambda t: PROCEDURE_SENTENCE.search(t) or STAGES.search(t)),
+    ("who", lambda t: WHO_SENTENCE.search(t)),
     ("hours", HOURS_SENTENCE.search),
     ("phone", PHONE_SENTENCE.search),
     ("time", has_date),
@@ -180,8 +191,8 @@ def _is_dated(text: str) -> bool:
 
 
 def _tells_how(text: str) -> bool:
-    """A channel, a place to go or a step, or the steps of a process named by who does them."""
-    return bool(PROCEDURE_HOW.search(text)) or len(STEP.findall(text)) >= 2
+    """A channel, a place to go or a step, the steps of a process named by who does them, or its stages."""
+    return bool(PROCEDURE_HOW.search(text) or STAGES.search(text)) or len(STEP.findall(text)) >= 2
 
 
 # Which facts answer which kind of question: a way to apply does not answer 要满多少岁,
@@ -270,10 +281,12 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("reason", REASON_SENTENCE.search, 0.25),
     ("list", LIST_SENTENCE.search, 0.15),
     ("age", AGE.search, 0.25),
+    ("who", WHO_SENTENCE.search, 0.25),
 )
 # Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
 SHOWN = (
     "amount", "fee", "count", "days", "duration", "time", "reason", "progress", "list", "procedure", "materials", "age",
+    "who",
 )
 
 
@@ -553,6 +566,11 @@ class Composer:
             found = next((c for c in [*chosen, *candidates] if defines(c.text, u, u.text)), None)
             if found is not None:  # a sentence that says what the term means comes first
                 chosen = self._fit([found, *(c for c in chosen if c is not found)])
+        # 要经过哪些步骤？: the sentence naming the stages of the process comes first.
+        if STEPS_ASKED.search(u.text) and not STAGES.search(chosen[0].text):
+            staged = next((c for c in about if STAGES.search(c.text)), None)
+            if staged is not None:
+                chosen = self._fit([staged, *(c for c in chosen if c is not staged)])
         # 那我妈不会用手机，咋办？ after a 高龄津贴 turn: a sentence with the documents' term for what this
         # turn brings (上门核验 for 不会用手机) answers the follow-up beside the inherited topic.
         brought = _turn_terms(u)
@@ -1066,21 +1084,29 @@ class Composer:
         tests = [test for kind, test in SUMMARY_TESTS if kind in u.intents]
         if "definition" in u.intents:
             tests.append(lambda piece: defines(piece, u, u.text))
-        parts: list[str] = []
-        for n, sentence in cited[:3]:
-            clause = self._summary_clause(sentence.text, u, tests)
-            if clause and not any(clause in p for p in parts):
-                piece = f"{clause}[{n}]"
-                if sum(len(p) for p in parts) + len(piece) > SUMMARY_MAX_CHARS and parts:
+        # A sentence none of whose clauses holds the asked kind or names the topic (在充分科学论证方面,根据
+        # 《工作规程》的有关规定,…) gives the line nothing, unless no sentence gives anything.
+        for telling in (True, False):
+            parts: list[str] = []
+            for n, sentence in cited[:3]:
+                clause = self._summary_clause(sentence.text, u, tests, telling=telling)
+                if clause and not any(clause in p for p in parts):
+                    piece = f"{clause}[{n}]"
+                    if sum(len(p) for p in parts) + len(piece) > SUMMARY_MAX_CHARS and parts:
+                        break
+                    parts.append(piece)
+                if len(parts) >= 2:
                     break
-                parts.append(piece)
-            if len(parts) >= 2:
+            if parts:
                 break
         return "；".join(parts)
 
     @staticmethod
-    def _summary_clause(text: str, u: Understanding, tests: list[Callable[[str], object]]) -> str:
-        """The clause of a sentence that holds the asked kind, with the clause before when it lacks a subject."""
+    def _summary_clause(
+        text: str, u: Understanding, tests: list[Callable[[str], object]], *, telling: bool = False
+    ) -> str:
+        """The clause of a sentence that holds the asked kind, with the clause before when it lacks a subject;
+        ``telling``: "" when no clause holds the asked kind or names the topic."""
         spans = []
         left = 0
         for match in CLAUSE_BREAK.finditer(text + "。"):
@@ -1092,9 +1118,12 @@ class Composer:
 
         def score(span: tuple[int, int]) -> float:
             piece = text[span[0] : span[1]]
-            return 2.0 * any(test(piece) for test in tests) + names_topic(piece, u) + 0.2 * has_figure(piece)
+            frame = FRAME_CLAUSE.match(piece) is not None  # 在充分科学论证方面 says only where the text goes
+            return 2.0 * any(test(piece) for test in tests) + names_topic(piece, u) + 0.2 * has_figure(piece) - frame
 
         i = max(range(len(spans)), key=lambda j: (score(spans[j]), -j))
+        if telling and score(spans[i]) < 1:
+            return ""
         start, end = spans[i]
         piece = text[start:end]
         if i > 0 and (len(piece) < 12 or CLAUSE_LEAD.match(piece) or DANGLING.match(piece) or not names_topic(piece, u)):

@@ -128,6 +128,10 @@ COUNTED_THINGS = re.compile(
 PLAN_WORDS = re.compile(r"(?:打算|准备|计划)(?:要)?(?:怎么|怎样|如何)|是(?:怎么|怎样|如何)(?:弄|搞|做|实现|运作)的")
 # 工资一个月多少钱 asks what a worker earns, not a price paid.
 EARNED_WORDS = re.compile(r"工资|薪酬|薪水|收入|待遇|指导价")
+# 评议和立项最后是谁拍板的？ 这钱谁来管？: who decides or runs a thing (not 谁能申请, who may apply).
+WHO_DECIDES_WORDS = re.compile(
+    r"谁(?:来)?(?:拍板|决定|说了算|审批|批准|审核|负责|管理?|定的?|牵头)|由谁|(?:哪个|什么|哪些)(?:部门|单位|机构)(?:来)?(?:负责|管理?|审批|审核|决定|牵头)|归(?:哪|谁)管"
+)
 AMOUNT_KINDS = (("minimum", MINIMUM_WORDS), ("exact", EXACT_WORDS), ("reimburse", REIMBURSE_WORDS))
 OTHER_INTENTS = (
     ("progress", PROGRESS_WORDS),
@@ -139,13 +143,14 @@ OTHER_INTENTS = (
     ("eligibility", ELIGIBILITY_WORDS),
     ("time", TIME_WORDS),
     ("age", AGE_WORDS),
+    ("who", WHO_DECIDES_WORDS),
     ("definition", DEFINITION_WORDS),
     ("reason", REASON_WORDS),
 )
 # The one kind named as "asked", most specific first.
 ASKED_ORDER = (
     "rate", "fee", "reimburse", "minimum", "exact", "amount", "ordinal", "days", "duration", "count", "materials", "hours",
-    "phone", "time", "age", "list", "procedure", "reason", "progress", "eligibility", "definition", "yesno",
+    "phone", "time", "age", "who", "list", "procedure", "reason", "progress", "eligibility", "definition", "yesno",
 )
 
 # 哪天开始的？有多少人办成了？: each question of a message asks its own kind.
@@ -526,6 +531,9 @@ HUKOU_AFTER = re.compile(r"^(?:籍|户口|户籍|的户口|的户籍)")
 PEOPLE_AFTER = re.compile(r"^(?:的)?(?:老人|长者|老年人|居民|同胞)(?!院|中心|服务)")
 
 
+WORRY_ASK = re.compile(r"(?:万一|要是|如果|假如)[^，,。？?!！；;]*(?:咋办|怎么办|点算|如何是好)")
+
+
 def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[str]:
     """The clauses of a message that ask something.
 
@@ -535,7 +543,9 @@ def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[s
     sentences = [m.group(0) for m in SENTENCE.finditer(text)]
     if any(QUESTION_MARK.search(s) for s in sentences) and len(sentences) > 1:
         text = "".join(s for s in sentences if QUESTION_MARK.search(s) or not TOLD.search(s))
-    return [m.group(0) for m in CLAUSE.finditer(text) if asking.search(m.group(0))]
+    clauses = [m.group(0) for m in CLAUSE.finditer(text) if asking.search(m.group(0))]
+    # 万一摔了咋办？…到底能不能参加工伤保险？: a worry beside the question asks no way to do anything.
+    return [c for c in clauses if not WORRY_ASK.search(c)] or clauses
 
 
 def asking_part(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> str:
@@ -757,8 +767,9 @@ class Understander:
         programme = next(
             (
                 w for w in topic
-                # 岗位补贴 names a benefit; a bare 奖励 or 补贴 names none (有奖励吗 may be answered by 扶持).
-                if not TOTAL_WORDS.search(w) and not re.fullmatch(PROGRAMME_SUFFIX, w)
+                # 岗位补贴 names a benefit; a bare 奖励 or 补贴 names none (有奖励吗 may be answered by 扶持),
+                # nor does who pays it (政府补贴).
+                if not TOTAL_WORDS.search(w) and not re.fullmatch(PROGRAMME_SUFFIX, w) and w not in GENERIC
                 and (re.search(re.escape(w) + PROGRAMME_SUFFIX, text) or re.search(PROGRAMME_SUFFIX + "$", w))
                 and self._names_a_benefit(w)
             ),

@@ -622,3 +622,16 @@ def test_a_follow_up_asking_what_to_do_shows_the_documents_term_for_what_the_tur
 ) -> None:
     answer = pipeline_seed.ask("但他不会用智能手机，那咋整？", history=["我爸领高龄津贴，每年都要做资格认证是吧？"])
     assert answer.status == "answered" and "上门核验" in answer.answer
+
+
+def test_the_stages_of_a_process_answer_what_steps_and_who_decides(pipeline_seed: Pipeline) -> None:
+    steps = pipeline_seed.ask("社区里的民生微实事项目是怎么定下来的？要经过哪些步骤？")
+    assert steps.status == "answered" and "项目评议" in steps.summary
+    who = pipeline_seed.ask("那评议和立项最后是谁拍板的？", history=["社区民生微实事的项目一般是怎么征集的？"])
+    assert who.status == "answered" and "集体研究决策" in who.summary
+    assert "在充分科学论证方面" not in who.summary  # a clause saying only where the text goes is no answer
+
+
+def test_who_pays_names_no_benefit(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("普惠性嘅幼儿园，政府补贴每个细路一年几多钱？")
+    assert answer.status == "answered" and "6000元" in answer.answer

@@ -547,6 +547,18 @@ def test_a_worry_and_a_request_to_act_on_one_case() -> None:
     assert speech_act("每次去医院都要叫车抬下楼，太折腾了。可以在家里建病床吗？") == "question"
 
 
+def test_who_decides_is_asked_apart_from_who_may_apply() -> None:
+    assert "who" in intents("那评议和立项最后是谁拍板的？")
+    assert "who" in intents("深圳市老龄委现在归哪个部门管？")
+    assert "who" not in intents("谁能申请高龄津贴？")
+
+
+def test_a_worry_beside_the_question_asks_no_way() -> None:
+    worry = "老板讲我超龄了买不了工伤保险，万一摔了咋办？像我这样超过退休年龄的人到底能不能参加工伤保险？"
+    assert "procedure" not in intents(asking_part(worry))
+    assert "procedure" in intents(asking_part("要是不会用手机怎么办？"))
+
+
 def test_how_old_one_must_be_is_an_age_asked() -> None:
     assert "procedure" in intents("但他不会用智能手机，那咋整？")
     assert "age" in intents("那排查的是多大以下的孩子？")
