@@ -185,6 +185,15 @@ def figure_years(sentence: str, match: FactMatch, document_year: int | None) -> 
     return years_in(spans[-1].group(0)) if spans else [document_year] if document_year else []
 
 
+def _names_benefit_asked(name: str, understanding: Understanding) -> bool:
+    """Whether a benefit's own name (适老化改造补贴) is one the question asks about: its words before the
+    benefit word are the question's or a topic word's term."""
+    stem = BENEFIT_SUFFIX.sub("", name)
+    if len(stem) < 2 or stem in understanding.question or stem in understanding.text:
+        return True
+    return any(_names(stem, understanding.terms_for(w)) or _names(w, (stem,)) for w in subject_words(understanding))
+
+
 def figure_agreement(
     understanding: Understanding,
     sentence: str,
@@ -230,6 +239,9 @@ def figure_agreement(
     # …每户最高可获得1.2万元适老化改造补贴 is that benefit's figure, whatever the sentence before.
     named = BENEFIT_NAME.match(sentence, match.start + len(match.value))
     if programme and named and not _names(named.group(0), programme):
+        here = before = False
+    # 每户最高可获得1.2万元适老化改造补贴 does not answer 长者饭堂…一餐补贴多少, which names no benefit.
+    if not programme and named and not _names_benefit_asked(named.group(0), understanding):
         here = before = False
     subject = here or before
     return FigureAgreement(match.value, subject, time, place, kind, year)

@@ -54,11 +54,13 @@ from .retriever import Hit, SearchResult
 from .tokenizer import STOPWORDS, fold
 from .understanding import (
     ASKING,
+    CURRENT_WORDS,
     GROUP_WORDS,
     NUMBERISH,
     PROCEDURE_WORDS,
     Understanding,
     asked_kind,
+    asking_part,
     counted_unit,
     intents,
 )
@@ -105,6 +107,7 @@ QUOTED = re.compile(r"[“\"「‘]([^”\"」’]{2,12})[”\"」’]")
 DEFINITION_BONUS = 0.5
 COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
 RATE_BONUS = 0.2  # a percentage of the share asked (就业率达到80%)
+NEWEST_BONUS = 0.3  # a sentence of the newest document, when where a matter stands is asked
 RATE_NAMES = re.compile(r"比例|占比|比重|覆盖率")
 DISTRICT_BONUS = 0.3  # the district asked about named (or only others named) in a sentence
 # “四同步”, 哪四个同步: a numbered term is defined by a sentence naming its part that many times.
@@ -114,7 +117,10 @@ NUMBERED_LIST = re.compile(r"哪([二三四五六七八九十两])(?:项|个|类
 CN_NUMBER = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 QUALIFIERS = re.compile(r"每[人户月年生]|最高|一次性|不超过")  # a cap per household is not a yearly total
 CLAUSE_LEAD = re.compile(r"^(?:并|且|同时|其中|另外|此外|以及|和|及|还|也|[一二三四五六七八九十]是)")
-FRAME_CLAUSE = re.compile(r"^(?:在|从|就|对于|关于)[^，,；;]{1,16}(?:方面|层面|上|中)$")
+# 在充分科学论证方面, 目前, 2019年初: a clause that says only where or when the sentence goes on.
+FRAME_CLAUSE = re.compile(
+    r"^(?:(?:在|从|就|对于|关于)[^，,；;]{1,16}(?:方面|层面|上|中)|目前|当前|同时|此外|另外|其中|近年来|\d{4}年[初底中末]?)$"
+)
 # A clause that cannot stand alone: it goes on from the one before (即可受理…, 其余…).
 DANGLING = re.compile(r"^(?:即可|即|其余|其|则|从而|进而|由此|以便|并且|但|而|或)")
 # Numbers about a population or coverage, not a condition a person must meet.
@@ -124,6 +130,12 @@ PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering thresh
 AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
 ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|去|到|在|哪里|哪儿|哪|边度|可以|能|才能|样|[给帮替为].{0,3})+")
 # The first line answers the asked kind: a clause holding it scores (kind, test).
+# 关于“让渡部分自然公园区域…; …用于慈善事业文化与活动宣传”等建议。 对于您提出的…等意见建议: the
+# proposer's words quoted back, not what the bureau says.
+PROPOSAL_QUOTED = re.compile(
+    r"^(?:[\d一二三四五六七八九十]+[.、])?关于“|”(?:等|的)?(?:建议|提案|意见)(?:的答复)?[。;；]?$|^(?:对于|关于)?您(?:提出|所提)的|等意见建议"
+)
+PROPOSAL_PENALTY = 0.5
 # …由街道办进行日常管理, 社区党委…进行集体研究决策: who runs or decides a thing.
 WHO_SENTENCE = re.compile(
     r"由[^，。,；;]{2,15}?(?:负责|决定|决策|审批|审核|管理|承担|牵头)|(?:负责|牵头|主管|集体研究决策|审议决定|审定|批准)"
@@ -257,8 +269,8 @@ def _turn_terms(u: Understanding) -> set[str]:
     if not u.background or "procedure" not in u.intents:
         return set()
     return {
-        term for word, terms in u.synonyms if word not in u.background and word in u.question
-        for term in terms if term not in u.question
+        term for word, terms in u.synonyms if word not in u.background and word in u.text
+        for term in terms if term not in u.text
     }
 
 
@@ -476,10 +488,13 @@ class Composer:
         if total <= 0:
             return 1.0
         asked = {c.value for c in u.conditions} if u else set()
+        # A caller's word the vocabulary maps to a document term (装扶手 → 适老化改造) is known, and so are its pieces.
+        mapped = [w for w, terms in u.synonyms if terms] if u else []
         specific = [
             t for t in result.terms
             if t.df == 0 and t.everyday < self.settings.everyday_word_freq and not _function_word(t.text)
             and t.text not in ASKING and not NUMBERISH.fullmatch(t.text) and not any(t.text in a for a in asked)
+            and not any(t.text in w for w in mapped)
         ]
         return sum(t.idf for t in specific) / total
 
@@ -496,6 +511,10 @@ class Composer:
         unit = u.unit if "count" in wanted else ""
         rates = _rate_test(u)
         districts = {p.code for p in u.places if p.district}
+        # 条例出台了没有？ 现在…: where a matter stands is told by the newest document about it.
+        years = [h.year for h in result.hits[: self.settings.hits_considered] if h.year]
+        now_asked = u.current and CURRENT_WORDS.search(asking_part(u.question))  # not 听说现在要先预约
+        newest = max(years) if years and ("progress" in wanted or now_asked) else None
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
             previous = ""
@@ -527,6 +546,10 @@ class Composer:
                     score += self._district_score(text, districts)
                 if len(text) > 220:
                     score -= 0.15
+                if PROPOSAL_QUOTED.search(text):
+                    score -= PROPOSAL_PENALTY
+                if newest is not None and hit.year == newest:
+                    score += NEWEST_BONUS
                 similarity = result.sentence_scores.get((hit.doc_id, start))
                 candidates.append(_Sentence(hit, rank, text, start, end, coverage, similarity, score, before))
         # The embedding's view of each sentence, z-normalised over the candidates, adds meaning
@@ -979,7 +1002,11 @@ class Composer:
             "top_dense": max(h.dense_score for h in top),
             "best_sentence": best,
             "best_sentence_z": _standing(best, result.sentence_spread),
-            "sentence_margin": (first.similarity if first.similarity is not None else best) - best,
+            # against the closest sentence that is the bureau's own words, not a proposal quoted back
+            "sentence_margin": (first.similarity if first.similarity is not None else best) - max(
+                (c.similarity for c in candidates if c.similarity is not None and not PROPOSAL_QUOTED.search(c.text)),
+                default=best,
+            ),
             "coverage": max(self._coverage(result, h.text) for h in top),
             "answer_coverage": first.coverage,
             "topic_in_answer": named,

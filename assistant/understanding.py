@@ -67,7 +67,7 @@ TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|
 AGE_WORDS = re.compile(
     r"多大年纪|多少岁|(?<![十\d])几岁|年龄|年纪|岁数|周岁|多大(?=以下|以上|以内|的(?:孩子|小孩|儿童|老人|老年人))"
 )
-ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构)(?:才|可以|能)|条件|资格|能不能|可不可以|能否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
+ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构)(?:才|可以|能)|条件|资格|能不能|可不可以|能否|可否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
 # What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
 FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|自付|自费")
 # 要不要交钱？ 要自己出钱吗？ 使唔使畀钱？: whether one pays at all.
@@ -106,7 +106,9 @@ PHONE_WORDS = re.compile(
     r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|哪些|啥|边个)[^，。?？,]{0,4}(?:电话|热线|号码)|有没有[^，。?？,]{0,8}(?:电话|热线)|"
     r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打)"
 )
-PROGRESS_WORDS = re.compile(r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成)了?(?:没|吗)|现在.{0,4}情况")
+PROGRESS_WORDS = re.compile(
+    r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成|验收|实施|上线|开通)了?(?:没|吗)|现在.{0,4}情况"
+)
 # 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
 # 都能做些什么: the things of a kind, in the plural.
 LIST_WORDS = re.compile(r"哪几|哪些(?!人)|些(?:什么|啥)|(?<![们好这那])[几多少]+(?:种|类)|哪[二三四五六七八九十两]+(?:项|个|类|种|条|方面|样)")
@@ -122,7 +124,8 @@ DEFINITION_WORDS = re.compile(
 CHOICE_WORDS = re.compile(r"(?:哪个|哪种|哪一|什么|啥)标准|按(?:哪|什么|啥)|定系")
 COUNTED_THINGS = re.compile(
     rf"(?:多少|几多)(?:个|家|张|人(?!民币)|名|位|户|所|间|床|次|种|类|项|条|对|老人|老年人|长者|儿童|孩子|社工|机构)|"
-    rf"{FEW}(?:种|类|项|条)")
+    # 分几个档次, 几档: the bands of a rule are counted (四个不同的发放标准), not an amount asked.
+    rf"{FEW}(?:种|类|项|条|个?档次?|个(?:不同的)?标准)")
 # 市里打算怎么弄, 政府准备如何解决: the authorities' plan (a policy), not a way to apply.
 # 水表能报警,是怎么弄的？ asks how a thing works, not how to apply.
 PLAN_WORDS = re.compile(r"(?:打算|准备|计划)(?:要)?(?:怎么|怎样|如何)|是(?:怎么|怎样|如何)(?:弄|搞|做|实现|运作)的")
@@ -250,7 +253,7 @@ COMPLAINT = re.compile(
     r"推来推去|踢来踢去|像话吗|转了一圈|互相推|"
     r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|气人|有没有人管|忍不住要说|"
     # 你们到底管不管？ is a grievance; 民政管不管志愿服务记录这一块？ asks whose remit it is.
-    r"(?:你们|民政|政府)[^，。？?]{0,4}管不管(?=这|那|[？?！!。，,]|$)|"
+    r"(?:你们|民政|政府)[^，。？?]{0,4}(?:管不管|理不理)(?=这|那|[啊呀吗？?！!。，,]|$)|"
     r"态度(?:还|也|真|就)?(?:太|很|非常|极其|特别)?(?:凶|恶)|"
     # 你们能不能重视一下？真的很影响心情: asking the bureau to take a grievance seriously.
     r"(?:你们|政府|民政|部门)[^，。？?]{0,6}重视一下|影响心情|"
@@ -275,15 +278,20 @@ SUGGESTION = re.compile(
     r"(?:能不能|可不可以|能否|可否|是否可以|可唔可以)(?:考虑|研究|调整|改一下|改改)|我(?:觉得|认为|看)[^。？?]{0,24}应该"
 )
 PERSONAL_CASE = re.compile(
-    r"帮(?:我|忙)(?:办|催|处理|申请|联系|核实|跟进)|"
+    # 能不能叫人上门来帮我办: a service that comes to the door is asked about, not one case handed over.
+    r"(?<!上门)(?<!上门来)(?<!叫人)帮(?:我|忙)(?:办|催|处理|申请|联系|核实|跟进)|"
     # 能不能帮我们移出来？ 麻烦帮我改一下: asks the bureau to act on one case (not 帮我解释一下 or 帮我们这些老人).
+    # 我儿子可不可以帮我搞: whether a relative may do it for one is a question of the rules.
+    r"(?<!儿子)(?<!女儿)(?<!子女)(?<!家人)(?<!家属)(?<!孩子)(?<!老伴)(?<!亲戚)(?<!朋友)(?<!邻居)"
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?帮(?:我们|我(?!们)|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
     r"(?:名字|名称)叫[\u4e00-\u9fff]{2,}|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
-    r"帮(?:我们?|忙)(?:查|看|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
+    r"帮(?:我们?|忙)(?:查|看|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
     r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批|寄)(?:好|出来|出去|下来|到)(?:了)?(?:没有?|未|吗)|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"
+    # 市民要求核实：其母亲这个月的津贴为什么没打到卡上: a relayed request to check one person's case.
+    r"要求(?:核实|核查|查询|查一下)|其(?:母亲|父亲|家人|老人|本人|子女|孩子)[^，,。？?]{0,16}(?:为什么|为何|没有?(?:到|发|打)|未(?:到|发))|"
     # 而家排到第几位: where one application stands in a queue.
     r"(?:排|轮)到(?:第几|几|我)|排第几|"
     # 我申请适老化改造都两个月了,现在到哪一步了: one application's progress.
@@ -299,7 +307,10 @@ SMALL_TALK = re.compile(
     re.IGNORECASE,
 )
 # 接这么多电话,累不累呀？辛苦啦！: kind words to the staff, with nothing asked of the documents.
-KIND_WORDS = re.compile(r"累不累|忙不忙|辛苦(?:啦|了|晒|哂|你们了|您了)[!！。.~～]*$")
+# …已经解决了，特意打来道声谢，没有其他事。: thanks, and nothing asked.
+KIND_WORDS = re.compile(
+    r"累不累|忙不忙|辛苦(?:啦|了|晒|哂|你们了|您了)[!！。.~～]*$|道(?:声|个)?谢|没有?(?:其他|别的)(?:事|事情)了?[。.!！~～]*$"
+)
 
 # -- follow-ups -----------------------------------------------------------------------------------
 
@@ -463,6 +474,7 @@ ACTS = ("question", "complaint", "suggestion", "personal_case", "small_talk", "e
 POINTER_ACTS = ("complaint", "suggestion", "personal_case", "small_talk")
 ELSEWHERE = ("other_bureau", "other_place", "off_topic")
 ACTS_PATH = Path(__file__).parent / "data" / "acts.json"
+STORY_MESSAGE_CHARS = 24  # a first message this long tells its own story, it follows up nothing
 MIN_ACT_PROBABILITY = 0.6  # for another act than question to override the wording
 STORY_CHARS = 40
 NAMED_NUMBER = re.compile(r"(?<!\d)\d{5,}(?!\d)")
@@ -829,7 +841,10 @@ class Understander:
         refers_back = bool(ANAPHORA.search(current.text))
         # 二胎有什么补贴 names a topic (one the documents lack); 那要带什么材料？ names none.
         # 12355是个什么热线啊？ names a number (a hotline, a document's number) as its topic.
-        lacks_topic = not current.topic and not NAMED_NUMBER.search(current.text) and (
+        # 隔篱屋个细路成日俾佢老豆打,…打咩电话好？: a first message telling a story is no follow-up, whatever
+        # its pronouns; it is searched as it is.
+        story = not turns and len(current.text) >= STORY_MESSAGE_CHARS
+        lacks_topic = not current.topic and not NAMED_NUMBER.search(current.text) and not story and (
             refers_back or bool(turns) or not current.unknown_words
         )
         lacks_topic = lacks_topic or bool(turns) and all(w in GENERIC for w in current.topic)

@@ -125,3 +125,13 @@ def test_a_figure_agrees_by_latin_letters_and_by_what_it_is_for(understander: Un
     listed = "最低生活保障标准由2016年800元/人/月增至2020年的1,250元/人/月,低收入、特困人员供养、临时救助等政策标准大幅提升"
     relief = understander.understand("临时救助一次最多能给多少钱？")
     assert not any(figure_agreement(relief, listed, m, 2024, Gazetteer()).subject for m in amounts(listed))
+
+
+def test_a_figure_named_for_a_benefit_the_question_does_not_name_does_not_answer(understander: Understander) -> None:
+    u = understander.understand("长者饭堂户籍的重点保障对象吃饭一餐补贴多少？")
+    other = "完善居家养老服务设施,符合条件的老年人家庭每户最高可获得1.2万元适老化改造补贴"
+    assert not u.programme
+    assert not figure_agreement(u, other, amounts(other)[0], 2024, Gazetteer()).subject
+    old_age = understander.understand("高龄老人一个月能领多少？")
+    own = "为70周岁以上户籍老年人每月发放200元高龄津贴"
+    assert figure_agreement(old_age, own, amounts(own)[0], 2024, Gazetteer()).subject

@@ -635,3 +635,12 @@ def test_the_stages_of_a_process_answer_what_steps_and_who_decides(pipeline_seed
 def test_who_pays_names_no_benefit(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("普惠性嘅幼儿园，政府补贴每个细路一年几多钱？")
     assert answer.status == "answered" and "6000元" in answer.answer
+
+
+def test_a_story_is_no_follow_up_and_a_mapped_caller_word_is_known(pipeline_seed: Pipeline) -> None:
+    story = pipeline_seed.ask("隔篱屋个细路成日俾佢老豆打,喊到好惨,我想报,打咩电话好?")
+    assert "请说一下您问的是哪一项" not in story.answer
+    answer = pipeline_seed.ask("咁最多可以补几多?", history=["屋企老人家想装扶手改厕所,政府有冇补贴?"])
+    assert answer.status == "answered" and "适老化改造" in answer.answer
+    cantonese = pipeline_seed.ask("咁我老豆唔识用手机，又行唔到路，点算？", history=["高龄津贴每年都要做资格认证，喺网上点样搞？"])
+    assert "上门核验" in cantonese.answer

@@ -147,6 +147,13 @@ def test_conditions_of_the_person() -> None:
         ("市民问光明区是不是有个专门举报伤害小孩情况的小程序？都能报哪些事？", "question"),
         ("来电人问今天深圳是不是要刮台风，说本来打算带老人去长者服务中心玩。", "small_talk"),
         ("我们上个月在系统里报了一个困境儿童个案，能不能帮我看一下区里审核通过了没有？", "personal_case"),
+        # whose help is asked: a relative's or a service at the door is a question, a check of one case is not
+        ("老人高龄津贴年审在手机度搞可不可以?我儿子可不可以帮我搞", "question"),
+        ("我又不会用手机，能不能叫人上门来帮我办？", "question"),
+        ("麻烦帮我申请一下高龄津贴", "personal_case"),
+        ("市民要求核实：其母亲这个月的高龄津贴为什么没打到颐年卡上，帮忙查下原因", "personal_case"),
+        ("养老院些护工对我父亲好恶,成日闹他,你们理不理啊!", "complaint"),
+        ("来电人说上次咨询的低保问题已经解决了，特意打来道声谢，没有其他事。", "small_talk"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:
@@ -545,6 +552,13 @@ def test_a_worry_and_a_request_to_act_on_one_case() -> None:
     assert speech_act("有没有什么基金可以帮我们这种非深户的小孩？") == "question"
     assert speech_act("预约一开放就约满了,你们能不能重视一下?真的很影响心情。") == "complaint"
     assert speech_act("每次去医院都要叫车抬下楼，太折腾了。可以在家里建病床吗？") == "question"
+
+
+def test_bands_of_a_rule_are_counted() -> None:
+    assert intents("高龄津贴分几个档次发的?") == ("count",)
+    assert "amount" in intents("高龄津贴几多钱?")
+    assert "eligibility" in intents("来电人父亲68岁深户，问可否申请居家适老化改造资助")
+    assert "progress" in intents("民政部验收了没有？")
 
 
 def test_who_decides_is_asked_apart_from_who_may_apply() -> None:
