@@ -265,9 +265,13 @@ def sentence_figures(
     return [figure_agreement(understanding, sentence, m, document_year, gazetteer, context) for m in amounts(sentence)]
 
 
+OWN_CITY = re.compile(r"我市|本市")
+
+
 def sentence_place_agrees(understanding: Understanding, sentence: str, gazetteer: Gazetteer) -> bool:
     """A sentence about another place (北京、上海的做法) does not answer for Shenzhen."""
     asked = {p.name for p in understanding.places}
     named = gazetteer.find(sentence)
     elsewhere = [p for p in named if not p.in_scope and p.name not in asked]
-    return not elsewhere or any(p.in_scope for p in named)
+    # 我市已有一家异地养老创新基地——河源巴登度假小镇: the city's own work, in another place.
+    return not elsewhere or any(p.in_scope for p in named) or bool(OWN_CITY.search(sentence))

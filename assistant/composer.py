@@ -108,6 +108,10 @@ DEFINITION_BONUS = 0.5
 COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
 RATE_BONUS = 0.2  # a percentage of the share asked (就业率达到80%)
 NEWEST_BONUS = 0.3  # a sentence of the newest document, when where a matter stands is asked
+# 深圳有冇喺外地搞异地养老基地？: whether a thing exists is answered by a sentence saying one is there.
+EXISTS_ASKED = re.compile(r"(?:有没有|有冇|有无|是否有|有木有)(?![人钱份得])")
+EXISTS_SENTENCE = re.compile(r"已(?:有|建成|建立|设立|开设|开通|上线)|(?:建成|设立|开设|开通)了|共有|现有\d")
+
 RATE_NAMES = re.compile(r"比例|占比|比重|覆盖率")
 DISTRICT_BONUS = 0.3  # the district asked about named (or only others named) in a sentence
 # “四同步”, 哪四个同步: a numbered term is defined by a sentence naming its part that many times.
@@ -594,6 +598,11 @@ class Composer:
             staged = next((c for c in about if STAGES.search(c.text)), None)
             if staged is not None:
                 chosen = self._fit([staged, *(c for c in chosen if c is not staged)])
+        # 深圳有冇喺外地搞异地养老基地？: a sentence saying one is there, naming the topic, is shown.
+        if EXISTS_ASKED.search(asking_part(u.question)) and not any(EXISTS_SENTENCE.search(c.text) for c in chosen):
+            there = next((c for c in candidates if EXISTS_SENTENCE.search(c.text) and names_topic(c.text, u)), None)
+            if there is not None:
+                chosen = self._fit([chosen[0], there, *(c for c in chosen[1:] if c is not there)])
         # 那我妈不会用手机，咋办？ after a 高龄津贴 turn: a sentence with the documents' term for what this
         # turn brings (上门核验 for 不会用手机) answers the follow-up beside the inherited topic.
         brought = _turn_terms(u)

@@ -644,3 +644,8 @@ def test_a_story_is_no_follow_up_and_a_mapped_caller_word_is_known(pipeline_seed
     assert answer.status == "answered" and "适老化改造" in answer.answer
     cantonese = pipeline_seed.ask("咁我老豆唔识用手机，又行唔到路，点算？", history=["高龄津贴每年都要做资格认证，喺网上点样搞？"])
     assert "上门核验" in cantonese.answer
+
+
+def test_whether_a_thing_exists_shows_the_sentence_saying_the_city_has_one(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("深圳有冇喺外地搞异地养老基地?")
+    assert answer.status == "answered" and "河源巴登" in answer.answer  # the city's own base, though in 河源
