@@ -70,6 +70,8 @@ PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 MIN_FOLLOW_CHARS = 20
 HEADING_SENTENCE_CHARS = 25
+ENUMERATED = re.compile(r"^[一二三四五六七八九十]是")  # 二是开展…: one of a list of measures, heading its body
+MIN_BODY_COVERAGE = 0.05  # of the question's weight, for a heading's body to be shown with it
 # What a sentence must hold for each kind of question (the question's side is in understanding).
 PROCEDURE_SENTENCE = re.compile(r"申请|申领|办理|无感|i深圳|线上|窗口")
 # 65%, 百分之十, 每千名老年人配备一名: a share or a ratio.
@@ -598,6 +600,18 @@ class Composer:
             staged = next((c for c in about if STAGES.search(c.text)), None)
             if staged is not None:
                 chosen = self._fit([staged, *(c for c in chosen if c is not staged)])
+        # 二是开展家庭护老者培训和喘息服务。 heads what follows: its body comes right after it, the two
+        # read as one sentence (the short heading takes no place of the others).
+        # Not when the heading itself names the topic (三是依托数据系统实现高龄津贴“无感申办”), nor for a
+        # body sharing next to none of the question's words.
+        head = chosen[0]
+        if (
+            len(head.text) <= HEADING_SENTENCE_CHARS and ENUMERATED.match(head.text)
+            and not names_topic(head.text, u)
+        ):
+            body = next((c for c in candidates if c.hit is head.hit and c.context == head.text), None)
+            if body is not None and body.coverage >= MIN_BODY_COVERAGE and body not in chosen[1:2]:
+                chosen = [head, *self._fit([body, *(c for c in chosen[1:] if c is not body)])]
         # 深圳有冇喺外地搞异地养老基地？: a sentence saying one is there, naming the topic, is shown.
         if EXISTS_ASKED.search(asking_part(u.question)) and not any(EXISTS_SENTENCE.search(c.text) for c in chosen):
             there = next((c for c in candidates if EXISTS_SENTENCE.search(c.text) and names_topic(c.text, u)), None)

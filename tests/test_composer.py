@@ -649,3 +649,9 @@ def test_a_story_is_no_follow_up_and_a_mapped_caller_word_is_known(pipeline_seed
 def test_whether_a_thing_exists_shows_the_sentence_saying_the_city_has_one(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("深圳有冇喺外地搞异地养老基地?")
     assert answer.status == "answered" and "河源巴登" in answer.answer  # the city's own base, though in 河源
+
+
+def test_a_heading_comes_with_its_body(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我是全职在家照顾中风老伴的，想学点专业的护理方法，有没有专门给家属上的培训课？怎么参加？")
+    assert answer.status == "answered"
+    assert "二是开展家庭护老者培训和喘息服务" in answer.answer and "家庭护老者”能力提升与关爱计划" in answer.answer
