@@ -204,8 +204,12 @@ class _Sentence:
     context: str = ""  # the sentence before it in the passage
 
 
+# 12月,深圳重启“龙凤大典”品牌活动: a month opening a clause of a dated report dates the event.
+CLAUSE_MONTH = re.compile(r"(?:^|[,，。；;])\s*(?:1[0-2]|[1-9])月(?:份)?[,，]")
+
+
 def _is_dated(text: str) -> bool:
-    return has_date(text) or bool(RELATIVE_TIME.search(text))
+    return has_date(text) or bool(RELATIVE_TIME.search(text) or CLAUSE_MONTH.search(text))
 
 
 def _tells_how(text: str) -> bool:
@@ -270,14 +274,18 @@ def _how_for_topic(text: str, u: Understanding) -> bool:
 
 
 def _turn_terms(u: Understanding) -> set[str]:
-    """In a follow-up asking what to do, the documents' terms for the caller's words this turn brings
+    """In a question asking what to do, the documents' terms for the caller's words its turn brings
     (上门核验 for 不会用手机)."""
-    if not u.background or "procedure" not in u.intents:
+    if "procedure" not in u.intents:
         return set()
     return {
         term for word, terms in u.synonyms if word not in u.background and word in u.text
         for term in terms if term not in u.text
     }
+
+
+# 全面推广70周岁以上户籍老年人高龄津贴“无感申办”: the bureau's work on a benefit, not the rule of who gets it.
+WORK_ON = re.compile(r"(?:全面|大力|积极|进一步)?(?:推广|推进|推动|实现|开展|建立|健全|完善|加强|探索|落实)")
 
 
 def _names_condition(text: str) -> bool:
@@ -617,8 +625,8 @@ class Composer:
             there = next((c for c in candidates if EXISTS_SENTENCE.search(c.text) and names_topic(c.text, u)), None)
             if there is not None:
                 chosen = self._fit([chosen[0], there, *(c for c in chosen[1:] if c is not there)])
-        # 那我妈不会用手机，咋办？ after a 高龄津贴 turn: a sentence with the documents' term for what this
-        # turn brings (上门核验 for 不会用手机) answers the follow-up beside the inherited topic.
+        # 那我妈不会用手机，咋办？ (after a 高龄津贴 turn or not): a sentence with the documents' term for
+        # what this turn brings (上门核验 for 不会用手机) answers it beside the topic.
         brought = _turn_terms(u)
         if brought and not any(t in c.text for c in chosen for t in brought):
             found = next(
@@ -776,7 +784,9 @@ class Composer:
                     # the rule itself, with what it gives (…每月可领取200-1000元不等的津贴), not work on it
                     # (全面推广…); for who may (要满多少岁才能办), the rule naming its benefit
                     # (面向全市60周岁及以上老年人发行智慧养老颐年卡).
-                    gives = amounts(phrase) or (set(u.intents) & WHO_KINDS and names_topic(phrase, u))
+                    gives = amounts(phrase) or (
+                        set(u.intents) & WHO_KINDS and names_topic(phrase, u) and not WORK_ON.match(phrase)
+                    )
                     own = phrase and gives and touches_topic(phrase, u) and not names_other_benefit(phrase, u)
                     phrases[(label, value, n)] = phrase if own else ""
                 facts.append((label, value, n))

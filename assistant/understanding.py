@@ -34,11 +34,11 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 我们几个, 兄妹几个: the few people who are talking, not a question; 想过几年再生: a time ahead.
 FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过])几(?![时号点])"
 # 最低生活保障 is the name of 低保, no floor asked.
-ASKS_NUMBER = re.compile(rf"多少|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+ASKS_NUMBER = re.compile(rf"多少|(?<=[给发补领拿交要])好多(?=钱|[啊呀嘛哦噻]?[?？!！。]*$)|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
-YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|啱唔啱")
+YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|啱唔啱")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
-MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)多少(?:钱|元|$|[?？,，。])|几多钱|多少钱")
+MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)(?:多少|好多)(?:钱|元|$|[?？,，。])|几多钱|多少钱|好多钱")
 # 奖 of an award's name (“鹏城慈善奖”, 中华慈善奖) is no money: 有几家企业被表彰 counts; 多少拿奖的 counts winners.
 MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|(?<!慈善)(?<![拿获得])奖(?![”\"」』])|奖[金励]|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
 # 就业率定了什么目标？ asks the target share.
@@ -57,7 +57,7 @@ COUNT_WORDS = re.compile(rf"(?:多少|{FEW})(?:个|家|张|人|名|单|项|所|�
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
 # 应该怎么给她办, 在哪里约, 去边度弄: the person helped and a colloquial verb do not change what is asked.
 PROCEDURE_WORDS = re.compile(
-    r"(?:怎么|怎样|如何|点样|咋)(?:去|才能|样|(?:给|帮|替|为)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|整(?![合理改治顿体])|报名|登记|预约|约|认证|年审|开通|提(?:交|出)?|反映|挂失|补办|补领|注销)|"
+    r"(?:怎么|怎样|如何|点样|咋|(?<![一有地])点)(?:去|才能|样|(?:给|帮|替|为)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|整(?![合理改治顿体])|报名|登记|预约|约|认证|年审|开通|提(?:交|出)?|反映|挂失|补办|补领|注销)|"
     r"流程|手续|渠道|步骤|办理方式|(?:什么|啥|哪些|别的|其他|其它)(?:办法|方法|途径)|"
     r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|挂失|补办)"
 )
@@ -225,6 +225,7 @@ def _intents(question: str) -> tuple[str, ...]:
 
 NUMBERISH = re.compile(r"[\d.]+|[\d一二三四五六七八九十两百千万多几]+(?:岁|周岁|年|月|个|元|块)?")
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年|年度)?(?!\d)")
+TITLED_YEAR = re.compile(r"《[^》]*》|\d{4}年?版")  # not 现在（2026年）, which asks that year
 CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|而家|宜家")
 # 今年85了 states an age, not the year a figure is asked for.
 THIS_YEAR = re.compile(r"今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))|本年度?")
@@ -286,12 +287,13 @@ PERSONAL_CASE = re.compile(
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?帮(?:我们|我(?!们)|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
     r"(?:名字|名称)叫[\u4e00-\u9fff]{2,}|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
-    r"帮(?:我们?|忙)(?:查|看|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
+    r"帮(?:我们?|忙)(?:查|看(?![住着护管顾])|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
     r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批|寄)(?:好|出来|出去|下来|到)(?:了)?(?:没有?|未|吗)|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"
     # 市民要求核实：其母亲这个月的津贴为什么没打到卡上: a relayed request to check one person's case.
-    r"要求(?:核实|核查|查询|查一下)|其(?:母亲|父亲|家人|老人|本人|子女|孩子)[^，,。？?]{0,16}(?:为什么|为何|没有?(?:到|发|打)|未(?:到|发))|"
+    r"要求(?:核实|核查|查询|查一下)|其(?:母亲|父亲|家人|老人|本人|子女|孩子)(?:[(（][^)）]{0,12}[)）])?[^，,。？?]{0,16}(?:为什么|为何|没有?(?:到|发|打)|未(?:到|发))|"
+    r"帮(?:来电人|市民|群众|他|她|老人)(?:查|核实|催)|"
     # 而家排到第几位: where one application stands in a queue.
     r"(?:排|轮)到(?:第几|几|我)|排第几|"
     # 我申请适老化改造都两个月了,现在到哪一步了: one application's progress.
@@ -309,7 +311,8 @@ SMALL_TALK = re.compile(
 # 接这么多电话,累不累呀？辛苦啦！: kind words to the staff, with nothing asked of the documents.
 # …已经解决了，特意打来道声谢，没有其他事。: thanks, and nothing asked.
 KIND_WORDS = re.compile(
-    r"累不累|忙不忙|辛苦(?:啦|了|晒|哂|你们了|您了)[!！。.~～]*$|道(?:声|个)?谢|没有?(?:其他|别的)(?:事|事情)了?[。.!！~～]*$"
+    r"累不累|忙不忙|辛苦(?:啦|了|晒|哂|你们了|您了)[!！。.~～]*$|道(?:声|个)?谢|(?:特意|专门)(?:打来|来电|打电话)?(?:感谢|道谢)|"
+    r"(?:无|没有?)(?:其他|别的)(?:事|事情|诉求)了?[。.!！~～]*$"
 )
 
 # -- follow-ups -----------------------------------------------------------------------------------
@@ -322,6 +325,8 @@ ANAPHORA = re.compile(
     r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|"
     # 如果是2025年才入驻的呢？按什么标准？: the same question for another case, then more.
     r"^(?:如果|要是|假如|假设)[^，。？?]{0,14}呢[?？]|"
+    # 我爸腿脚不好，也不会弄手机，那怎么办？: the last clause opens by going on from the conversation.
+    r"[，,]\s*那(?:怎么|咋|点样|点算|该怎么|可以怎么)|"
     r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])|"
     # 去哪办？ 怎么申请啊？: a way to apply for something the message does not name.
     r"^(?:要|得|去|到|在)?(?:哪里?|哪儿|边度|怎么|怎样|如何|点样)(?:去)?(?:办|申请|办理|申领|领|弄|报名|登记)"
@@ -526,7 +531,11 @@ REQUEST = re.compile(r"请|提供|查询|想要|想了解|了解一下|想知道
 # 有补贴没, 办好了冇: a yes or no asked by a trailing 没.
 QUESTION_FORM = re.compile(
     r"([\u4e00-\u9fff])[不没]\1|还是|干嘛|干啥|为什么|为啥|咋|怎|谁|何时|几时|有无|了没|没有[?？]?$|未[?？]?$|"
-    r"有[^，。,；;]{1,10}(?:没|冇)[?？]?$"
+    r"有[^，。,；;]{1,10}(?:没|冇)[?？]?$|"
+    # 在手机上能弄不, 能办那个颐年卡不: a verb of ability, then 不 closing the message, asks yes or no.
+    r"(?:能|可以|可不|会|行|得)[^，。,；;]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|"
+    # 一个月给好多 (southwestern 好多 is 多少), 个津贴年审点搞啊 (Cantonese 点 is 怎么).
+    r"(?:给|发|补|领|拿|交|要)好多(?:钱)?[啊呀嘛哦噻]?[?？!！。]*$|点(?:搞|办|弄|整|申请)"
 )
 YEAR_CLAUSE = re.compile(ASKING_CLAUSE.pattern + "|" + REQUEST.pattern)
 # …一共有多少家社会组织？要2026年最新的数字。: a sentence after the question that asks for a year.
@@ -763,7 +772,8 @@ class Understander:
             found = tuple(f for f in found if f != "fee")  # 工资…一个月大概多少钱 is earned, not paid
         # A year counts when it is in a clause that asks (去年评上了4A,给多少奖励? asks no year).
         asking = asking_part(text, YEAR_CLAUSE) + "".join(s for s in SENTENCE.findall(text) if YEAR_WANTED.search(s))
-        years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(asking)))
+        # 《深圳幸福养老服务指南》(2023版): a year naming a title or an edition asks for no year.
+        years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(TITLED_YEAR.sub("", asking))))
         today = self.today or datetime.date.today()
         # 明年能拿多少 asks what the rules in force give; no document states next year's figures.
         this_year = today.year if THIS_YEAR.search(asking) else None

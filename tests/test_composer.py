@@ -605,6 +605,9 @@ def test_a_who_for_fact_without_its_amount_on_the_card_says_whose_condition_it_i
     assert not any(f.label == "年龄条件" and len(f.value) < 10 for f in facts)
     # who may is asked: the rule naming its card says whose condition it is
     assert any(f.label == "年龄条件" and "60周岁" in f.value and "颐年卡" in f.value for f in facts)
+    # the bureau's work on the benefit (全面推广…“无感申办”) is no condition of who gets it
+    facts = pipeline_seed.ask("我爸今年刚满70，深户的，听说有个高龄津贴，一个月大概能领多少？").facts
+    assert not any(f.value.startswith("全面推广") for f in facts)
 
 
 def test_an_age_asked_is_shown_when_a_sentence_about_the_topic_states_one(pipeline_seed: Pipeline) -> None:
@@ -655,3 +658,10 @@ def test_a_heading_comes_with_its_body(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("我是全职在家照顾中风老伴的，想学点专业的护理方法，有没有专门给家属上的培训课？怎么参加？")
     assert answer.status == "answered"
     assert "二是开展家庭护老者培训和喘息服务" in answer.answer and "家庭护老者”能力提升与关爱计划" in answer.answer
+
+
+def test_a_month_opening_a_clause_dates_an_event_and_a_last_clause_with_na_goes_on(pipeline_seed: Pipeline) -> None:
+    dated = pipeline_seed.ask("深圳“龙凤大典”集体婚礼上次是什么时候办的?多少对新人?")
+    assert dated.status == "answered" and "100对新人" in dated.answer
+    answer = pipeline_seed.ask("我爸腿脚不好，也不会弄手机，那怎么办？", history=["高龄津贴每年的资格认证在哪里做？"])
+    assert answer.status == "answered" and "上门核验" in answer.answer

@@ -154,6 +154,9 @@ def test_conditions_of_the_person() -> None:
         ("市民要求核实：其母亲这个月的高龄津贴为什么没打到颐年卡上，帮忙查下原因", "personal_case"),
         ("养老院些护工对我父亲好恶,成日闹他,你们理不理啊!", "complaint"),
         ("来电人说上次咨询的低保问题已经解决了，特意打来道声谢，没有其他事。", "small_talk"),
+        ("来电人说上次咨询高龄津贴办得很顺利,特意打来感谢民政局,无其他诉求。", "small_talk"),
+        ("请帮来电人查一下其母亲(福田区,89岁)这个月的高龄津贴为什么没有发放。", "personal_case"),
+        ("我老公中风之后一直系我照顾，想问下有没有人可以帮我看住他等我抖下气？", "question"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:
@@ -552,6 +555,20 @@ def test_a_worry_and_a_request_to_act_on_one_case() -> None:
     assert speech_act("有没有什么基金可以帮我们这种非深户的小孩？") == "question"
     assert speech_act("预约一开放就约满了,你们能不能重视一下?真的很影响心情。") == "complaint"
     assert speech_act("每次去医院都要叫车抬下楼，太折腾了。可以在家里建病床吗？") == "question"
+
+
+def test_questions_without_a_question_word() -> None:
+    assert intents("老人津贴每年那个认证，在手机上能弄不") == ("yesno",)
+    assert "amount" in intents("居家养老那个补助一个月给好多")
+    assert "procedure" in intents("个津贴年审点搞啊")
+    assert asks("我今年刚满60，能办那个颐年卡不")
+    assert not intents("社区里好多老人")
+
+
+def test_a_year_naming_a_title_or_edition_asks_for_no_year(understander: Understander) -> None:
+    assert understander.understand("《深圳幸福养老服务指南》(2023版)在哪里可以查阅?").years == ()
+    assert understander.understand("2023年全市有多少家养老机构?").years == (2023,)
+    assert understander.understand("现在（2026年）全市养老床位一共有多少张？").years == (2026,)
 
 
 def test_bands_of_a_rule_are_counted() -> None:
