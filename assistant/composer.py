@@ -135,7 +135,6 @@ SUMMARY_MAX_CHARS = 90
 PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering threshold
 AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
 ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|去|到|在|哪里|哪儿|哪|边度|可以|能|才能|样|[给帮替为].{0,3})+")
-# The first line answers the asked kind: a clause holding it scores (kind, test).
 # 关于“让渡部分自然公园区域…; …用于慈善事业文化与活动宣传”等建议。 对于您提出的…等意见建议: the
 # proposer's words quoted back, not what the bureau says.
 PROPOSAL_QUOTED = re.compile(
@@ -150,7 +149,7 @@ STEPS_ASKED = re.compile(r"步骤|流程|环节|程序|哪几步|几步")
 # 实施流程…主要包括项目征集、项目评议、项目确定…等环节: the stages of a process, named.
 STAGES = re.compile(r"(?:包括|分为|经过|经)[^。；;]{4,60}?等?(?:环节|步骤|程序|阶段)")
 
-
+# The first line answers the asked kind: a clause holding it scores (kind, test).
 SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("amount", lambda t: amounts(t)),
     ("count", has_count),
@@ -223,6 +222,8 @@ MONEY_KINDS = frozenset({*AMOUNT_NAMES, "total"})
 WHO_KINDS = frozenset({"eligibility", "age"})
 HOW_KINDS = frozenset({"procedure", "materials"})
 WHO_LABELS = frozenset({"group", "age", "hukou"})  # facts saying who a rule is for
+# 全面推广70周岁以上户籍老年人高龄津贴“无感申办”: the bureau's work on a benefit, not the rule of who gets it.
+WORK_ON = re.compile(r"(?:全面|大力|积极|进一步)?(?:推广|推进|推动|实现|开展|建立|健全|完善|加强|探索|落实)")
 # 有没有高龄补贴？ 有冇奖励？: whether a benefit exists, not whether something else holds (待遇一样吗).
 BENEFIT_ASKED = re.compile(r"(?:有没有|有冇|有无|有啥|有什么|有乜)[^，,。？?]{0,8}(?:补贴|补助|津贴|资助|奖励|救助金|补帖)")
 
@@ -282,10 +283,6 @@ def _turn_terms(u: Understanding) -> set[str]:
         term for word, terms in u.synonyms if word not in u.background and word in u.text
         for term in terms if term not in u.text
     }
-
-
-# 全面推广70周岁以上户籍老年人高龄津贴“无感申办”: the bureau's work on a benefit, not the rule of who gets it.
-WORK_ON = re.compile(r"(?:全面|大力|积极|进一步)?(?:推广|推进|推动|实现|开展|建立|健全|完善|加强|探索|落实)")
 
 
 def _names_condition(text: str) -> bool:
@@ -624,7 +621,7 @@ class Composer:
         if EXISTS_ASKED.search(asking_part(u.question)) and not any(EXISTS_SENTENCE.search(c.text) for c in chosen):
             there = next((c for c in candidates if EXISTS_SENTENCE.search(c.text) and names_topic(c.text, u)), None)
             if there is not None:
-                chosen = self._fit([chosen[0], there, *(c for c in chosen[1:] if c is not there)])
+                chosen = self._second(chosen, there)
         # 那我妈不会用手机，咋办？ (after a 高龄津贴 turn or not): a sentence with the documents' term for
         # what this turn brings (上门核验 for 不会用手机) answers it beside the topic.
         brought = _turn_terms(u)
@@ -634,15 +631,19 @@ class Composer:
                 None,
             )
             if found is not None:
-                chosen = self._fit([chosen[0], found, *chosen[1:]])
+                chosen = self._second(chosen, found)
         for intent, general, _ in SENTENCE_BONUS:
             holds = _counted_test(u) if intent == "count" and u.unit else general
             if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in chosen):
                 continue
             found = next((c for c in about if holds(c.text)), None)
             if found is not None:
-                chosen = self._fit([chosen[0], found, *chosen[1:]])
+                chosen = self._second(chosen, found)
         return chosen
+
+    def _second(self, chosen: list[_Sentence], shown: _Sentence) -> list[_Sentence]:
+        """The answer with a sentence it must show right after its first (once, as the fit allows)."""
+        return self._fit([chosen[0], shown, *(c for c in chosen[1:] if c is not shown)])
 
     def _closest(self, candidates: list[_Sentence]) -> list[_Sentence]:
         """The sentences within the semantic margin of the best cosine to the question."""

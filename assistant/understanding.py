@@ -34,8 +34,10 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 我们几个, 兄妹几个: the few people who are talking, not a question; 想过几年再生: a time ahead.
 FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过])几(?![时号点])"
 # 最低生活保障 is the name of 低保, no floor asked.
+# 一个月给好多: southwestern 好多 after a verb of giving is 多少.
 ASKS_NUMBER = re.compile(rf"多少|(?<=[给发补领拿交要])好多(?=钱|[啊呀嘛哦噻]?[?？!！。]*$)|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
+# 在手机上能弄不, 能办那个颐年卡不: a verb of ability, then 不 closing the message, asks yes or no.
 YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|啱唔啱")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)(?:多少|好多)(?:钱|元|$|[?？,，。])|几多钱|多少钱|好多钱")
@@ -56,6 +58,7 @@ TOTAL_WORDS = re.compile(r"一共|总共|累计|总额|合计|全市|全区|总�
 COUNT_WORDS = re.compile(rf"(?:多少|{FEW})(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
 # 应该怎么给她办, 在哪里约, 去边度弄: the person helped and a colloquial verb do not change what is asked.
+# 个津贴年审点搞啊: Cantonese 点 (怎么) before a verb of doing asks a way.
 PROCEDURE_WORDS = re.compile(
     r"(?:怎么|怎样|如何|点样|咋|(?<![一有地])点)(?:去|才能|样|(?:给|帮|替|为)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|整(?![合理改治顿体])|报名|登记|预约|约|认证|年审|开通|提(?:交|出)?|反映|挂失|补办|补领|注销)|"
     r"流程|手续|渠道|步骤|办理方式|(?:什么|啥|哪些|别的|其他|其它)(?:办法|方法|途径)|"
@@ -531,11 +534,7 @@ REQUEST = re.compile(r"请|提供|查询|想要|想了解|了解一下|想知道
 # 有补贴没, 办好了冇: a yes or no asked by a trailing 没.
 QUESTION_FORM = re.compile(
     r"([\u4e00-\u9fff])[不没]\1|还是|干嘛|干啥|为什么|为啥|咋|怎|谁|何时|几时|有无|了没|没有[?？]?$|未[?？]?$|"
-    r"有[^，。,；;]{1,10}(?:没|冇)[?？]?$|"
-    # 在手机上能弄不, 能办那个颐年卡不: a verb of ability, then 不 closing the message, asks yes or no.
-    r"(?:能|可以|可不|会|行|得)[^，。,；;]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|"
-    # 一个月给好多 (southwestern 好多 is 多少), 个津贴年审点搞啊 (Cantonese 点 is 怎么).
-    r"(?:给|发|补|领|拿|交|要)好多(?:钱)?[啊呀嘛哦噻]?[?？!！。]*$|点(?:搞|办|弄|整|申请)"
+    r"有[^，。,；;]{1,10}(?:没|冇)[?？]?$"
 )
 YEAR_CLAUSE = re.compile(ASKING_CLAUSE.pattern + "|" + REQUEST.pattern)
 # …一共有多少家社会组织？要2026年最新的数字。: a sentence after the question that asks for a year.
