@@ -225,7 +225,8 @@ def figure_agreement(
     if "exact" in wanted and RANGE.search(match.value):
         kind = False
     # The words leading up to the figure (and the clause after it saying what it is for) must name
-    # the topic about as well as the whole sentence does: 为失能老人…每户最高2万元 agrees, …等纳入职补贴范围,最高补贴1.5万元 does not answer 岗位补贴.
+    # the topic about as well as the whole sentence does: 为失能老人…每户最高2万元 agrees,
+    # …等纳入职补贴范围,最高补贴1.5万元 does not answer 岗位补贴.
     # The subject may also sit in the sentence before when this one goes on about it (…的津贴).
     share = topic_share(around, understanding)
     programme = programme_terms(understanding)
@@ -237,7 +238,7 @@ def figure_agreement(
         and (not programme or _names(context + around, programme))
     )
     # …每户最高可获得1.2万元适老化改造补贴 is that benefit's figure, whatever the sentence before.
-    named = BENEFIT_NAME.match(sentence, match.start + len(match.value))
+    named = BENEFIT_NAME.match(sentence, end)
     if programme and named and not _names(named.group(0), programme):
         here = before = False
     # 每户最高可获得1.2万元适老化改造补贴 does not answer 长者饭堂…一餐补贴多少, which names no benefit.

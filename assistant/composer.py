@@ -157,7 +157,7 @@ SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("duration", has_duration),
     ("materials", MATERIALS_SENTENCE.search),
     ("procedure", lambda t: PROCEDURE_SENTENCE.search(t) or STAGES.search(t)),
-    ("who", lambda t: WHO_SENTENCE.search(t)),
+    ("who", WHO_SENTENCE.search),
     ("hours", HOURS_SENTENCE.search),
     ("phone", PHONE_SENTENCE.search),
     ("time", has_date),
@@ -599,12 +599,12 @@ class Composer:
         if "definition" in wanted and not defines(chosen[0].text, u, u.text):
             found = next((c for c in [*chosen, *candidates] if defines(c.text, u, u.text)), None)
             if found is not None:  # a sentence that says what the term means comes first
-                chosen = self._fit([found, *(c for c in chosen if c is not found)])
+                chosen = self._first(chosen, found)
         # 要经过哪些步骤？: the sentence naming the stages of the process comes first.
         if STEPS_ASKED.search(u.text) and not STAGES.search(chosen[0].text):
             staged = next((c for c in about if STAGES.search(c.text)), None)
             if staged is not None:
-                chosen = self._fit([staged, *(c for c in chosen if c is not staged)])
+                chosen = self._first(chosen, staged)
         # 二是开展家庭护老者培训和喘息服务。 heads what follows: its body comes right after it, the two
         # read as one sentence (the short heading takes no place of the others).
         # Not when the heading itself names the topic (三是依托数据系统实现高龄津贴“无感申办”), nor for a
@@ -640,6 +640,10 @@ class Composer:
             if found is not None:
                 chosen = self._second(chosen, found)
         return chosen
+
+    def _first(self, chosen: list[_Sentence], shown: _Sentence) -> list[_Sentence]:
+        """The answer led by a sentence it must show first (once, as the fit allows)."""
+        return self._fit([shown, *(c for c in chosen if c is not shown)])
 
     def _second(self, chosen: list[_Sentence], shown: _Sentence) -> list[_Sentence]:
         """The answer with a sentence it must show right after its first (once, as the fit allows)."""
@@ -1182,8 +1186,9 @@ class Composer:
             frame = FRAME_CLAUSE.match(piece) is not None  # 在充分科学论证方面 says only where the text goes
             return 2.0 * any(test(piece) for test in tests) + names_topic(piece, u) + 0.2 * has_figure(piece) - frame
 
-        i = max(range(len(spans)), key=lambda j: (score(spans[j]), -j))
-        if telling and score(spans[i]) < 1:
+        scores = [score(span) for span in spans]
+        i = max(range(len(spans)), key=lambda j: (scores[j], -j))
+        if telling and scores[i] < 1:
             return ""
         start, end = spans[i]
         piece = text[start:end]

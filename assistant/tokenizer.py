@@ -37,10 +37,10 @@ BENEFIT_END = re.compile(r"(?:补贴|津贴|补助|资助|奖励|优惠|优待)$
 CALLER_WORD_FREQ = 2000  # jieba count for the callers' words of the synonyms list (as for userdict.txt)
 
 
-
 def fold(text: str) -> str:
     """Text as tokens are written (NFKC, lower case), so a token is found in it: 3a in 评定为3A级."""
     return unicodedata.normalize("NFKC", text).lower()
+
 
 class Tokenizer:
     """jieba segmentation with the project's vocabulary; jieba loads on first use."""
