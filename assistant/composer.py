@@ -24,6 +24,7 @@ from .agreement import (
     clause_span,
     names_other_benefit,
     names_topic,
+    programme_terms,
     sentence_figures,
     sentence_place_agrees,
     topic_share,
@@ -94,6 +95,12 @@ REIMBURSE_SENTENCE = re.compile(r"报销|赔|支付|待遇")
 MINIMUM_SENTENCE = re.compile(r"最低|不低于|至少|不少于|起")
 # 社会组织提交的年度工作报告, 凭授权书: papers handed in are materials too.
 MATERIALS_SENTENCE = re.compile(r"材料|证件|证明|身份证|户口簿|户口本|资料|照片|授权书|提交(?:的)?[^，,。；;]{0,8}(?:报告|申请书|表)")
+BENEFIT_NAME = re.compile(r"..(?:补贴|津贴|补助|资助)$")  # 入职补贴: a benefit by its whole name, not 护理 alone
+# 凭身份证…即可申请, 身份证和…授权书“一证一书”即可申请救助: the papers one applies with.
+APPLY_PAPERS = re.compile(
+    r"(?:身份证|户口簿|户口本|授权书|证件|材料)[^，,。；;]{0,20}?(?:即可|就可|就能)?(?:申请|提交|提供|办理)|"
+    r"(?:凭|提交|提供|携带|带上?)[^，,。；;]{0,12}(?:身份证|户口簿|户口本|授权书|证件|材料)"
+)
 HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|24小时|周末|节假日|开放时间|值班")
 PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
 # 因各方认识不一…导致政策未出台: a sentence that gives a reason.
@@ -152,6 +159,7 @@ STAGES = re.compile(r"(?:包括|分为|经过|经)[^。；;]{4,60}?等?(?:环节
 # The first line answers the asked kind: a clause holding it scores (kind, test).
 SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("amount", lambda t: amounts(t)),
+    ("fee", lambda t: FREE.search(t) or FEE_SENTENCE.search(t)),  # 社会人员可免费参加 for 要交钱吗
     ("count", has_count),
     ("days", has_days),
     ("duration", has_duration),
@@ -276,13 +284,18 @@ def _how_for_topic(text: str, u: Understanding) -> bool:
 
 def _turn_terms(u: Understanding) -> set[str]:
     """In a question asking what to do, the documents' terms for the caller's words its turn brings
-    (上门核验 for 不会用手机)."""
+    (上门核验 for 不会用手机); a term sharing a character pair with the word only renames it (高龄老人津贴
+    for 高龄津贴)."""
     if "procedure" not in u.intents:
         return set()
     return {
         term for word, terms in u.synonyms if word not in u.background and word in u.text
-        for term in terms if term not in u.text
+        for term in terms if term not in u.text and not _pairs(term) & _pairs(word)
     }
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _names_condition(text: str) -> bool:
@@ -639,6 +652,12 @@ class Composer:
             found = next((c for c in about if holds(c.text)), None)
             if found is not None:
                 chosen = self._second(chosen, found)
+        # 申请社会救助要准备哪些证件？: the papers to apply with (身份证和…授权书即可申请救助), in a sentence
+        # naming the topic, answer it though the sentence shares few of the caller's other words.
+        if "materials" in wanted and not any(MATERIALS_SENTENCE.search(c.text) for c in chosen):
+            papers = next((c for c in candidates if APPLY_PAPERS.search(c.text) and names_topic(c.text, u)), None)
+            if papers is not None:
+                chosen = self._second(chosen, papers)
         return chosen
 
     def _first(self, chosen: list[_Sentence], shown: _Sentence) -> list[_Sentence]:
@@ -912,6 +931,14 @@ class Composer:
         # The best sentence counts beside those about the question by their words when it names the
         # topic: 最低生活保障标准… answers 低保标准 though it shares none of the caller's words.
         shown = relevant + [c for c in chosen[:1] if c not in relevant and names_topic(c.text, u)]
+        # 询问养老服务行业的入职补贴最高有多少: a sentence naming the benefit asked holds its figure, though
+        # the best sentence shares more of the caller's story.
+        benefit_names = [t for t in programme_terms(u) if BENEFIT_NAME.search(t)]
+        shown += [
+            c for c in candidates
+            if benefit_names and c not in shown and c.coverage >= self.settings.min_figure_coverage
+            and any(t in c.text for t in benefit_names)
+        ]
         figures = {id(c): sentence_figures(u, c.text, c.hit.year, self.gazetteer, c.context) for c in shown}
         agreeing = [c for c in shown if any(f.agrees for f in figures[id(c)])]
         if "amount" in wanted:

@@ -21,7 +21,7 @@ from .documents import KINDS
 from .embedding import Embedder
 from .errors import InputError
 from .index import Index
-from .spelling import MIN_TERM_DF, SpellingCorrector
+from .spelling import FUNCTION_CHARS, MIN_TERM_DF, SpellingCorrector
 from .tokenizer import Tokenizer
 from .understanding import MAX_HISTORY, Understander, Understanding, load_act_model
 from .vocabulary import RewrittenQuery, Vocabulary
@@ -210,9 +210,12 @@ class Retriever:
         self._sample_passages = np.asarray(index.embeddings[self._sample], dtype=np.float32)
         self._years = np.array([index.documents[d].year or 0 for d in index.chunks.doc_ids])
         self._kinds = np.array([index.documents[d].kind for d in index.chunks.doc_ids])
-        # Other bureaus' matters are heard with typos too (住房公基金): the speller knows their names.
-        matters = {m: MIN_TERM_DF for m in vocabulary.matters}
-        self.speller = SpellingCorrector({**matters, **index.terms}, index.corpus_text())
+        # Other bureaus' matters (住房公基金) and the callers' words the vocabulary maps (扫幕 of 扫墓) are
+        # heard with typos too: the speller knows their names.
+        # A caller's phrase holding a function character (没钱) is no term: 没签 is no typo of it.
+        callers = (w for w, _ in vocabulary.synonyms if not FUNCTION_CHARS.intersection(w))
+        heard = {m: MIN_TERM_DF for m in (*vocabulary.matters, *callers)}
+        self.speller = SpellingCorrector({**heard, **index.terms}, index.corpus_text())
         self.understander = Understander(
             vocabulary, tokenizer, self.speller.pairs, index.lexical.document_frequency, passages=len(index.chunks),
             embed=self._query_vector, acts=load_act_model(index.manifest.model), in_documents=self.speller.occurs,

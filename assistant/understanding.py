@@ -38,7 +38,7 @@ FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与�
 ASKS_NUMBER = re.compile(rf"多少|(?<=[给发补领拿交要])好多(?=钱|[啊呀嘛哦噻]?[?？!！。]*$)|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
 # 在手机上能弄不, 能办那个颐年卡不: a verb of ability, then 不 closing the message, asks yes or no.
-YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|啱唔啱")
+YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|啱唔啱|真(?:唔|不)真|係唔係|系唔系")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发)(?:多少|好多)(?:钱|元|$|[?？,，。])|几多钱|多少钱|好多钱")
 # 奖 of an award's name (“鹏城慈善奖”, 中华慈善奖) is no money: 有几家企业被表彰 counts; 多少拿奖的 counts winners.
@@ -374,6 +374,8 @@ ASKING = frozenset(
     "最多 最少 最高 最低 多少钱 能补 补多少 能拿 能报 能领 领多少 拿多少 一共 总共 多久 几个 多大 封顶 上限 "
     # what is asked about a topic rather than the topic: 全市一共设了多少个？ 打算什么时候办？ 面积有啥要求？
     "全市 全区 一共 总共 打算 计划 要求 面积 规定 成立 设立 开始 时候 结果 效果 变化 人数 数量 地点 地址 位置 "
+    # 要交钱吗？ 使唔使畀钱？: whether one pays, asked of a topic named elsewhere
+    "交钱 付钱 花钱 出钱 掏钱 收钱 要钱 畀钱 俾钱 "
     # which one or which came first (第一家在哪个区？ 最早是哪个区在试？): the order asked, not a topic
     "最早 最先 最初 首先 第一 一家 第一家 第一个 第一批 哪家 哪个 "
     # 还有别的办法吗？ 有多少张床位？: another way, or a thing counted of the earlier subject
@@ -529,7 +531,7 @@ QUESTION_MARK = re.compile(r"[？?]")
 TOLD = re.compile(r"[。！!]\s*$")  # a sentence closed by a full stop or an exclamation
 ASKING_CLAUSE = re.compile(rf"多少|{FEW}|吗|么|呢|[?？]|怎么|怎样|如何|什么|啥|哪|是否|能不能|可不可以|有没有|标准|点样|咩|边度|系咪|冇")
 # 请提供2026年度…, 想要最新的2025年数据, 截至2026年…: a request names the year it wants.
-REQUEST = re.compile(r"请|提供|查询|想要|想了解|了解一下|想知道|咨询|问一下|问问|告诉|介绍|说明|截至|年度|全年|最新")
+REQUEST = re.compile(r"请|提供|查询|询问|打听|想要|想了解|了解一下|想知道|咨询|问一下|问问|告诉|介绍|说明|截至|年度|全年|最新")
 # 给不给报, 是在市里还是区里, 是干嘛的, 验收了没: questions without a question word or mark.
 # 有补贴没, 办好了冇: a yes or no asked by a trailing 没.
 QUESTION_FORM = re.compile(
@@ -551,6 +553,8 @@ HUKOU_AFTER = re.compile(r"^(?:籍|户口|户籍|的户口|的户籍)")
 PEOPLE_AFTER = re.compile(r"^(?:的)?(?:老人|长者|老年人|居民|同胞)(?!院|中心|服务)")
 
 
+# 民生微实事是那年开始搞的: in a message that asks nothing else, 那 before a year or a place was typed for 哪.
+WHICH_TYPED = re.compile(r"(?<=[是去到在])那(?=一?(?:年|里|儿|天|个月))")
 WORRY_ASK = re.compile(r"(?:万一|要是|如果|假如)[^，,。？?!！；;]*(?:咋办|怎么办|点算|如何是好)")
 
 
@@ -762,6 +766,8 @@ class Understander:
     def _single(self, question: str) -> Understanding:
         """One message on its own, its act by its wording only."""
         rewritten = self.vocabulary.rewrite(question, self.corrector)
+        if not asks(rewritten.text) and WHICH_TYPED.search(rewritten.text):
+            rewritten = replace(rewritten, text=WHICH_TYPED.sub("哪", rewritten.text))
         text = rewritten.text
         # In a long message the clauses that ask say what is asked; the story around them
         # (每个月电费好几万…是真的吗？) names amounts nobody asks for.
@@ -867,7 +873,28 @@ class Understander:
             return current
         if earlier is None:
             return replace(current, needs_topic=lacks_topic)
+        if len(current.text) >= STORY_MESSAGE_CHARS and self._own_subject(current, earlier):
+            # 那她平时想问…有没有专门给香港老人咨询的地方？ after 她能不能免费坐公交地铁？: a long message naming
+            # a subject of the documents the earlier turn does not asks about it, for the same person.
+            kinds = {c.kind for c in current.conditions}
+            return replace(
+                current,
+                conditions=(*current.conditions, *(c for c in earlier.conditions if c.kind not in kinds)),
+                places=current.places or earlier.places,
+            )
         return self._follow(current, earlier)
+
+    def _own_subject(self, current: Understanding, earlier: Understanding) -> bool:
+        """Whether a message names one of the documents' subjects (by the documents' term or a caller's
+        word for it) that the earlier turn names in no way."""
+        earlier_terms = {t for w in earlier.topic for t in earlier.terms_for(w)}
+        told = [c.value for c in current.conditions]
+        return any(
+            term in self._subjects and term not in earlier_terms and term not in earlier.text
+            # 中度失能了, 江西户口: the person's conditions, not a subject asked about
+            and term not in GROUP_WORDS and not HUKOU_WORDS.search(term) and not any(w in t or t in w for t in told)
+            for w in current.topic for term in current.terms_for(w)
+        )
 
     def _topic_turn(self, turns: list[str]) -> Understanding | None:
         """The latest earlier turn that names a topic, itself resolved against the turns before it.

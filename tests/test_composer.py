@@ -665,3 +665,29 @@ def test_a_month_opening_a_clause_dates_an_event_and_a_last_clause_with_na_goes_
     assert dated.status == "answered" and "100对新人" in dated.answer
     answer = pipeline_seed.ask("我爸腿脚不好，也不会弄手机，那怎么办？", history=["高龄津贴每年的资格认证在哪里做？"])
     assert answer.status == "answered" and "上门核验" in answer.answer
+
+
+def test_a_callers_word_is_heard_with_a_typo_and_a_relayed_ask_is_a_question(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("清明节想去给我妈扫幕，听讲现在要预约，去哪里约？")
+    assert answer.status == "answered" and ("扫幕", "扫墓") in answer.corrections and "预约" in answer.answer
+    relayed = pipeline_seed.ask("来电人询问全市慈善信托的备案数量和财产规模。")
+    assert relayed.status == "answered" and "亿元" in relayed.answer
+    told = pipeline_seed.ask("我六十多了还在养老院帮工，没签劳动合同，出了事能不能有工伤保险？")
+    assert not any(right == "没钱" for _, right in told.corrections)  # a phrase of everyday words is no term
+
+
+def test_the_papers_to_apply_with_answer_what_to_bring(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("申请社会救助要准备哪些证件材料？")
+    assert answer.status == "answered" and "一证一书" in answer.answer
+    fee = pipeline_seed.ask("社会人员报名参加要交钱吗?", history=["养老护理类专项职业能力考核包括哪些项目？"])
+    assert fee.status == "answered" and "免费" in fee.summary
+
+
+def test_a_documents_rename_of_the_topic_is_nothing_the_turn_brings(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我唔识用手机，高龄津贴认证点算好？")
+    assert answer.status == "answered" and "上门核验" in answer.answer
+
+
+def test_a_sentence_naming_the_benefit_asked_holds_its_figure(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("应届生想去养老机构做社工，养老服务行业的入职补贴最高有多少？")
+    assert answer.status == "answered" and "1.5万元" in answer.answer

@@ -660,3 +660,24 @@ def test_an_award_is_no_money_and_a_hotline_number_is_a_topic(
     assert not understander.understand("12355是个什么热线啊").needs_topic
     assert speech_act("那里能不能帮我们老人量量血压、做做体检啊") == "question"
     assert speech_act("我阿妈的高龄津贴已经三个月没有到账啦") == "complaint"  # 冇 after the dialect step
+
+
+def test_which_typed_as_that_is_read_as_which_only_when_nothing_else_asks(understander: Understander) -> None:
+    u = understander.understand("长者饭堂是那年开始搞的")
+    assert u.intents == ("time",) and "哪年" in u.text
+    assert "那年" in understander.understand("就是那年开始搞的，现在有多少家？").text  # 多少 asks already
+    assert asks("来电人询问目前全市慈善信托备案数量")  # a relayed ask without a question word
+
+
+def test_an_a_not_a_truth_question_and_a_paying_word_of_its_own(knowing: Understander) -> None:
+    assert "yesno" in intents("听人讲返去就冇晒福利，真唔真？")
+    u = knowing.understand("社会人员报名参加要交钱吗?")
+    assert "交钱" not in u.topic + u.unknown_words  # it asks; it names nothing of its own
+
+
+def test_a_long_follow_up_naming_another_subject_keeps_only_the_person(knowing: Understander) -> None:
+    earlier = "我姨妈是香港人,住在深圳,六十多岁了,她能不能免费坐公交地铁?"
+    u = knowing.understand("那她平时想了解深圳的养老政策,有没有专门给香港老人咨询的地方?", [earlier])
+    assert not u.understood_as and "公交" not in u.text
+    u = knowing.understand("那我妈才65岁，不过中风以后中度失能了，她也能申请吗？", ["居家适老化改造的资助对象有哪些？"])
+    assert u.follow_up  # 失能 is the person's condition, no subject of its own
