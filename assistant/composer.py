@@ -152,7 +152,7 @@ PROPOSAL_PENALTY = 0.5
 WHO_SENTENCE = re.compile(
     r"由[^，。,；;]{2,15}?(?:负责|决定|决策|审批|审核|管理|承担|牵头)|(?:负责|牵头|主管|集体研究决策|审议决定|审定|批准)"
 )
-STEPS_ASKED = re.compile(r"步骤|流程|环节|程序|哪几步|几步")
+STEPS_ASKED = re.compile(r"步骤|流程|环节|(?<!小)程序|哪几步|几步")  # 小程序 is an app
 # 实施流程…主要包括项目征集、项目评议、项目确定…等环节: the stages of a process, named.
 STAGES = re.compile(r"(?:包括|分为|经过|经)[^。；;]{4,60}?等?(?:环节|步骤|程序|阶段)")
 
@@ -615,7 +615,8 @@ class Composer:
                 chosen = self._first(chosen, found)
         # 要经过哪些步骤？: the sentence naming the stages of the process comes first.
         if STEPS_ASKED.search(u.text) and not STAGES.search(chosen[0].text):
-            staged = next((c for c in about if STAGES.search(c.text)), None)
+            # …从提需求到最后落地要经过哪些环节？: after a long story, the stages wherever they rank.
+            staged = next((c for c in [*about, *candidates] if STAGES.search(c.text) and touches_topic(c.text, u)), None)
             if staged is not None:
                 chosen = self._first(chosen, staged)
         # 二是开展家庭护老者培训和喘息服务。 heads what follows: its body comes right after it, the two
@@ -939,10 +940,20 @@ class Composer:
             if benefit_names and c not in shown and c.coverage >= self.settings.min_figure_coverage
             and any(t in c.text for t in benefit_names)
         ]
+        # 母亲是分散供养的特困人员…最多能补多少: a figure for the person's own group (分散供养特困老年人最高
+        # 可获2万元) is theirs, in a sentence as much about the question as half the best one.
+        groups = [c.value for c in u.conditions if c.kind == "group"] if not u.asked_years else []
+        subject = replace(u, topic=tuple(w for w in u.topic if not any(g in w for g in groups)))
+        shown += [
+            c for c in candidates
+            if groups and "amount" in wanted and c not in shown and c.coverage >= 0.5 * chosen[0].coverage
+            and any(g in c.text for g in groups) and amounts(c.text)
+            and subject.topic and touches_topic(c.text + c.context, subject)  # 长者饭堂, not 居家养老服务补助
+        ]
         figures = {id(c): sentence_figures(u, c.text, c.hit.year, self.gazetteer, c.context) for c in shown}
         agreeing = [c for c in shown if any(f.agrees for f in figures[id(c)])]
         if "amount" in wanted:
-            chosen = self._with_figure(chosen, agreeing, figures)
+            chosen = self._with_figure(chosen, agreeing, figures, groups)
         chosen = [c for c in chosen if sentence_place_agrees(u, c.text, self.gazetteer)] or chosen
         # What the answer shows counts too: 设立四种颐年卡办理方式 answers 有几种办法 wherever it ranks.
         typed = relevant + closest + chosen
@@ -1038,12 +1049,17 @@ class Composer:
         return ""
 
     def _with_figure(
-        self, chosen: list[_Sentence], agreeing: list[_Sentence], figures: dict[int, list[FigureAgreement]]
+        self, chosen: list[_Sentence], agreeing: list[_Sentence], figures: dict[int, list[FigureAgreement]],
+        groups: list[str] | None = None,
     ) -> list[_Sentence]:
-        """For an amount question: the best agreeing figure first, and no sentence whose figures all disagree."""
+        """For an amount question: the best agreeing figure first (one for the person's own group, when
+        a sentence gives it), and no sentence whose figures all disagree."""
         kept = [c for c in chosen if not amounts(c.text) or any(f.agrees for f in figures.get(id(c), []))]
         if agreeing and not any(c in agreeing for c in kept):
             kept = [agreeing[0], *kept]
+        own = next((c for c in agreeing if groups and any(g in c.text for g in groups)), None)
+        if own is not None and not any(g in c.text for c in kept for g in groups or ()):
+            kept = [own, *(c for c in kept if c is not own)]
         return self._fit(kept) if kept else chosen
 
     def _signals(
@@ -1097,6 +1113,12 @@ class Composer:
             # 去哪里申请地名审批: what is applied for follows the verb, up to the clause's end.
             if APPLY_END.search(match.group(0)):
                 asked += re.split(r"[，,。；;？?！!]", u.text[match.end() :], maxsplit=1)[0][:OBJECT_CHARS]
+            if BARE_HOW.fullmatch(match.group(0)):
+                # 想申请起个路名、编门牌号,要怎么办？: a bare 怎么办 does what the sentence applied for before it.
+                before = re.split(r"[。；;？?！!]", u.text[: match.start()])[-1]
+                applied = list(APPLIED.finditer(before))
+                if applied:
+                    asked = before[applied[-1].end() :][: 2 * OBJECT_CHARS]
             word = next((w for w in u.unknown_words if w in specific and w in asked), "")
             if word:
                 return word
@@ -1176,6 +1198,8 @@ class Composer:
         tests = [test for kind, test in SUMMARY_TESTS if kind in u.intents]
         if "definition" in u.intents:
             tests.append(lambda piece: defines(piece, u, u.text))
+        if STEPS_ASKED.search(u.text):
+            tests.append(STAGES.search)  # 要经过哪些环节: the clause naming the stages
         # A sentence none of whose clauses holds the asked kind or names the topic (在充分科学论证方面,根据
         # 《工作规程》的有关规定,…) gives the line nothing, unless no sentence gives anything.
         for telling in (True, False):
@@ -1401,6 +1425,8 @@ NOT_A_WAY = re.compile(
     r"|不予|.*(?:实施|施行|上线|启动)$"
 )
 OBJECT_CHARS = 8  # how far after 去哪里申请 the thing applied for may stand
+BARE_HOW = re.compile(r"(?:怎么|怎样|咋|点样)办")
+APPLIED = re.compile(r"申请|申领|办理|报名")
 APPLY_END = re.compile(r"(?:申请|申领|办理|登记|报名|办)$")
 # Things done to a benefit already granted: a way to apply for it is no way to do these.
 OTHER_ACTION = re.compile(r"年审|认证|挂失|补办|补卡|变更|注销|续期|复核")

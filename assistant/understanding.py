@@ -80,7 +80,10 @@ PAY_ASKED = re.compile(
 )
 # 养老院一个月多少钱 asks a price; 低保标准一个月多少钱 asks a benefit.
 # 住一个月多少钱, 一餐几多钱: a price per unit; 一年卖了多少钱, 累计筹了几多钱 are totals.
-PRICE_WORDS = re.compile(r"(?:一个月|每个月|每月|一天|每天|一次|每次|一晚|一餐|一顿|一位)[^，。？?]{0,4}(?:要|收|交|花)?(?:多少钱|几多钱)|贵不贵|贵吗")
+# 每个月大概有多少钱: what one has or gets, no price.
+PRICE_WORDS = re.compile(
+    r"(?:一个月|每个月|每月|一天|每天|一次|每次|一晚|一餐|一顿|一位)[^，。？?]{0,4}(?:要|收|交|花)?(?<![有领拿给补发])(?:多少钱|几多钱)|贵不贵|贵吗"
+)
 BENEFIT_WORDS = re.compile(r"标准|保|津贴|补|救助|资助|奖|金|工资|待遇|领|拿|发|给")
 RECEIVE_WORDS = re.compile(r"补|津贴|资助|奖|报销|减免|发放|能领|能拿|能给|给予")
 # 具体一个月能领多少, 80岁同90岁分别几多钱, 90岁又发多少: one figure for one case, not a range.
@@ -110,7 +113,9 @@ PHONE_WORDS = re.compile(
     r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打)"
 )
 PROGRESS_WORDS = re.compile(
-    r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成|验收|实施|上线|开通)了?(?:没|吗)|现在.{0,4}情况"
+    r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:落实|出台|建成|办好|完成|验收|实施|上线|开通)了?(?:没|吗)|现在.{0,4}情况|"
+    # 慈善条例出咗未啊 (出了没): whether a thing is out yet.
+    r"(?:出|出台|落地|通过|批)(?:了|咗)?(?:没|未|冇)(?:有)?[啊呀啦吖嘛]?[?？]?$"
 )
 # 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
 # 都能做些什么: the things of a kind, in the plural.
@@ -120,7 +125,9 @@ LIST_WORDS = re.compile(r"哪几|哪些(?!人)|些(?:什么|啥)|(?<![们好这�
 REASON_WORDS = re.compile(r"为什么|为何|为啥|点解|什么原因|啥原因|原因是")
 DEFINITION_WORDS = re.compile(
     r"什么是|是什么|是啥|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
-    r"才算|怎么算|(?:按|以)(?:什么|啥|哪个|哪种)标准(?:来)?算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义"
+    r"才算|怎么算|(?:按|以)(?:什么|啥|哪个|哪种)标准(?:来)?算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义|"
+    # 啥叫老龄化社区, 系点样计㗎 (Cantonese 怎么算), 到底指哪些孩子: what a term covers.
+    r"(?:什么|啥|乜嘢?|咩)叫|(?:怎么|怎样|点样)计(?!划|算)|指(?:的是)?哪些"
 )
 # 按哪个标准, 按什么算: a choice of rule, not a number.
 # 按新标准定系照旧合同计？: 定系 is Cantonese 还是, a choice between two.
@@ -317,6 +324,8 @@ KIND_WORDS = re.compile(
     r"累不累|忙不忙|辛苦(?:啦|了|晒|哂|你们了|您了)[!！。.~～]*$|道(?:声|个)?谢|(?:特意|专门)(?:打来|来电|打电话)?(?:感谢|道谢)|"
     r"(?:无|没有?)(?:其他|别的)(?:事|事情|诉求)了?[。.!！~～]*$"
 )
+THANKS = re.compile(r"谢谢|多谢|感谢|道谢|唔该晒")
+WANTS = re.compile(r"想(?:要|申请|办|问|了解|知道|咨询|请)|请|麻烦|帮(?:我|忙)")  # 感谢…我们想申请…: a request
 
 # -- follow-ups -----------------------------------------------------------------------------------
 
@@ -555,6 +564,7 @@ PEOPLE_AFTER = re.compile(r"^(?:的)?(?:老人|长者|老年人|居民|同胞)(?
 
 # 民生微实事是那年开始搞的: in a message that asks nothing else, 那 before a year or a place was typed for 哪.
 WHICH_TYPED = re.compile(r"(?<=[是去到在])那(?=一?(?:年|里|儿|天|个月))")
+REPORTED = re.compile(r"说|讲|称|表示|告知|通知")
 WORRY_ASK = re.compile(r"(?:万一|要是|如果|假如)[^，,。？?!！；;]*(?:咋办|怎么办|点算|如何是好)")
 
 
@@ -568,6 +578,10 @@ def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[s
     if any(QUESTION_MARK.search(s) for s in sentences) and len(sentences) > 1:
         text = "".join(s for s in sentences if QUESTION_MARK.search(s) or not TOLD.search(s))
     clauses = [m.group(0) for m in CLAUSE.finditer(text) if asking.search(m.group(0))]
+    # 机构说新的打包费标准要等续签以后才执行,…想问政策上到底怎么规定的？: 标准 in a clause reporting
+    # what someone said asks nothing when another clause asks with a question word (今年的标准 asks).
+    worded = [c for c in clauses if asking.search(c.replace("标准", "")) or not REPORTED.search(c)]
+    clauses = worded if any(asking.search(c.replace("标准", "")) for c in worded) else clauses
     # 万一摔了咋办？…到底能不能参加工伤保险？: a worry beside the question asks no way to do anything.
     return [c for c in clauses if not WORRY_ASK.search(c)] or clauses
 
@@ -657,6 +671,9 @@ def speech_act(text: str) -> str:
     if SUGGESTION.search(text):
         return "suggestion"
     if SMALL_TALK.search(text.strip()) or (KIND_WORDS.search(text) and not intents(text)):
+        return "small_talk"
+    # 谢谢你哈，上次问的颐年卡已经办下来了！ …专门打过来说一声谢谢民政局: thanks, and nothing asked.
+    if THANKS.search(text) and not intents(text) and not ASKING_CLAUSE.search(text) and not WANTS.search(text):
         return "small_talk"
     return "question"
 

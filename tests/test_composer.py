@@ -691,3 +691,19 @@ def test_a_documents_rename_of_the_topic_is_nothing_the_turn_brings(pipeline_see
 def test_a_sentence_naming_the_benefit_asked_holds_its_figure(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("应届生想去养老机构做社工，养老服务行业的入职补贴最高有多少？")
     assert answer.status == "answered" and "1.5万元" in answer.answer
+
+
+def test_a_figure_for_the_persons_own_group_comes_first(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我舅舅是分散供养的特困老人,家里想装扶手、做防滑,这种适老化改造政府最多给补多少?")
+    assert answer.status == "answered" and answer.answer.lstrip().startswith("分散供养特困老年人最高可获2万元")
+
+
+def test_the_stages_after_a_long_story_and_a_bare_way_for_a_thing_never_named(pipeline_seed: Pipeline) -> None:
+    story = (
+        "我们楼栋电梯口一直没有扶手，想通过社区的民生微实事申请装一个，跟居委会提过，说要走流程，"
+        "我不太懂，想问民生微实事项目从提需求到最后落地要经过哪些环节？"
+    )
+    answer = pipeline_seed.ask(story)
+    assert answer.status == "answered" and "项目评议" in answer.summary
+    road = pipeline_seed.ask("我们小区那条新路想申请起个路名、编门牌号,要怎么办?")
+    assert road.status != "answered"

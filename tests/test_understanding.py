@@ -681,3 +681,25 @@ def test_a_long_follow_up_naming_another_subject_keeps_only_the_person(knowing: 
     assert not u.understood_as and "公交" not in u.text
     u = knowing.understand("那我妈才65岁，不过中风以后中度失能了，她也能申请吗？", ["居家适老化改造的资助对象有哪些？"])
     assert u.follow_up  # 失能 is the person's condition, no subject of its own
+
+
+def test_thanks_that_ask_nothing_are_small_talk() -> None:
+    assert speech_act("谢谢你哈，上次问的颐年卡已经办下来了，我妈开心得不得了！") == "small_talk"
+    assert speech_act("来电人说上次咨询的津贴已经解决了，专门打过来说一声谢谢民政局") == "small_talk"
+    assert speech_act("谢谢，高龄津贴多少钱") == "question"
+    assert speech_act("感谢民政局的支持，我们想申请民生微实事项目") == "question"  # a request
+
+
+def test_what_a_term_covers_and_whether_a_thing_is_out_yet() -> None:
+    for question in ("啥叫老龄化社区啊？", "老龄化社区系点样计㗎?", "困境儿童到底指哪些孩子？"):
+        assert "definition" in intents(question), question
+    assert "definition" not in intents("十四五规划怎么计划的？")
+    assert "progress" in intents("深圳的慈善条例出了没啊?")
+
+
+def test_what_one_gets_a_month_is_no_price_and_a_reported_standard_asks_nothing() -> None:
+    assert "fee" not in intents("我想问下每个月大概有多少钱?")
+    assert "fee" in intents("养老院一个月要多少钱？")
+    story = "她的合同还有半年才到期，机构说新的打包费标准要等续签以后才执行，想问政策上到底怎么规定的？"
+    assert "标准" not in asking_part(story)
+    assert "今年的标准" in asking_part("现在孤儿每个月养育费发多少？今年的标准")
