@@ -130,9 +130,10 @@ NUMBERED_LIST = re.compile(r"哪([二三四五六七八九十两])(?:项|个|类
 CN_NUMBER = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 QUALIFIERS = re.compile(r"每[人户月年生]|最高|一次性|不超过")  # a cap per household is not a yearly total
 CLAUSE_LEAD = re.compile(r"^(?:并|且|同时|其中|另外|此外|以及|和|及|还|也|[一二三四五六七八九十]是)")
-# 在充分科学论证方面, 目前, 2019年初: a clause that says only where or when the sentence goes on.
+# 在充分科学论证方面, 目前, 2019年初, 合同到期后: a clause that says only where or when the sentence goes on.
 FRAME_CLAUSE = re.compile(
-    r"^(?:(?:在|从|就|对于|关于)[^，,；;]{1,16}(?:方面|层面|上|中)|目前|当前|同时|此外|另外|其中|近年来|\d{4}年[初底中末]?)$"
+    r"^(?:(?:在|从|就|对于|关于)[^，,；;]{1,16}(?:方面|层面|上|中)|目前|当前|同时|此外|另外|其中|近年来|\d{4}年[初底中末]?|"
+    r"[^，,；;]{1,8}(?:之后|后|之前|期间|以来))$"
 )
 # A clause that cannot stand alone: it goes on from the one before (即可受理…, 其余…).
 DANGLING = re.compile(r"^(?:即可|即|其余|其|则|从而|进而|由此|以便|并且|但|而|或)")

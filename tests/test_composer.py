@@ -707,3 +707,8 @@ def test_the_stages_after_a_long_story_and_a_bare_way_for_a_thing_never_named(pi
     assert answer.status == "answered" and "项目评议" in answer.summary
     road = pipeline_seed.ask("我们小区那条新路想申请起个路名、编门牌号,要怎么办?")
     assert road.status != "answered"
+
+
+def test_a_clause_saying_only_when_does_not_lead_the_first_line(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("社工服务合同还有半年到期，新的打包费标准要等续签以后才执行吗？政策怎么规定的？")
+    assert answer.status == "answered" and not answer.summary.startswith("合同到期后[")

@@ -703,3 +703,8 @@ def test_what_one_gets_a_month_is_no_price_and_a_reported_standard_asks_nothing(
     story = "她的合同还有半年才到期，机构说新的打包费标准要等续签以后才执行，想问政策上到底怎么规定的？"
     assert "标准" not in asking_part(story)
     assert "今年的标准" in asking_part("现在孤儿每个月养育费发多少？今年的标准")
+
+
+def test_what_one_pays_without_saying_money() -> None:
+    assert {"amount", "fee", "minimum"} <= set(intents("灵活就业人员交城乡居民养老保险一个月最低交多少？"))
+    assert "fee" not in intents("交多少人的名单？")
