@@ -59,6 +59,7 @@ from .understanding import (
     GROUP_WORDS,
     NUMBERISH,
     PROCEDURE_WORDS,
+    STORY_CHARS,
     Understanding,
     asked_kind,
     asking_part,
@@ -114,6 +115,8 @@ DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便�
 DEFINED_CHARS = 12  # the term defined stands just before the mark
 QUOTED = re.compile(r"[“\"「‘]([^”\"」’]{2,12})[”\"」’]")
 DEFINITION_BONUS = 0.5
+ABOUT_SHARE = 0.8  # of the best sentence's coverage, below the usual floor, that is still about the question
+ELSEWHERE_STORY = 0.5  # the act model's probability that a story is about what other bureaus handle
 COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
 RATE_BONUS = 0.2  # a percentage of the share asked (就业率达到80%)
 NEWEST_BONUS = 0.3  # a sentence of the newest document, when where a matter stands is asked
@@ -597,9 +600,14 @@ class Composer:
             return 0.0
         return DISTRICT_BONUS if named & asked else -DISTRICT_BONUS
 
-    def _about(self, candidates: list[_Sentence], best: _Sentence) -> list[_Sentence]:
+    def _about(self, candidates: list[_Sentence], best: _Sentence, u: Understanding) -> list[_Sentence]:
         """The candidates that are about the question by their words, compared with the best one."""
         floor = max(self.settings.min_figure_coverage, 0.5 * best.coverage)
+        if len(u.text) > STORY_CHARS and not u.matters and u.elsewhere_probability < ELSEWHERE_STORY:
+            # After a long story the best sentence covers little of the caller's words (0.34): one
+            # covering most of what it covers is about the question too (not when the story is more
+            # likely about what others handle, 社保那边能领的丧葬补助金: a loose sentence is no answer).
+            floor = max(min(floor, ABOUT_SHARE * best.coverage), 0.5 * best.coverage)
         return [c for c in candidates if c.coverage >= floor]
 
     def _select(self, candidates: list[_Sentence], u: Understanding) -> list[_Sentence]:
@@ -609,7 +617,7 @@ class Composer:
             return chosen
         # The answer must show the kind of thing asked (a date, an amount, where a matter stands)
         # when a sentence about the question states it, even if other sentences scored higher.
-        about = self._about(candidates, chosen[0])
+        about = self._about(candidates, chosen[0], u)
         if "definition" in wanted and not defines(chosen[0].text, u, u.text):
             found = next((c for c in [*chosen, *candidates] if defines(c.text, u, u.text)), None)
             if found is not None:  # a sentence that says what the term means comes first
@@ -927,7 +935,7 @@ class Composer:
         chosen = self._select(candidates, u)
         if not chosen:
             return Decision(self._refuse(result, u, "no sentence", [], wanted, 0.0), {}, "no sentence")
-        relevant = self._about(candidates, chosen[0])
+        relevant = self._about(candidates, chosen[0], u)
         closest = self._closest(candidates)
         # Amounts: only a figure that agrees with the question (its own subject, time, place, kind).
         # The best sentence counts beside those about the question by their words when it names the

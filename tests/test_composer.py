@@ -712,3 +712,21 @@ def test_the_stages_after_a_long_story_and_a_bare_way_for_a_thing_never_named(pi
 def test_a_clause_saying_only_when_does_not_lead_the_first_line(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("社工服务合同还有半年到期，新的打包费标准要等续签以后才执行吗？政策怎么规定的？")
     assert answer.status == "answered" and not answer.summary.startswith("合同到期后[")
+
+
+def test_after_a_long_story_a_sentence_nearly_as_much_about_it_can_hold_the_kind_asked(pipeline_seed: Pipeline) -> None:
+    story = (
+        "我今年七十三了，居委会的小姑娘说全市要搞一次老年人的现状和需求调查，"
+        "这个调查是哪天开始的？是所有老人都要调查吗？"
+    )
+    answer = pipeline_seed.ask(story)
+    assert answer.status == "answered" and "2021年7月20日" in answer.answer
+
+
+def test_another_bureaus_money_is_told_only_by_a_sentence_naming_it(pipeline_seed: Pipeline) -> None:
+    story = (
+        "我爸上周走了，他是深圳企业退休职工，交了三十多年社保。亲戚说社保那边能领一笔丧葬补助金和抚恤金，"
+        "养老保险个人账户里剩下的钱也能继承。请问这些钱一共能领多少，要去哪里办？"
+    )
+    answer = pipeline_seed.ask(story)
+    assert "600元" not in answer.summary  # no care-home subsidy for another bureau's money
