@@ -452,8 +452,7 @@ def _overlap(a: set[str], b: set[str]) -> float:
 
 
 def _similar(a: str, b: str) -> bool:
-    grams_a = {a[i : i + 2] for i in range(len(a) - 1)}
-    grams_b = {b[i : i + 2] for i in range(len(b) - 1)}
+    grams_a, grams_b = _pairs(a), _pairs(b)
     if not grams_a or not grams_b:
         return a == b
     return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) > 0.8

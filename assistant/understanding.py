@@ -353,6 +353,12 @@ GENERIC = frozenset(
 )
 
 
+def _with_earlier(current: Understanding, earlier: Understanding) -> tuple[Condition, ...]:
+    """The person's conditions: the message's own, then the earlier turn's of other kinds (她68岁 stays)."""
+    kinds = {c.kind for c in current.conditions}
+    return (*current.conditions, *(c for c in earlier.conditions if c.kind not in kinds))
+
+
 def _repeats(current: Understanding, earlier: Understanding) -> bool:
     """Every topic word of a question is in the earlier turn (2024年入驻的按多少给？ after 前海…对入驻的
     行业商协会有租金支持吗？): it names nothing new, so it goes on about the earlier topic."""
@@ -581,8 +587,9 @@ def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[s
     clauses = [m.group(0) for m in CLAUSE.finditer(text) if asking.search(m.group(0))]
     # 机构说新的打包费标准要等续签以后才执行,…想问政策上到底怎么规定的？: 标准 in a clause reporting
     # what someone said asks nothing when another clause asks with a question word (今年的标准 asks).
-    worded = [c for c in clauses if asking.search(c.replace("标准", "")) or not REPORTED.search(c)]
-    clauses = worded if any(asking.search(c.replace("标准", "")) for c in worded) else clauses
+    worded = {c: bool(asking.search(c.replace("标准", ""))) for c in clauses}
+    kept = [c for c in clauses if worded[c] or not REPORTED.search(c)]
+    clauses = kept if any(worded[c] for c in kept) else clauses
     # 万一摔了咋办？…到底能不能参加工伤保险？: a worry beside the question asks no way to do anything.
     return [c for c in clauses if not WORRY_ASK.search(c)] or clauses
 
@@ -894,12 +901,7 @@ class Understander:
         if len(current.text) >= STORY_MESSAGE_CHARS and self._own_subject(current, earlier):
             # 那她平时想问…有没有专门给香港老人咨询的地方？ after 她能不能免费坐公交地铁？: a long message naming
             # a subject of the documents the earlier turn does not asks about it, for the same person.
-            kinds = {c.kind for c in current.conditions}
-            return replace(
-                current,
-                conditions=(*current.conditions, *(c for c in earlier.conditions if c.kind not in kinds)),
-                places=current.places or earlier.places,
-            )
+            return replace(current, conditions=_with_earlier(current, earlier), places=current.places or earlier.places)
         return self._follow(current, earlier)
 
     def _own_subject(self, current: Understanding, earlier: Understanding) -> bool:
@@ -1002,7 +1004,6 @@ class Understander:
             # 那2021年呢？ asks what the earlier turn asked, for another year; 那还要自己跑社区去申请吗？
             # asks a yes or no of its own.
             found = tuple(dict.fromkeys((*earlier.intents, *found)))
-        kinds = {c.kind for c in current.conditions}
         factor = INHERITED_WEIGHT
         own = sum(current.weights)
         if own and ELLIPSIS.fullmatch(current.text.strip()):
@@ -1019,7 +1020,7 @@ class Understander:
             synonyms=(*earlier.synonyms, *current.synonyms),
             # The follow-up's own words say what is new (那刚入职的呢？): the inherited ones weigh less.
             weights=(*(factor * earlier.weight(w) for w in inherited), *current.weights),
-            conditions=(*current.conditions, *(c for c in earlier.conditions if c.kind not in kinds)),
+            conditions=_with_earlier(current, earlier),
             places=current.places or earlier.places,
             years=current.years or earlier.years,
             current=current.current or (earlier.current and not current.years),
