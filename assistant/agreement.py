@@ -78,7 +78,8 @@ def runs_on(sentence: str, end: int) -> str:
     return purpose.group(0) if purpose else ""
 
 
-def _bigrams(text: str) -> set[str]:
+def char_pairs(text: str) -> set[str]:
+    """The text's pairs of neighbouring characters (津贴 of 高龄津贴)."""
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
@@ -87,10 +88,10 @@ def _names(text: str, terms: tuple[str, ...]) -> bool:
     for term in terms:
         if term in text:
             return True
-        grams = _bigrams(term)
+        grams = char_pairs(term)
         # 高龄津贴 ~ 高龄老人津贴: most of a long term's character pairs are there; a benefit's name
         # needs a word for money too (为户籍高龄老人购买意外伤害保险 does not name 高龄老人津贴).
-        similar = len(grams) >= 3 and len(grams & _bigrams(text)) >= 0.6 * len(grams)
+        similar = len(grams) >= 3 and len(grams & char_pairs(text)) >= 0.6 * len(grams)
         if similar and (not BENEFIT_SUFFIX.search(term) or MONEY_NOUN.search(text)):
             return True
     return False
@@ -118,8 +119,8 @@ def names_topic(text: str, understanding: Understanding) -> bool:
 
 def touches_topic(text: str, understanding: Understanding) -> bool:
     """Whether a text shares a character pair with some topic word (津贴 of 高龄津贴)."""
-    grams = _bigrams(fold(text))
-    return any(_bigrams(term) & grams for word in understanding.topic for term in understanding.terms_for(word))
+    grams = char_pairs(fold(text))
+    return any(char_pairs(term) & grams for word in understanding.topic for term in understanding.terms_for(word))
 
 
 # 岗位津贴 and 岗位补贴 name one benefit: the word before the suffix says which.

@@ -21,6 +21,7 @@ from .agreement import (
     PER_PERSON,
     TOTAL_CLAUSE,
     FigureAgreement,
+    char_pairs,
     clause_span,
     names_other_benefit,
     names_topic,
@@ -213,6 +214,7 @@ class _Sentence:
     similarity: float | None  # the embedding's cosine of the sentence to the question
     score: float
     context: str = ""  # the sentence before it in the passage
+    quoted: bool = False  # the proposer's words quoted back (PROPOSAL_QUOTED), not the bureau's own
 
 
 # 12月,深圳重启“龙凤大典”品牌活动: a month opening a clause of a dated report dates the event.
@@ -294,12 +296,8 @@ def _turn_terms(u: Understanding) -> set[str]:
         return set()
     return {
         term for word, terms in u.synonyms if word not in u.background and word in u.text
-        for term in terms if term not in u.text and not _pairs(term) & _pairs(word)
+        for term in terms if term not in u.text and not char_pairs(term) & char_pairs(word)
     }
-
-
-def _pairs(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def _names_condition(text: str) -> bool:
@@ -436,15 +434,13 @@ def _function_word(token: str) -> bool:
 
 def _content_bigrams(question: str) -> set[str]:
     """Character bigrams of the question's content (punctuation and fillers removed)."""
-    parts = [p for p in QUESTION_FILLER.split(question) if p]
-    return {part[i : i + 2] for part in parts for i in range(len(part) - 1)}
+    return {pair for part in QUESTION_FILLER.split(question) for pair in char_pairs(part)}
 
 
 def _surroundings(sentence: str, match: FactMatch) -> set[str]:
     """Character bigrams of the words around an amount (figures and punctuation left out)."""
     window = sentence[max(0, match.start - 20) : match.start + len(match.value) + 12]
-    words = re.sub(r"[\d.,，。；;、:：()（）“”%万亿元]", "", window)
-    return {words[i : i + 2] for i in range(len(words) - 1)}
+    return char_pairs(re.sub(r"[\d.,，。；;、:：()（）“”%万亿元]", "", window))
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -452,7 +448,7 @@ def _overlap(a: set[str], b: set[str]) -> float:
 
 
 def _similar(a: str, b: str) -> bool:
-    grams_a, grams_b = _pairs(a), _pairs(b)
+    grams_a, grams_b = char_pairs(a), char_pairs(b)
     if not grams_a or not grams_b:
         return a == b
     return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) > 0.8
@@ -573,12 +569,13 @@ class Composer:
                     score += self._district_score(text, districts)
                 if len(text) > 220:
                     score -= 0.15
-                if PROPOSAL_QUOTED.search(text):
+                quoted = bool(PROPOSAL_QUOTED.search(text))
+                if quoted:
                     score -= PROPOSAL_PENALTY
                 if newest is not None and hit.year == newest:
                     score += NEWEST_BONUS
                 similarity = result.sentence_scores.get((hit.doc_id, start))
-                candidates.append(_Sentence(hit, rank, text, start, end, coverage, similarity, score, before))
+                candidates.append(_Sentence(hit, rank, text, start, end, coverage, similarity, score, before, quoted))
         # The embedding's view of each sentence, z-normalised over the candidates, adds meaning
         # that shared words miss (“一个人去申请” ~ “以个人名义单独提出申请”).
         known = np.array([c.similarity for c in candidates if c.similarity is not None], dtype=np.float64)
@@ -1093,7 +1090,7 @@ class Composer:
             "best_sentence_z": _standing(best, result.sentence_spread),
             # against the closest sentence that is the bureau's own words, not a proposal quoted back
             "sentence_margin": (first.similarity if first.similarity is not None else best) - max(
-                (c.similarity for c in candidates if c.similarity is not None and not PROPOSAL_QUOTED.search(c.text)),
+                (c.similarity for c in candidates if c.similarity is not None and not c.quoted),
                 default=best,
             ),
             "coverage": max(self._coverage(result, h.text) for h in top),

@@ -353,6 +353,11 @@ GENERIC = frozenset(
 )
 
 
+def _told(word: str, u: Understanding) -> bool:
+    """Whether a word is one of the person's conditions as told (非深户 of 那非深户的呢？), not a subject."""
+    return any(word in c.value or c.value in word for c in u.conditions)
+
+
 def _with_earlier(current: Understanding, earlier: Understanding) -> tuple[Condition, ...]:
     """The person's conditions: the message's own, then the earlier turn's of other kinds (她68岁 stays)."""
     kinds = {c.kind for c in current.conditions}
@@ -908,11 +913,10 @@ class Understander:
         """Whether a message names one of the documents' subjects (by the documents' term or a caller's
         word for it) that the earlier turn names in no way."""
         earlier_terms = {t for w in earlier.topic for t in earlier.terms_for(w)}
-        told = [c.value for c in current.conditions]
         return any(
             term in self._subjects and term not in earlier_terms and term not in earlier.text
             # 中度失能了, 江西户口: the person's conditions, not a subject asked about
-            and term not in GROUP_WORDS and not HUKOU_WORDS.search(term) and not any(w in t or t in w for t in told)
+            and term not in GROUP_WORDS and not HUKOU_WORDS.search(term) and not _told(w, current)
             for w in current.topic for term in current.terms_for(w)
         )
 
@@ -967,10 +971,8 @@ class Understander:
         lead = ELLIPSIS_LEAD.match(current.text)
         if lead is None:
             return False
-        told = [c.value for c in current.conditions]
         return any(
-            w in lead.group(0) and w not in earlier.topic and w in self._subjects
-            and not any(w in t or t in w for t in told)
+            w in lead.group(0) and w not in earlier.topic and w in self._subjects and not _told(w, current)
             for w in current.topic
         )
 
