@@ -18,6 +18,7 @@ import numpy as np
 
 from .agreement import (
     CLAUSE_BREAK,
+    MIN_TOPIC_SHARE,
     PER_PERSON,
     TOTAL_CLAUSE,
     FigureAgreement,
@@ -728,6 +729,8 @@ class Composer:
         # A who-for tag's own phrase (70周岁以上户籍老年人每月可领取…津贴), shown when no amount of its
         # sentence on the card says whose condition the bare tag is.
         phrases: dict[tuple[str, str, int], str] = {}
+        # An amount's share of the topic in its own phrase, before clauses naming whose it is are added.
+        narrow: dict[tuple[str, int], float] = {}
         # An amount asked: a sentence whose figures all disagree with the question (the older 1万元 cap
         # beside 分散供养特困…最多资助多少, a care home's 600元 beside a question on help at home) gives
         # no facts: the card shows another benefit's figure nowhere.
@@ -748,8 +751,14 @@ class Composer:
                 n for n, s in cited
                 if n not in naming and any(g in s.text for g in GROUP_WORDS if g not in asked_groups)
             }
+        # 2021年's 每户最高资助1万元 beside 2024年's 每户最高资助2万元 for the same thing: the newer
+        # document's figure stands on the card (the answer's note tells both), unless a year is asked.
+        if not u.asked_years:
+            disagreeing |= self._superseded(cited)
         # 有多少张床？ shows no groups served, 年审去哪里弄？ no amount, 要满多少岁？ no way to apply.
         shown_kinds = _fact_kinds(u)
+        # 我外婆68岁: 年满70周岁 is the condition of other people than the caller.
+        ages = [c.number for c in u.conditions if c.kind == "age" and c.number]
         # 年审在手机上哪里弄？: a way to apply for the benefit is no way to do its yearly review.
         action = OTHER_ACTION.search(u.text)
         for n, sentence in cited:
@@ -768,6 +777,8 @@ class Composer:
                     continue  # 统保年龄降至60周岁 states a figure, not from which age
                 if label == "age" and text[:match.start].endswith("的"):
                     continue  # 中度及以上失能的60-69周岁: the age is one half of a condition
+                if label == "age" and ages and not _age_met(match.value, ages[0]):
+                    continue  # 年满70周岁 for a caller of 68 is another group's condition
                 if label == "amount" and "%" in match.value and STATISTIC.search(clause):
                     continue  # 护理型床位占比不低于65% is a target share, not an amount
                 if label == "group" and RULE_CLAUSE.search(clause) and not PER_PERSON.search(clause):
@@ -797,11 +808,16 @@ class Composer:
                 if label in ("amount", "apply"):
                     end = match.start + len(match.value)
                     value = _fact_phrase(text, match.start, end)
-                    if value and not _about_topic(value, u):
+                    if value and not (_about_topic(value, u) and (label != "apply" or _names_subject(value, u))):
                         value = _fact_phrase(text, match.start, end, widen=True)
-                        value = value if value and _about_topic(value, u) else ""
+                        value = value if value and _about_topic(value, u) and (label != "apply" or _names_subject(value, u)) else ""
                     if not value or (label == "apply" and NOT_A_WAY.match(value)) or names_other_benefit(value, u):
                         continue  # too long to read as one fact, work on the process, or another benefit's
+                    share = topic_share(value, u)
+                    if label == "amount" and share < MIN_TOPIC_SHARE:
+                        # 累计捐款超10亿人次,募款超300亿元: whose sum it is sits in a clause before
+                        value = _with_subject(text, match.start, end, value, u)
+                    narrow[(value, n)] = share
                     if label == "amount" and TOTAL_CLAUSE.search(value) and not PER_PERSON.search(value):
                         label = "total"  # 累计投入1.64亿元 is a city-wide sum, not what one person gets
                 elif label == "hukou" and len(value) < 3:
@@ -820,6 +836,17 @@ class Composer:
                     own = phrase and gives and touches_topic(phrase, u) and not names_other_benefit(phrase, u)
                     phrases[(label, value, n)] = phrase if own else ""
                 facts.append((label, value, n))
+        # 重点群体培训…最高每人补贴5000元 beside “回炉”培训…最高每人900元补贴 for a question on 重点群体: an
+        # amount naming far less of the topic than another amount on the card is another programme's.
+        # The same figure said twice is one benefit's, however little of the topic one phrase names.
+        shares = {(v, n): narrow.get((v, n), topic_share(v, u)) for label, v, n in facts if label == "amount"}
+        floor = min(MIN_TOPIC_SHARE, RELATIVE_FACT_SHARE * max(shares.values(), default=0.0))
+        figures = {key: {amount_value(m.value) for m in amounts(key[0])} for key in shares}
+        standing = set().union(*(figures[key] for key, share in shares.items() if share >= floor))
+        facts = [
+            f for f in facts
+            if f[0] != "amount" or shares[(f[1], f[2])] >= floor or figures[(f[1], f[2])] & standing
+        ]
         # 每年 is a payment period only beside an amount the card shows.
         facts = [f for f in facts if f[0] != "period" or any(o[0] == "amount" and o[2] == f[2] for o in facts)]
         priced = {n for label, _, n in facts if label in ("amount", "total")}  # sentences whose amount is shown
@@ -843,6 +870,29 @@ class Composer:
                 continue
             kept.append(Fact(self._labels.get(label, label), value, n))
         return tuple(kept[:8])
+
+    def _superseded(self, cited: list[tuple[int, _Sentence]]) -> set[int]:
+        """The cited sentences whose figure a newer cited document states otherwise for the same thing
+        (为失能半失能、高龄户籍老年人…每户最高资助1万元 of 2021 beside …每户最高资助2万元 of 2024)."""
+        older: set[int] = set()
+        for n, sentence in cited:
+            later = [s for _, s in cited if s.hit.date > sentence.hit.date]
+            # a figure any newer cited sentence repeats still stands (2万元 for 分散供养特困 in 2024 too)
+            values = {amount_value(o.value) for s in later for o in amounts(s.text)}
+            for newer in later:
+                for match in amounts(sentence.text):
+                    value = amount_value(match.value)
+                    if value is None or value in values:
+                        continue
+                    around = _surroundings(sentence.text, match)
+                    if any(
+                        amount_value(o.value) is not None
+                        and set(QUALIFIERS.findall(o.value)) == set(QUALIFIERS.findall(match.value))
+                        and _overlap(around, _surroundings(newer.text, o)) >= self.settings.min_conflict_overlap
+                        for o in amounts(newer.text)
+                    ):
+                        older.add(n)
+        return older
 
     def _conflicts(
         self, result: SearchResult, candidates: list[_Sentence], chosen: list[_Sentence]
@@ -1459,6 +1509,52 @@ def _names_people(text: str, match: FactMatch) -> bool:
 def _about_topic(phrase: str, u: Understanding) -> bool:
     """Whether a fact's phrase touches the question's topic (津贴 of 高龄津贴), or there is none."""
     return not u.topic or touches_topic(phrase, u)
+
+
+RELATIVE_FACT_SHARE = 0.5  # an amount on the card names at least this share of the topic the best one names
+# 办法, 方式, 渠道: words for a way, which a way to apply names whatever it is for.
+WAY_WORDS = re.compile(r"办法|方式|渠道|途径|流程|手续|程序")
+
+
+SUBJECT_MAX_CHARS = 60  # a figure's phrase with the clauses before that name whose figure it is
+SUBJECT_CLAUSES = 2
+
+
+def _with_subject(text: str, start: int, end: int, phrase: str, u: Understanding) -> str:
+    """The phrase of a figure with the clauses before it, up to two, when they name more of the
+    topic (腾讯公益平台每年发起“99公益日”,累计捐款超10亿人次,募款超300亿元); else the phrase."""
+    left, right = clause_span(text, start, end)
+    best, share = phrase, topic_share(phrase, u)
+    for _ in range(SUBJECT_CLAUSES):
+        if left <= 0:
+            break
+        left, _ = clause_span(text, left - 1, left - 1)
+        if "该" in text[left:start] or "其" in text[left:start]:
+            break  # 该基金…: it points back further still
+        wider = FACT_PUNCTUATION.sub("", CLAUSE_LEAD.sub("", text[left:right]).strip())
+        if len(wider) > SUBJECT_MAX_CHARS:
+            break
+        if topic_share(wider, u) > share:
+            best, share = wider, topic_share(wider, u)
+    return best
+
+
+def _names_subject(phrase: str, u: Understanding) -> bool:
+    """Whether a way to apply says what it is for: it touches a topic word that is not a word for a
+    way (颐年卡 of 颐年卡…有几种办法; 支持微信公众号…等多种渠道申请 names none)."""
+    words = [w for w in u.topic if not WAY_WORDS.search(w)]
+    return not words or touches_topic(phrase, replace(u, topic=tuple(words)))
+
+
+def _age_met(value: str, age: int) -> bool:
+    """Whether a caller of ``age`` meets an age condition (年满70周岁, 60周岁以上, 70-79周岁); True
+    when the condition is not one of a lowest age."""
+    numbers = [int(x) for x in re.findall(r"\d+", value)]
+    if not numbers or re.search(r"以下|未满|不满|低于", value):
+        return True
+    if len(numbers) >= 2 and re.search(r"\d\s*[-—至到~]\s*\d", value):
+        return numbers[0] <= age <= numbers[1]
+    return age >= numbers[0]
 
 
 def _fact_phrase(text: str, start: int, end: int, *, widen: bool = False) -> str:

@@ -48,7 +48,8 @@ MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|(?<!慈善)(?<![拿获得])
 TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什么|多少|几)")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:了)?(?:多少|几成|比)|几成|多大比重")
 # 一笔补贴, 一次性的补贴: a money word that names no benefit of its own.
-BARE_BEFORE = r"(?<=[的笔些点])"
+BARE_BEFORE = r"(?<=[的笔些点种项])"
+CLAUSE_END = re.compile(r"[，,。；;？?！!：:]")
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
 BENEFIT_NAMES = ("补贴", "津贴", "补助", "资助", "奖励", "奖补", "补偿", "救助金", "经费")
 PROGRAMME_SUFFIX = rf"(?:{'|'.join(BENEFIT_NAMES)})(?![了过多几])"
@@ -712,6 +713,11 @@ class Understander:
         self.acts = acts
         self.passages = passages  # the number of indexed passages, for the topic words' idf
         self.vocabulary = vocabulary
+        # the benefits the vocabulary names by their whole names (入职补贴, 高龄津贴)
+        self._benefit_terms = frozenset(
+            t for t in (*(term for term, _ in vocabulary.terms), *(x for _, ts in vocabulary.synonyms for x in ts))
+            if re.search(PROGRAMME_SUFFIX + "$", t)
+        )
         # The documents' subjects: the terms callers' words are mapped to (颐年卡, 低保, 适老化改造…).
         self._subjects = frozenset(t for _, targets in vocabulary.synonyms for t in targets)
         self.tokenizer = tokenizer
@@ -763,6 +769,29 @@ class Understander:
                 apart = re.search(re.escape(w) + r"[^，,。；;？?！!]{1,8}?" + BARE_BEFORE + suffix, text)
                 if apart and self.in_documents(w + suffix):
                     return w + suffix
+        return ""
+
+    def _benefit_bare(self, text: str) -> str:
+        """A benefit named by a word a few characters before the bare money word, whatever the
+        segmentation (入职能拿一笔补贴 → 入职补贴, as the documents write it); "" when none."""
+        if self.in_documents is None:
+            return ""
+        for match in re.finditer(BARE_BEFORE + "(" + "|".join(BENEFIT_NAMES) + ")", text):
+            start = max((m.end() for m in CLAUSE_END.finditer(text, 0, match.start())), default=0)
+            clause = text[max(start, match.start() - 10) : match.start()]
+            for i in range(len(clause) - 2, -1, -1):
+                for word in (clause[i : i + 3], clause[i : i + 2]):
+                    # 居家养老的补助 names the documents' 居家养老服务补助 by its words: only a word set apart
+                    # from the money word (入职能拿一笔补贴) is read as the benefit's name
+                    if not clause[i + len(word) :].strip("的"):
+                        continue
+                    if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", word) or word in GENERIC \
+                            or TOTAL_WORDS.search(word):
+                        continue
+                    for suffix in (match.group(1), *BENEFIT_NAMES):
+                        # a benefit the vocabulary names (入职补贴), not a tail of one (老人津贴 of 高龄老人津贴)
+                        if word + suffix in self._benefit_terms and self.in_documents(word + suffix):
+                            return word + suffix
         return ""
 
     def _places(self, text: str) -> tuple[Place, ...]:
@@ -831,7 +860,7 @@ class Understander:
                 and self._names_a_benefit(w)
             ),
             "",
-        )
+        ) or self._benefit_bare(text)
         act = speech_act(text)
         return Understanding(
             question=question,

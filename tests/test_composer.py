@@ -730,3 +730,25 @@ def test_another_bureaus_money_is_told_only_by_a_sentence_naming_it(pipeline_see
     )
     answer = pipeline_seed.ask(story)
     assert "600元" not in answer.summary  # no care-home subsidy for another bureau's money
+
+
+def test_the_card_shows_the_newer_documents_figure_and_the_callers_own_conditions(pipeline_seed: Pipeline) -> None:
+    # 2021's 每户最高资助1万元 is not shown beside 2024's 每户最高资助2万元 for the same thing
+    facts = pipeline_seed.ask("我妈72了,身体还行没失能,家里做适老改造能补吗?最多多少?").facts
+    amounts = [f.value for f in facts if f.label == "金额/标准"]
+    assert any("2万元" in v for v in amounts) and not any("1万元" in v for v in amounts)
+    # 年满70周岁 is another group's condition for a caller of 68
+    facts = pipeline_seed.ask("我外婆68岁,深圳户口,中度失能,能申请适老化改照吗?能补多少?").facts
+    assert not any(f.label == "年龄条件" and "70" in f.value for f in facts)
+
+
+def test_the_card_shows_the_benefit_the_caller_names_apart_from_the_money_word(pipeline_seed: Pipeline) -> None:
+    # 入职能拿一笔补贴 names 入职补贴, so 岗位补贴's 800元 is another benefit's figure
+    facts = pipeline_seed.ask("我刚毕业想去养老院干护理,听说入职能拿一笔补贴,最多能给多少钱?").facts
+    assert any("1.5万元" in f.value for f in facts) and not any("800元" in f.value for f in facts)
+    # an amount naming far less of the topic than another one on the card is another programme's
+    facts = pipeline_seed.ask("养老培训机构承接公益性技能培训,针对重点群体的,每人最高补多少钱?").facts
+    assert any("5000元" in f.value for f in facts) and not any("900元" in f.value for f in facts)
+    # a way to apply says what it is for
+    facts = pipeline_seed.ask("我想办那个颐年卡，有几种办法可以办？我不大会弄手机").facts
+    assert all("颐年卡" in f.value for f in facts if f.label == "申请方式")
