@@ -219,6 +219,7 @@ class Retriever:
         self.understander = Understander(
             vocabulary, tokenizer, self.speller.pairs, index.lexical.document_frequency, passages=len(index.chunks),
             embed=self._query_vector, acts=load_act_model(index.manifest.model), in_documents=self.speller.occurs,
+            heard_in_documents=self.speller.heard,
         )
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()

@@ -26,6 +26,7 @@ MAX_LENGTH = 5
 # documents use often is taken as what the caller meant (not the rare 安老 in 按老标准).
 MIN_PAIR_DF = 10
 COMMON_CHAR_FREQ = 10_000
+MAX_HEARD_LOOKUPS = 50  # occurrences of a character pair looked at for a text that sounds the same
 MIN_ABBREVIATED = 2  # times the long form must occur for a short form to be meant
 # A measure word or aspect particle after a verb (改个名字, 办了): the verb and its particle, never a typo.
 ATTACHED_CHARS = frozenset("个了着过")
@@ -82,6 +83,25 @@ class SpellingCorrector:
     def occurs(self, text: str) -> bool:
         """Whether the text occurs in the documents."""
         return text in self._corpus_text
+
+    def heard(self, text: str) -> bool:
+        """Whether the text occurs in the documents, or a text that sounds the same does with all but
+        one of its characters (银铃安康 for the documents' 银龄安康)."""
+        if text in self._corpus_text:
+            return True
+        key = pinyin_key(text)
+        for i in range(len(text) - 1):
+            pair = text[i : i + 2]
+            at = self._corpus_text.find(pair)
+            for _ in range(MAX_HEARD_LOOKUPS):
+                if at < 0:
+                    break
+                window = self._corpus_text[at - i : at - i + len(text)] if at >= i else ""
+                if len(window) == len(text) and sum(a != b for a, b in zip(window, text, strict=True)) <= 1 \
+                        and pinyin_key(window) == key:
+                    return True
+                at = self._corpus_text.find(pair, at + 1)
+        return False
 
     def _is_meant(self, text: str) -> bool:
         """Text that occurs in the documents, a common word or a short form of the documents' words is not a typo."""

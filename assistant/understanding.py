@@ -707,9 +707,12 @@ class Understander:
         embed: Callable[[str], np.ndarray] | None = None,
         acts: ActModel | None = None,
         in_documents: Callable[[str], bool] | None = None,
+        heard_in_documents: Callable[[str], bool] | None = None,
     ) -> None:
         self.embed = embed
         self.in_documents = in_documents  # whether a piece of text occurs in the documents
+        # or one that sounds the same does (a typo of a programme's name around a place's: 银铃安康)
+        self.heard_in_documents = heard_in_documents or in_documents
         self.acts = acts
         self.passages = passages  # the number of indexed passages, for the topic words' idf
         self.vocabulary = vocabulary
@@ -800,7 +803,8 @@ class Understander:
         found = self.gazetteer.find(text)
         if self.in_documents is None:
             return found
-        return tuple(p for p in found if p.in_scope or not _inside_phrase(text, p.name, self.in_documents))
+        heard = self.heard_in_documents or self.in_documents
+        return tuple(p for p in found if p.in_scope or not _inside_phrase(text, p.name, heard))
 
     def _idf(self, word: str) -> float:
         df = self.document_frequency(word)

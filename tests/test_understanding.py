@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from assistant.places import Gazetteer
+from assistant.spelling import SpellingCorrector
 from assistant.tokenizer import Tokenizer
 from assistant.understanding import (
     Understander,
@@ -629,6 +630,19 @@ def test_a_place_name_beside_a_typo_inside_a_documents_phrase_is_no_place() -> N
     understander = _understander_over("三是实施“银龄安康行动”全国最早。")
     assert not understander.understand("银玲安康行动是啥？").places_elsewhere
     assert understander.understand("我老家陕西安康，那边高龄津贴多少").places_elsewhere
+
+
+def test_a_place_name_right_after_a_sound_alike_typo_of_a_documents_phrase_is_no_place() -> None:
+    corpus = "三是实施“银龄安康行动”全国最早。"
+    vocabulary = load_vocabulary()
+    speller = SpellingCorrector({}, corpus)
+    understander = Understander(
+        vocabulary, Tokenizer(vocabulary), None, lambda word: 5 if word in corpus else 0, Gazetteer(),
+        in_documents=speller.occurs, heard_in_documents=speller.heard,
+    )
+    # 银铃安康 sounds like the documents' 银龄安康 (the 行动 that would show it is left out)
+    assert not understander.understand("银铃安康那个老人意外险，最多能赔几多").places_elsewhere
+    assert understander.understand("陕西安康的老人有高龄津贴吗").places_elsewhere
 
 
 def test_asking_the_rule_in_a_sentence_of_its_own_is_no_complaint() -> None:
