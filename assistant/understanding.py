@@ -284,7 +284,8 @@ WORRY_CLAUSE = re.compile(
 # 想问半夜出事按了有没有人管: a clause that opens by asking asks, whatever words it holds.
 ASKED_CLAUSE = re.compile(r"(?:^|(?<=[，,。？?!！；;\s]))(?:我|就是|主要|还)?(?:想|要)?(?:请问|问问|问一下|问下|问(?![了过])|咨询)[^，,。？?!！；;]*")
 SUGGESTION = re.compile(
-    r"我建议|(?:我|想)?提(?:个|点|条)(?:意见|建议)|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
+    r"我建议|(?:街坊|居民|市民|群众|老人家|大家|有人)(?:都)?建议|建议[^，。？?！!]{0,10}多(?:建|开|设|起|办|搞)|"
+    r"(?:我|想)?提(?:个|点|条)(?:意见|建议)|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
     r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,8}多(?:建|开|设|办|搞|啲)|为什么不(?:多建|多开|多设)|"
     # 你们能不能考虑调整一下, 我觉得…应该从65岁开始发: a suggestion asked as a question.
@@ -553,7 +554,10 @@ QUESTION_MARK = re.compile(r"[？?]")
 TOLD = re.compile(r"[。！!]\s*$")  # a sentence closed by a full stop or an exclamation
 ASKING_CLAUSE = re.compile(rf"多少|{FEW}|吗|么|呢|[?？]|怎么|怎样|如何|什么|啥|哪|是否|能不能|可不可以|有没有|标准|点样|咩|边度|系咪|冇")
 # 请提供2026年度…, 想要最新的2025年数据, 截至2026年…: a request names the year it wants.
-REQUEST = re.compile(r"请|提供|查询|询问|打听|想要|想了解|了解一下|想知道|咨询|问一下|问问|告诉|介绍|说明|截至|年度|全年|最新")
+REQUEST = re.compile(
+    r"请|提供|查询|询问|打听|想要|想了解|了解一下|想知道|咨询|问一下|问问|告诉|介绍|说明|截至|年度|全年|最新|"
+    r"核实|核对|确认一下|查一下"  # 想核实一下…每年结婚登记的数量: a figure asked for
+)
 # 给不给报, 是在市里还是区里, 是干嘛的, 验收了没: questions without a question word or mark.
 # 有补贴没, 办好了冇: a yes or no asked by a trailing 没.
 QUESTION_FORM = re.compile(
@@ -674,9 +678,9 @@ def speech_act(text: str) -> str:
         return "personal_case"
     relayed = RELAY.search(text) and intents(asking_part(text))
     # 我想举报,该打哪个电话？ asks where to report, it makes no complaint to the bureau.
-    reporting = not COMPLAINT.search(REPORTING.sub("", text)) and bool(
-        {"phone", "procedure"} & set(intents(asking_part(text)))
-    )
+    # 发现有小孩被虐待或者没人管，打哪个电话报？ asks which number to call, whatever it tells.
+    asked = set(intents(asking_part(text)))
+    reporting = "phone" in asked or not COMPLAINT.search(REPORTING.sub("", text)) and bool({"phone", "procedure"} & asked)
     # 两边踢皮球,跑了三趟。想问下是不是有规定哪些证明社区能开？ asks the rule, in a clause of its own.
     rule = any(RULE_ASKED.search(s) and not COMPLAINT.search(s) for s in SENTENCE.findall(text))
     told = ASKED_CLAUSE.sub("，", WORRY_CLAUSE.sub("，", text))

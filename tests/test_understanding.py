@@ -158,6 +158,9 @@ def test_conditions_of_the_person() -> None:
         ("来电人说上次咨询高龄津贴办得很顺利,特意打来感谢民政局,无其他诉求。", "small_talk"),
         ("请帮来电人查一下其母亲(福田区,89岁)这个月的高龄津贴为什么没有发放。", "personal_case"),
         ("我老公中风之后一直系我照顾，想问下有没有人可以帮我看住他等我抖下气？", "question"),
+        # which number to call is asked, whatever the message tells; a relayed suggestion to build more
+        ("发现有小孩被虐待或者没人管，打哪个电话报？是24小时都有人接吗？", "question"),
+        ("街坊建议喺布吉嗰边多起几间长者饭堂，而家啲老人家食餐饭要行好远，麻烦登记转交。", "suggestion"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:
@@ -312,6 +315,7 @@ def test_a_message_that_only_tells_is_not_read_as_a_question() -> None:
     assert not asks("谢谢你啊,上次问的颐年卡的事已经办好了,你们辛苦了!")
     assert asks("我想咨询一下深圳高龄津贴的政策")
     assert asks("请提供截至2026年的全市社会组织登记数量。")
+    assert asks("我在写一篇关于深圳婚育的稿子，想核实一下2020到2023年深圳每年结婚登记的数量。")
     for question in ("家庭病床的护理费 医保给不给报", "社会组织是在市里登记还是区里登记", "小区门口那个养老服务驿站是干嘛的",
                      "盐田 社会组织承接街道服务职能实验 验收了没"):
         assert asks(question), question
