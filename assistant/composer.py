@@ -154,6 +154,8 @@ PROPOSAL_QUOTED = re.compile(
     r"^(?:[\d一二三四五六七八九十]+[.、])?关于“|”(?:等|的)?(?:建议|提案|意见)(?:的答复)?[。;；]?$|^(?:对于|关于)?您(?:提出|所提)的|等意见建议"
 )
 PROPOSAL_PENALTY = 0.5
+# The letter's own formulas (…提案收悉。 …具有重要的参考价值和借鉴意义 感谢您…) answer nothing.
+LETTER_FORMULA = re.compile(r"收悉[。;；]?$|参考价值|借鉴意义|^(?:衷心)?感谢您|^(?:再次)?感谢您对|欢迎您继续")
 # …由街道办进行日常管理, 社区党委…进行集体研究决策: who runs or decides a thing.
 WHO_SENTENCE = re.compile(
     r"由[^，。,；;]{2,15}?(?:负责|决定|决策|审批|审核|管理|承担|牵头)|(?:负责|牵头|主管|集体研究决策|审议决定|审定|批准)"
@@ -570,7 +572,7 @@ class Composer:
                     score += self._district_score(text, districts)
                 if len(text) > 220:
                     score -= 0.15
-                quoted = bool(PROPOSAL_QUOTED.search(text))
+                quoted = bool(PROPOSAL_QUOTED.search(text) or LETTER_FORMULA.search(text))
                 if quoted:
                     score -= PROPOSAL_PENALTY
                 if newest is not None and hit.year == newest:

@@ -752,3 +752,11 @@ def test_the_card_shows_the_benefit_the_caller_names_apart_from_the_money_word(p
     # a way to apply says what it is for
     facts = pipeline_seed.ask("我想办那个颐年卡，有几种办法可以办？我不大会弄手机").facts
     assert all("颐年卡" in f.value for f in facts if f.label == "申请方式")
+
+
+def test_the_letters_own_formulas_weigh_like_a_proposal_quoted_back(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask(
+        "我是本地一个公众号的记者，最近在做社会组织专题，采访了好几家小机构，他们都说老百姓根本不知道社会组织是干嘛的，"
+        "之前也有委员提过搞个宣传周。想问一下深圳到底会不会设全市的社会组织宣传周？大概什么时候搞？"
+    )
+    assert answer.status == "answered" and "拟于下半年" in answer.answer
