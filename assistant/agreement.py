@@ -24,6 +24,8 @@ YEAR_SPAN = re.compile(
     r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年?\s*(?:-|—|–|~|～|至|到)\s*(19[89]\d|20[0-4]\d))?年"
 )
 MAX_SPAN_YEARS = 30
+RISEN_YEARS = 2  # a figure risen to, in a document, is of its year or the two before
+RISEN_TO = re.compile(r"提高至|提高到|提升至|提升到|增至|增加到|增长到|上调至|调整为|调整至")
 # 1.2万元适老化改造补贴 names the figure's benefit; 200-1000元不等的津贴 goes on about the one before.
 BENEFIT_NAME = re.compile(r"(?:(?![的等元和及与])[\u4e00-\u9fff]){2,6}?(?:补贴|津贴|补助|资助|奖励)")
 RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
@@ -183,7 +185,14 @@ def figure_years(sentence: str, match: FactMatch, document_year: int | None) -> 
     2020-2023年结婚登记数量分别为67625对、76380对… states each year's figure: any of them is of 2020.
     """
     spans = list(YEAR_SPAN.finditer(sentence, 0, match.start + len(match.value)))
-    return years_in(spans[-1].group(0)) if spans else [document_year] if document_year else []
+    if not spans:
+        return [document_year] if document_year else []
+    stated = years_in(spans[-1].group(0))
+    # 从2016年1,900元提高至2,299元 (a plan of 2022): the figure risen to is of the years just before
+    # the document's, not of 2016
+    if RISEN_TO.search(sentence, spans[-1].end(), match.start) and document_year and document_year > stated[-1]:
+        return list(range(max(stated[-1] + 1, document_year - RISEN_YEARS), document_year + 1))
+    return stated
 
 
 def _names_benefit_asked(name: str, understanding: Understanding) -> bool:

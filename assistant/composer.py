@@ -24,6 +24,7 @@ from .agreement import (
     FigureAgreement,
     char_pairs,
     clause_span,
+    figure_years,
     names_other_benefit,
     names_topic,
     programme_terms,
@@ -1082,7 +1083,9 @@ class Composer:
             if not has_quantity(c.text):
                 continue
             years = years_in(c.text) + ([c.hit.year] if c.hit.year else [])
-            if any(y in asked for y in years):
+            # 从2016年1,900元提高至2,299元 (a plan of 2022): the figure risen to may be of 2020
+            risen = [y for m in amounts(c.text) for y in figure_years(c.text, m, c.hit.year)]
+            if any(y in asked for y in years + risen):
                 return None
             if years:
                 dated.append((max(years), c))

@@ -36,6 +36,11 @@ def test_each_figure_of_a_span_is_of_any_year_in_it() -> None:
     at = sentence.index("67625对")
     assert 2020 in figure_years(sentence, FactMatch("count", "67625对", at), 2024)
     assert figure_years("共有1,200张床位", FactMatch("count", "1,200张", 2), 2024) == [2024]
+    # the figure risen to (提高至2,299元) is of the years just before the document's, not of 2016
+    sentence = "孤儿最低生活养育标准从2016年1,900元/人/月提高至2,299元/人/月"
+    risen = figure_years(sentence, FactMatch("amount", "2,299元", sentence.index("2,299元")), 2022)
+    assert 2020 in risen and 2016 not in risen and 2018 not in risen
+    assert figure_years(sentence, FactMatch("amount", "1,900元", sentence.index("1,900元")), 2022) == [2016]
 
 
 @pytest.fixture(scope="module")
