@@ -801,6 +801,16 @@ class Understander:
                             return word + suffix
         return ""
 
+    def _other_benefit_stem(self, text: str, earlier: str) -> str:
+        """Another benefit named by its stem alone in a follow-up (那刚入职的呢，有没有一次性的？ after
+        岗位补贴: 入职 of the vocabulary's 入职补贴), which replaces the conversation's; "" when none."""
+        for term in sorted(self._benefit_terms, key=len, reverse=True):
+            stem = re.sub(PROGRAMME_SUFFIX + "$", "", term)
+            if len(stem) >= 2 and stem in text and stem not in earlier and stem not in GENERIC \
+                    and (self.in_documents is None or self.in_documents(term)):
+                return term
+        return ""
+
     def _places(self, text: str) -> tuple[Place, ...]:
         """The places a text names, less other places' names inside a phrase of the documents
         (安康 in “银龄安康行动”, a programme's name)."""
@@ -1069,6 +1079,7 @@ class Understander:
             # conversation's, and a money word of its own unbinds the earlier name.
             programme=current.programme
             or (self._benefit_named_apart(current.topic, current.text) if earlier.programme else "")
+            or (self._other_benefit_stem(current.text, earlier.programme) if earlier.programme else "")
             or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme),
             personal=current.personal or earlier.personal,
             unit=counted_unit(text),

@@ -278,6 +278,8 @@ def test_a_benefit_named_apart_from_its_money_word() -> None:
     u = understander.understand("那刚入职的有没有一次性的补贴？最多给多少？", ["养老护理员的岗位补贴有多少?"])
     assert u.programme == "入职补贴"
     assert understander.understand("那有没有岗位补贴？", ["入职补贴有多少?"]).programme == "岗位补贴"
+    # named by its stem alone in a follow-up, another benefit replaces the conversation's
+    assert understander.understand("那刚入职的呢，有没有一次性的？", ["养老护理员的岗位补贴有多少?"]).programme == "入职补贴"
     # a stand-alone message whose segmentation cuts the name (入职能拿 → 入 职能 拿) still names it
     assert understander.understand("我刚毕业想去养老院干护理,听说入职能拿一笔补贴,最多能给多少?").programme == "入职补贴"
     # a word right before 的补贴 describes a benefit the documents name more fully; a tail of a
