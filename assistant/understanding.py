@@ -582,6 +582,7 @@ PEOPLE_AFTER = re.compile(r"^(?:的)?(?:老人|长者|老年人|居民|同胞)(?
 # 民生微实事是那年开始搞的: in a message that asks nothing else, 那 before a year or a place was typed for 哪.
 WHICH_TYPED = re.compile(r"(?<=[是去到在])那(?=一?(?:年|里|儿|天|个月))")
 REPORTED = re.compile(r"说|讲|称|表示|告知|通知")
+REPORTED_START = re.compile(r"^[，,\s]*(?:他|她|对方|来电人|老人|家属|居民|市民)?(?:说|称|表示|反映)(?!明)")
 WORRY_ASK = re.compile(r"(?:万一|要是|如果|假如)[^，,。？?!！；;]*(?:咋办|怎么办|点算|如何是好)")
 
 
@@ -600,6 +601,10 @@ def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[s
     worded = {c: bool(asking.search(c.replace("标准", ""))) for c in clauses}
     kept = [c for c in clauses if worded[c] or not REPORTED.search(c)]
     clauses = kept if any(worded[c] for c in kept) else clauses
+    # 说今年…有几个项目做完还剩了点钱，…问能不能把这笔结余…: a clause reporting what someone said
+    # asks nothing when another clause asks.
+    asked = [c for c in clauses if not REPORTED_START.match(c)]
+    clauses = asked or clauses
     # 万一摔了咋办？…到底能不能参加工伤保险？: a worry beside the question asks no way to do anything.
     return [c for c in clauses if not WORRY_ASK.search(c)] or clauses
 

@@ -620,6 +620,12 @@ def test_a_sentence_closed_by_a_full_stop_tells_when_others_ask() -> None:
     assert "amount" in intents(asking_part("我妈85岁了。高龄津贴多少钱"))  # no question mark: all of it
 
 
+def test_a_clause_reporting_what_someone_said_asks_nothing_when_another_asks() -> None:
+    relayed = "社区书记打电话来，说今年民生微实事有几个项目做完还剩了点钱，社区基金会那边正好缺经费，问能不能把这笔结余直接转给社区基金会用。"
+    assert "amount" not in intents(asking_part(relayed)) and "yesno" in intents(asking_part(relayed))
+    assert "amount" in intents(asking_part("说明一下高龄津贴每个月多少钱"))  # 说明 requests
+
+
 def test_whether_one_pays_at_all_asks_a_fee() -> None:
     for question in ("办卡要交工本费吗?", "那办这个卡要不要交钱？", "考证要自己交钱吗？", "使唔使畀钱？"):
         assert "fee" in intents(question), question
