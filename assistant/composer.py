@@ -304,8 +304,18 @@ def _turn_terms(u: Understanding) -> set[str]:
     }
 
 
+CONDITION_BONUS = 0.1
+# 为诊断明确、病情稳定…的老年患者, 对于已成立1年左右…的初创期社会组织, (含户籍儿童…以及流动儿童):
+# who a rule is for, told by a condition rather than a group's name.
+CONDITION_PHRASE = re.compile(
+    r"(?:对于|针对|面向|为)[^，,。；;]{4,40}?的[^，,。；;]{0,8}(?:老年人|老人|患者|儿童|组织|机构|家庭|人员|对象)"
+    r"|满足[^，,。；;]{0,20}条件|[（(](?:含|包括)[^，,。；;）)]{2,30}(?:儿童|老人|老年人|人员|家庭|对象)"
+)
+
+
 def _names_condition(text: str) -> bool:
-    return any(f.label in WHO_LABELS for f in extract_facts(text))
+    return bool(CONDITION_PHRASE.search(text)) or any(f.label in WHO_LABELS for f in extract_facts(text))
+
 
 
 # A sentence holding what the question asks for scores higher: (intent, test, bonus).
@@ -565,6 +575,9 @@ class Composer:
                 )
                 if "definition" in wanted and defines(text, u, u.text):
                     score += DEFINITION_BONUS
+                # a condition told of the topic (为诊断明确…的老年患者在其居住场所建立家庭病床) weighs more
+                if "eligibility" in wanted and CONDITION_PHRASE.search(text) and names_topic(text, u):
+                    score += CONDITION_BONUS
                 if unit and has_counted(text, unit):
                     score += COUNTED_BONUS
                 if "rate" in wanted and rates(text):

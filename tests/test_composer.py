@@ -760,3 +760,10 @@ def test_the_letters_own_formulas_weigh_like_a_proposal_quoted_back(pipeline_see
         "之前也有委员提过搞个宣传周。想问一下深圳到底会不会设全市的社会组织宣传周？大概什么时候搞？"
     )
     assert answer.status == "answered" and "拟于下半年" in answer.answer
+
+
+def test_who_may_is_answered_by_the_condition_a_rule_states(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("老伴瘫在床上，家庭病床什么样的人才能建？")
+    assert answer.status == "answered" and "诊断明确" in answer.answer
+    answer = pipeline_seed.ask("我们一家都不是深户，孩子算流动儿童，民政搞困境儿童排查的时候会把我们这种也算进去吗？")
+    assert answer.status == "answered" and "流动儿童)" in answer.answer

@@ -620,6 +620,11 @@ def test_a_sentence_closed_by_a_full_stop_tells_when_others_ask() -> None:
     assert "amount" in intents(asking_part("我妈85岁了。高龄津贴多少钱"))  # no question mark: all of it
 
 
+def test_who_may_is_asked_of_organisations_and_by_what_counts() -> None:
+    assert "eligibility" in intents("社会组织孵化基地什么样的组织才能进去？")
+    assert "eligibility" in intents("困境儿童排查会不会把这种流动儿童也算进去？")
+
+
 def test_a_clause_reporting_what_someone_said_asks_nothing_when_another_asks() -> None:
     relayed = "社区书记打电话来，说今年民生微实事有几个项目做完还剩了点钱，社区基金会那边正好缺经费，问能不能把这笔结余直接转给社区基金会用。"
     assert "amount" not in intents(asking_part(relayed)) and "yesno" in intents(asking_part(relayed))
