@@ -620,6 +620,11 @@ def test_a_sentence_closed_by_a_full_stop_tells_when_others_ask() -> None:
     assert "amount" in intents(asking_part("我妈85岁了。高龄津贴多少钱"))  # no question mark: all of it
 
 
+def test_ways_steps_and_how_one_is_told_are_procedures() -> None:
+    for question in ("请问这个卡有哪几种办法可以办？", "一个项目要走些啥子程序才做得成嘛？", "系统那边是怎么通知到人的？"):
+        assert "procedure" in intents(question), question
+
+
 def test_who_may_is_asked_of_organisations_and_by_what_counts() -> None:
     assert "eligibility" in intents("社会组织孵化基地什么样的组织才能进去？")
     assert "eligibility" in intents("困境儿童排查会不会把这种流动儿童也算进去？")
