@@ -863,6 +863,12 @@ class Composer:
             f for f in facts
             if f[0] != "amount" or shares[(f[1], f[2])] >= floor or figures[(f[1], f[2])] & standing
         ]
+        # 每个月能拿多少？: beside a monthly amount, one paid otherwise (每户最高资助1万元, 最高补贴1.5万元)
+        # is another benefit's.
+        if MONTHLY.search(u.text):
+            monthly = {(v, n) for label, v, n in facts if label == "amount" and MONTHLY.search(v)}
+            if monthly:
+                facts = [f for f in facts if f[0] != "amount" or (f[1], f[2]) in monthly]
         # 每年 is a payment period only beside an amount the card shows.
         facts = [f for f in facts if f[0] != "period" or any(o[0] == "amount" and o[2] == f[2] for o in facts)]
         priced = {n for label, _, n in facts if label in ("amount", "total")}  # sentences whose amount is shown
@@ -1529,6 +1535,7 @@ def _about_topic(phrase: str, u: Understanding) -> bool:
     return not u.topic or touches_topic(phrase, u)
 
 
+MONTHLY = re.compile(r"每个?月|一个月|按月|月均|[/／]月")
 RELATIVE_FACT_SHARE = 0.5  # an amount on the card names at least this share of the topic the best one names
 # 办法, 方式, 渠道: words for a way, which a way to apply names whatever it is for.
 WAY_WORDS = re.compile(r"办法|方式|渠道|途径|流程|手续|程序")

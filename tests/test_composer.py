@@ -767,3 +767,9 @@ def test_who_may_is_answered_by_the_condition_a_rule_states(pipeline_seed: Pipel
     assert answer.status == "answered" and "诊断明确" in answer.answer
     answer = pipeline_seed.ask("我们一家都不是深户，孩子算流动儿童，民政搞困境儿童排查的时候会把我们这种也算进去吗？")
     assert answer.status == "answered" and "流动儿童)" in answer.answer
+
+
+def test_a_monthly_amount_asked_shows_no_amount_paid_otherwise(pipeline_seed: Pipeline) -> None:
+    facts = pipeline_seed.ask("私立养老院接收深圳户口的失能长者,政府每月给机构的补助最高是多少?").facts
+    amounts = [f.value for f in facts if f.label == "金额/标准"]
+    assert any("600元" in v for v in amounts) and not any("每户" in v for v in amounts)
