@@ -109,7 +109,7 @@ HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|2
 PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
 # 因各方认识不一…导致政策未出台: a sentence that gives a reason.
 REASON_SENTENCE = re.compile(r"因为|由于|因(?![此而素])|导致|原因|鉴于|考虑到|为了|旨在|出于")
-PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步")
+PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步|拟于|计划于|正式印发")
 # 合同到期后: the time is the end of something named.
 RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度|(?:到期|期满|届满|结束)后")
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")

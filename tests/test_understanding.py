@@ -620,6 +620,11 @@ def test_a_sentence_closed_by_a_full_stop_tells_when_others_ask() -> None:
     assert "amount" in intents(asking_part("我妈85岁了。高龄津贴多少钱"))  # no question mark: all of it
 
 
+def test_what_is_planned_and_how_far_a_paper_is_issued_ask_progress() -> None:
+    assert "progress" in intents("贵局对于设立“深圳市社会组织宣传周”的建议，目前有何安排？")
+    assert "progress" in intents("请问那4个配套文件目前印发情况如何？")
+
+
 def test_ways_steps_and_how_one_is_told_are_procedures() -> None:
     for question in ("请问这个卡有哪几种办法可以办？", "一个项目要走些啥子程序才做得成嘛？", "系统那边是怎么通知到人的？"):
         assert "procedure" in intents(question), question
