@@ -1326,7 +1326,8 @@ class Composer:
             start = spans[i - 1][0]
         if end - start > SUMMARY_MAX_CHARS:
             return text[spans[i][0] : spans[i][1]][:SUMMARY_MAX_CHARS]
-        return CLAUSE_LEAD.sub("", text[start:end]).strip()
+        # 同时,聚焦…: the lead word goes, and the comma after it with it
+        return CLAUSE_LEAD.sub("", text[start:end]).strip().lstrip(",，、;；:： ")
 
     @staticmethod
     def _missing_answer(

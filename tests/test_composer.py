@@ -773,3 +773,11 @@ def test_a_monthly_amount_asked_shows_no_amount_paid_otherwise(pipeline_seed: Pi
     facts = pipeline_seed.ask("私立养老院接收深圳户口的失能长者,政府每月给机构的补助最高是多少?").facts
     amounts = [f.value for f in facts if f.label == "金额/标准"]
     assert any("600元" in v for v in amounts) and not any("每户" in v for v in amounts)
+
+
+def test_the_first_line_never_opens_with_a_comma_left_by_a_lead_word(pipeline_seed: Pipeline) -> None:
+    # 同时,聚焦高龄老人津贴申请…: 同时 goes, and its comma with it
+    summary = pipeline_seed.ask("高龄津贴现在是不是不用老人家自己跑来申请了？系统那边是怎么通知到人的？").summary
+    assert summary and summary[0] not in ",，、;；:："
+    summary = pipeline_seed.ask("市、区民政部门有没有把婚姻登记机关搬进公园？").summary
+    assert summary and summary[0] not in ",，、;；:："
