@@ -781,3 +781,12 @@ def test_the_first_line_never_opens_with_a_comma_left_by_a_lead_word(pipeline_se
     assert summary and summary[0] not in ",，、;；:："
     summary = pipeline_seed.ask("市、区民政部门有没有把婚姻登记机关搬进公园？").summary
     assert summary and summary[0] not in ",，、;；:："
+
+
+def test_a_short_turn_of_common_words_goes_on_about_the_conversation(pipeline_seed: Pipeline) -> None:
+    # fourteen Han characters of one's own situation and a bare 申请 go on about the earlier turn
+    history = ["大鹏新区对社区社会组织有没有资金扶持？"]
+    u = pipeline_seed.retriever.understander.understand("我们才备案三个月，现在能申请吗？", history)
+    assert u.follow_up
+    answer = pipeline_seed.ask("我们才备案三个月，现在能申请吗？", history=history)
+    assert answer.status == "answered" and "备案满6个月" in answer.answer
