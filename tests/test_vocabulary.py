@@ -132,3 +132,5 @@ def test_other_bureaus_matters_are_found_longest_first(vocabulary):
     assert vocabulary.matters_in("住房公积金能取出来交养老院费用吗") == ("住房公积金",)
     assert vocabulary.matters_in("医保和养老保险怎么交") == ("养老保险", "医保")
     assert vocabulary.matters_in("高龄津贴怎么领") == ()
+    assert vocabulary.matters_in("社康门诊医保报销比例是多少") == ("医保报销", "报销比例")
+    assert vocabulary.matters_in("深圳有没有正规的宠物火化的地方") == ("宠物火化",)
