@@ -305,6 +305,7 @@ def _turn_terms(u: Understanding) -> set[str]:
 
 
 CONDITION_BONUS = 0.1
+TARGET_ASKED = re.compile(r"目标|计划|规划|打算|要达到|要搞到|要建到|(?:到|至)\s*20\d\d")
 # 为诊断明确、病情稳定…的老年患者, 对于已成立1年左右…的初创期社会组织, (含户籍儿童…以及流动儿童):
 # who a rule is for, told by a condition rather than a group's name.
 CONDITION_PHRASE = re.compile(
@@ -1098,10 +1099,16 @@ class Composer:
         if not asked:
             return None
         dated = []
+        target = bool(TARGET_ASKED.search(u.text))  # 规划到2025年要达到多少: a target year is what is asked
         for c in chosen:
             if not has_quantity(c.text):
                 continue
-            years = years_in(c.text) + ([c.hit.year] if c.hit.year else [])
+            # 2020-2023年结婚登记数量分别为… (a reply of 2024): the sentence dates its figures up to the
+            # year before its document's, so not the document's year (2012年…创设并成功举办八届, in a reply of
+            # 2021, counts up to 2021); a year after the document's (2025年,深圳要建成…) is a target.
+            stated = [y for y in years_in(c.text) if target or not (c.hit.year and y > c.hit.year)]
+            recent = bool(stated) and bool(c.hit.year) and max(stated) >= c.hit.year - 1
+            years = stated + ([c.hit.year] if c.hit.year and not recent else [])
             # 从2016年1,900元提高至2,299元 (a plan of 2022): the figure risen to may be of 2020
             risen = [y for m in amounts(c.text) for y in figure_years(c.text, m, c.hit.year)]
             if any(y in asked for y in years + risen):

@@ -790,3 +790,14 @@ def test_a_short_turn_of_common_words_goes_on_about_the_conversation(pipeline_se
     assert u.follow_up
     answer = pipeline_seed.ask("我们才备案三个月，现在能申请吗？", history=history)
     assert answer.status == "answered" and "备案满6个月" in answer.answer
+
+
+def test_a_year_asked_is_not_met_by_the_documents_year_or_a_target_year(pipeline_seed: Pipeline) -> None:
+    # 2020-2023年…分别为… in a reply of 2024 states nothing of 2024
+    answer = pipeline_seed.ask("2024年全年深圳登记结婚的有多少对？")
+    assert answer.status == "partial" and "109070对" in answer.answer
+    # 2025年,深圳要建成… (a plan of 2022) is a target, no standard of 2025
+    assert pipeline_seed.ask("今年2025年深圳嘅低保标准系几多？").status == "partial"
+    # a target asked for that year is met by it
+    answer = pipeline_seed.ask("“十四五”规划提出，到2025年全市社工人才要达到多少人？")
+    assert answer.status == "answered" and "30,000人" in answer.answer

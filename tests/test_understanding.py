@@ -161,6 +161,10 @@ def test_conditions_of_the_person() -> None:
         # which number to call is asked, whatever the message tells; a relayed suggestion to build more
         ("发现有小孩被虐待或者没人管，打哪个电话报？是24小时都有人接吗？", "question"),
         ("街坊建议喺布吉嗰边多起几间长者饭堂，而家啲老人家食餐饭要行好远，麻烦登记转交。", "suggestion"),
+        # a judgement on one's own case; a grievance said in passing
+        ("我们协会上个月刚交了等级评估材料，你帮忙看看能不能评上5A？", "personal_case"),
+        ("我个孙系非深户，屋企好困难，你话我知可唔可以批佢做困境儿童？批唔批到？", "personal_case"),
+        ("婚姻登记网上预约一直约不上号，搞什么名堂，天天都满", "complaint"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:

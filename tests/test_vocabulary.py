@@ -134,3 +134,4 @@ def test_other_bureaus_matters_are_found_longest_first(vocabulary):
     assert vocabulary.matters_in("高龄津贴怎么领") == ()
     assert vocabulary.matters_in("社康门诊医保报销比例是多少") == ("医保报销", "报销比例")
     assert vocabulary.matters_in("深圳有没有正规的宠物火化的地方") == ("宠物火化",)
+    assert vocabulary.matters_in("我退休金今年涨多少") == ("退休金",)
