@@ -1107,7 +1107,7 @@ class Composer:
             # year before its document's, so not the document's year (2012年…创设并成功举办八届, in a reply of
             # 2021, counts up to 2021); a year after the document's (2025年,深圳要建成…) is a target.
             stated = [y for y in years_in(c.text) if target or not (c.hit.year and y > c.hit.year)]
-            recent = bool(stated) and bool(c.hit.year) and max(stated) >= c.hit.year - 1
+            recent = bool(stated) and c.hit.year is not None and max(stated) >= c.hit.year - 1
             years = stated + ([c.hit.year] if c.hit.year and not recent else [])
             # 从2016年1,900元提高至2,299元 (a plan of 2022): the figure risen to may be of 2020
             risen = [y for m in amounts(c.text) for y in figure_years(c.text, m, c.hit.year)]
