@@ -586,6 +586,8 @@ PEOPLE_AFTER = re.compile(r"^(?:的)?(?:老人|长者|老年人|居民|同胞)(?
 # 民生微实事是那年开始搞的: in a message that asks nothing else, 那 before a year or a place was typed for 哪.
 WHICH_TYPED = re.compile(r"(?<=[是去到在])那(?=一?(?:年|里|儿|天|个月))")
 REPORTED = re.compile(r"说|讲|称|表示|告知|通知")
+# 半夜我按它有没有人管, 半夜出事了有没有人管？: whether someone answers a call for help, no grievance.
+DUTY_ASKED = re.compile(r"(?:按|呼叫|呼救|出事|半夜|紧急|求助)[^，,。？?]{0,8}有没有人管")
 REPORTED_START = re.compile(r"^[，,\s]*(?:他|她|对方|来电人|老人|家属|居民|市民)?(?:说|称|表示|反映)(?!明)")
 WORRY_ASK = re.compile(r"(?:万一|要是|如果|假如)[^，,。？?!！；;]*(?:咋办|怎么办|点算|如何是好)")
 
@@ -692,7 +694,7 @@ def speech_act(text: str) -> str:
     reporting = "phone" in asked or not COMPLAINT.search(REPORTING.sub("", text)) and bool({"phone", "procedure"} & asked)
     # 两边踢皮球,跑了三趟。想问下是不是有规定哪些证明社区能开？ asks the rule, in a clause of its own.
     rule = any(RULE_ASKED.search(s) and not COMPLAINT.search(s) for s in SENTENCE.findall(text))
-    told = ASKED_CLAUSE.sub("，", WORRY_CLAUSE.sub("，", text))
+    told = DUTY_ASKED.sub("，", ASKED_CLAUSE.sub("，", WORRY_CLAUSE.sub("，", text)))
     if COMPLAINT.search(told) and not relayed and not reporting and not rule:
         return "complaint"
     if SUGGESTION.search(text):

@@ -165,6 +165,9 @@ def test_conditions_of_the_person() -> None:
         ("我们协会上个月刚交了等级评估材料，你帮忙看看能不能评上5A？", "personal_case"),
         ("我个孙系非深户，屋企好困难，你话我知可唔可以批佢做困境儿童？批唔批到？", "personal_case"),
         ("婚姻登记网上预约一直约不上号，搞什么名堂，天天都满", "complaint"),
+        # whether someone answers a call for help at night is a question, a grievance asks who acts
+        ("家里装了那个一键呼救的东西半夜我按它有没有人管", "question"),
+        ("老人被护工骂了，有没有人管？", "complaint"),
     ],
 )
 def test_what_the_message_is(message: str, act: str) -> None:
