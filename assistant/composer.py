@@ -305,7 +305,6 @@ def _turn_terms(u: Understanding) -> set[str]:
 
 
 CONDITION_BONUS = 0.1
-TARGET_ASKED = re.compile(r"目标|计划|规划|打算|要达到|要搞到|要建到|(?:到|至)\s*20\d\d")
 # 为诊断明确、病情稳定…的老年患者, 对于已成立1年左右…的初创期社会组织, (含户籍儿童…以及流动儿童):
 # who a rule is for, told by a condition rather than a group's name.
 CONDITION_PHRASE = re.compile(
@@ -316,7 +315,6 @@ CONDITION_PHRASE = re.compile(
 
 def _names_condition(text: str) -> bool:
     return bool(CONDITION_PHRASE.search(text)) or any(f.label in WHO_LABELS for f in extract_facts(text))
-
 
 
 # A sentence holding what the question asks for scores higher: (intent, test, bonus).
@@ -436,6 +434,8 @@ ANSWER_TYPES: tuple[tuple[str, str, Callable[[str], object], str], ...] = (
 
 # 到2025年底…不少于30家, 力争…: a target set, not a figure reached.
 TARGET_SENTENCE = re.compile(r"到\d{4}年|力争|不少于|不低于|将(?:达到|实现)|目标")
+# 规划到2025年要达到多少: a target asked, which a target year answers.
+TARGET_ASKED = re.compile(r"目标|计划|规划|打算|要达到|要搞到|要建到|(?:到|至)\s*20\d\d")
 SPAN_KINDS = ("days", "duration")  # lengths of time: said of the matter asked or not at all
 
 
@@ -825,9 +825,9 @@ class Composer:
                 if label in ("amount", "apply"):
                     end = match.start + len(match.value)
                     value = _fact_phrase(text, match.start, end)
-                    if value and not (_about_topic(value, u) and (label != "apply" or _names_subject(value, u))):
+                    if value and not _says_whose(value, label, u):
                         value = _fact_phrase(text, match.start, end, widen=True)
-                        value = value if value and _about_topic(value, u) and (label != "apply" or _names_subject(value, u)) else ""
+                        value = value if value and _says_whose(value, label, u) else ""
                     if not value or (label == "apply" and NOT_A_WAY.match(value)) or names_other_benefit(value, u):
                         continue  # too long to read as one fact, work on the process, or another benefit's
                     share = topic_share(value, u)
@@ -1553,6 +1553,11 @@ SUBJECT_MAX_CHARS = 60  # a figure's phrase with the clauses before that name wh
 SUBJECT_CLAUSES = 2
 
 
+def _tidy(phrase: str) -> str:
+    """A fact's phrase without its lead word (同时, 二是) and the punctuation around it."""
+    return FACT_PUNCTUATION.sub("", CLAUSE_LEAD.sub("", phrase.strip()).strip())
+
+
 def _with_subject(text: str, start: int, end: int, phrase: str, u: Understanding) -> str:
     """The phrase of a figure with the clauses before it, up to two, when they name more of the
     topic (腾讯公益平台每年发起“99公益日”,累计捐款超10亿人次,募款超300亿元); else the phrase."""
@@ -1564,12 +1569,17 @@ def _with_subject(text: str, start: int, end: int, phrase: str, u: Understanding
         left, _ = clause_span(text, left - 1, left - 1)
         if "该" in text[left:start] or "其" in text[left:start]:
             break  # 该基金…: it points back further still
-        wider = FACT_PUNCTUATION.sub("", CLAUSE_LEAD.sub("", text[left:right]).strip())
+        wider = _tidy(text[left:right])
         if len(wider) > SUBJECT_MAX_CHARS:
             break
         if topic_share(wider, u) > share:
             best, share = wider, topic_share(wider, u)
     return best
+
+
+def _says_whose(phrase: str, label: str, u: Understanding) -> bool:
+    """Whether an amount's or a way's phrase touches the topic, a way naming what it is for."""
+    return _about_topic(phrase, u) and (label != "apply" or _names_subject(phrase, u))
 
 
 def _names_subject(phrase: str, u: Understanding) -> bool:
@@ -1609,7 +1619,7 @@ def _fact_phrase(text: str, start: int, end: int, *, widen: bool = False) -> str
         phrase = wider
         if "该" in text[before:left] or "其" in text[before:left] or POINTS_BACK.match(wider):
             return ""  # 目前该基金…, 专项用于…: the clause before points back further still
-    phrase = FACT_PUNCTUATION.sub("", CLAUSE_LEAD.sub("", phrase).strip())
+    phrase = _tidy(phrase)
     if DANGLING.match(phrase) or FACT_TRAILING.search(phrase):
         return ""  # it needs the clause before or after, which did not fit
     return phrase if len(phrase) <= FACT_MAX_CHARS else ""
