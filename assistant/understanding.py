@@ -691,7 +691,7 @@ def speech_act(text: str) -> str:
     # 我想举报,该打哪个电话？ asks where to report, it makes no complaint to the bureau.
     # 发现有小孩被虐待或者没人管，打哪个电话报？ asks which number to call, whatever it tells.
     asked = set(intents(asking_part(text)))
-    reporting = "phone" in asked or not COMPLAINT.search(REPORTING.sub("", text)) and bool({"phone", "procedure"} & asked)
+    reporting = "phone" in asked or (not COMPLAINT.search(REPORTING.sub("", text)) and bool({"phone", "procedure"} & asked))
     # 两边踢皮球,跑了三趟。想问下是不是有规定哪些证明社区能开？ asks the rule, in a clause of its own.
     rule = any(RULE_ASKED.search(s) and not COMPLAINT.search(s) for s in SENTENCE.findall(text))
     told = DUTY_ASKED.sub("，", ASKED_CLAUSE.sub("，", WORRY_CLAUSE.sub("，", text)))
@@ -731,11 +731,12 @@ class Understander:
         self.acts = acts
         self.passages = passages  # the number of indexed passages, for the topic words' idf
         self.vocabulary = vocabulary
-        # the benefits the vocabulary names by their whole names (入职补贴, 高龄津贴)
-        self._benefit_terms = frozenset(
-            t for t in (*(term for term, _ in vocabulary.terms), *(x for _, ts in vocabulary.synonyms for x in ts))
-            if re.search(PROGRAMME_SUFFIX + "$", t)
-        )
+        # the benefits the vocabulary names by their whole names, longest first (入职补贴, 高龄津贴)
+        self._benefit_terms = tuple(sorted(
+            {t for t in (*(term for term, _ in vocabulary.terms), *(x for _, ts in vocabulary.synonyms for x in ts))
+             if re.search(PROGRAMME_SUFFIX + "$", t)},
+            key=lambda t: (-len(t), t),
+        ))
         # The documents' subjects: the terms callers' words are mapped to (颐年卡, 低保, 适老化改造…).
         self._subjects = frozenset(t for _, targets in vocabulary.synonyms for t in targets)
         self.tokenizer = tokenizer
@@ -815,7 +816,7 @@ class Understander:
     def _other_benefit_stem(self, text: str, earlier: str) -> str:
         """Another benefit named by its stem alone in a follow-up (那刚入职的呢，有没有一次性的？ after
         岗位补贴: 入职 of the vocabulary's 入职补贴), which replaces the conversation's; "" when none."""
-        for term in sorted(self._benefit_terms, key=len, reverse=True):
+        for term in self._benefit_terms:
             stem = re.sub(PROGRAMME_SUFFIX + "$", "", term)
             if len(stem) >= 2 and stem in text and stem not in earlier and stem not in GENERIC \
                     and (self.in_documents is None or self.in_documents(term)):
