@@ -1072,6 +1072,18 @@ class Understander:
             # twice as much as the conversation's, so a sentence must name them to name the topic.
             inherited_total = sum(earlier.weight(w) for w in inherited)
             factor = min(factor, ELLIPSIS_SHARE * own / inherited_total) if inherited_total else factor
+        # 那刚入职的有没有一次性的补贴？ after 岗位补贴: the turn's own benefit (入职补贴) replaces the
+        # conversation's, and a money word of its own unbinds the earlier name.
+        programme = (
+            current.programme
+            or (self._benefit_named_apart(current.topic, current.text) if earlier.programme else "")
+            or (self._other_benefit_stem(current.text, earlier.programme) if earlier.programme else "")
+            or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme)
+        )
+        # and the answer says it was understood as that benefit, not the earlier one
+        replaced_benefit = bool(earlier.programme) and programme not in ("", earlier.programme) and (
+            earlier.programme not in programme
+        )
         return replace(
             current,
             rewritten=rewritten,
@@ -1087,15 +1099,10 @@ class Understander:
             current=current.current or (earlier.current and not current.years),
             this_year=current.this_year or (earlier.this_year if not current.years else None),
             follow_up=True,
-            # 那刚入职的有没有一次性的补贴？ after 岗位补贴: the turn's own benefit (入职补贴) replaces the
-            # conversation's, and a money word of its own unbinds the earlier name.
-            programme=current.programme
-            or (self._benefit_named_apart(current.topic, current.text) if earlier.programme else "")
-            or (self._other_benefit_stem(current.text, earlier.programme) if earlier.programme else "")
-            or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme),
+            programme=programme,
             personal=current.personal or earlier.personal,
             unit=counted_unit(text),
-            understood_as="".join(inherited) or "".join(earlier.topic),
+            understood_as=programme if replaced_benefit else "".join(inherited) or "".join(earlier.topic),
             background=inherited,
             background_weight=factor,
             matters=current.matters or earlier.matters,

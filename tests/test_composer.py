@@ -801,3 +801,9 @@ def test_a_year_asked_is_not_met_by_the_documents_year_or_a_target_year(pipeline
     # a target asked for that year is met by it
     answer = pipeline_seed.ask("“十四五”规划提出，到2025年全市社工人才要达到多少人？")
     assert answer.status == "answered" and "30,000人" in answer.answer
+
+
+def test_a_follow_up_on_another_benefit_says_it_was_understood_as_that_benefit(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("那刚入职的呢，有没有一次性的？最多给多少？", history=["持证的养老护理员每个月是不是有岗位补贴？"])
+    assert answer.understood_as == "入职补贴" and "按“入职补贴”理解" in answer.answer
+    assert pipeline_seed.ask("那要带什么材料？", history=["我爸85了有没有高龄补贴?"]).understood_as == "高龄"
