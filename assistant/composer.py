@@ -856,7 +856,7 @@ class Composer:
         # 重点群体培训…最高每人补贴5000元 beside “回炉”培训…最高每人900元补贴 for a question on 重点群体: an
         # amount naming far less of the topic than another amount on the card is another programme's.
         # The same figure said twice is one benefit's, however little of the topic one phrase names.
-        shares = {(v, n): narrow.get((v, n), topic_share(v, u)) for label, v, n in facts if label == "amount"}
+        shares = {(v, n): narrow[(v, n)] for label, v, n in facts if label == "amount"}
         floor = min(MIN_TOPIC_SHARE, RELATIVE_FACT_SHARE * max(shares.values(), default=0.0))
         figures = {key: {amount_value(m.value) for m in amounts(key[0])} for key in shares}
         standing = set().union(*(figures[key] for key, share in shares.items() if share >= floor))
@@ -899,23 +899,29 @@ class Composer:
         (为失能半失能、高龄户籍老年人…每户最高资助1万元 of 2021 beside …每户最高资助2万元 of 2024)."""
         older: set[int] = set()
         for n, sentence in cited:
-            later = [s for _, s in cited if s.hit.date > sentence.hit.date]
+            later = [(s.text, amounts(s.text)) for _, s in cited if s.hit.date > sentence.hit.date]
             # a figure any newer cited sentence repeats still stands (2万元 for 分散供养特困 in 2024 too)
-            values = {amount_value(o.value) for s in later for o in amounts(s.text)}
-            for newer in later:
-                for match in amounts(sentence.text):
-                    value = amount_value(match.value)
-                    if value is None or value in values:
-                        continue
-                    around = _surroundings(sentence.text, match)
-                    if any(
-                        amount_value(o.value) is not None
-                        and set(QUALIFIERS.findall(o.value)) == set(QUALIFIERS.findall(match.value))
-                        and _overlap(around, _surroundings(newer.text, o)) >= self.settings.min_conflict_overlap
-                        for o in amounts(newer.text)
-                    ):
-                        older.add(n)
+            values = {amount_value(o.value) for _, figures in later for o in figures}
+            for match in amounts(sentence.text):
+                value = amount_value(match.value)
+                if value is None or value in values:
+                    continue
+                around = _surroundings(sentence.text, match)
+                if any(
+                    amount_value(o.value) is not None and self._same_thing(match, around, text, o)
+                    for text, figures in later for o in figures
+                ):
+                    older.add(n)
+                    break
         return older
+
+    def _same_thing(self, figure: FactMatch, around: set[str], other_text: str, other: FactMatch) -> bool:
+        """Whether two figures are of one thing: the same qualifiers (每户, 最高) and the words around
+        them (``around``, the first's) overlapping (适老化改造…每户最高), unlike 发行慈善共同基金9.8亿元 and
+        专项基金…资金规模约4.2亿元."""
+        return set(QUALIFIERS.findall(other.value)) == set(QUALIFIERS.findall(figure.value)) and _overlap(
+            around, _surroundings(other_text, other)
+        ) >= self.settings.min_conflict_overlap
 
     def _conflicts(
         self, result: SearchResult, candidates: list[_Sentence], chosen: list[_Sentence]
@@ -941,7 +947,6 @@ class Composer:
         value = amount_value(figure.value)
         if value is None:
             return [anchor], [figure.value]
-        qualifiers = set(QUALIFIERS.findall(figure.value))
         around = _surroundings(anchor.text, figure)
         found, values, seen_values = [anchor], [figure.value], {value}
         for other in candidates:
@@ -953,13 +958,10 @@ class Composer:
                 continue  # it repeats the figure: the documents agree
             for match in other_amounts:
                 other_value = amount_value(match.value)
-                # Same thing: the words around both figures overlap (适老化改造…每户最高), unlike
-                # 发行慈善共同基金9.8亿元 and 专项基金…资金规模约4.2亿元.
                 if (
                     other_value is not None
                     and other_value not in seen_values
-                    and set(QUALIFIERS.findall(match.value)) == qualifiers
-                    and _overlap(around, _surroundings(other.text, match)) >= self.settings.min_conflict_overlap
+                    and self._same_thing(figure, around, other.text, match)
                 ):
                     seen_values.add(other_value)
                     found.append(other)
