@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, closing, contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ MAX_CITATIONS = 50
 FIELD_NAMES = {"question": "问题", "answer": "回答", "comment": "补充意见"}
 RATINGS = (1, -1)
 SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 10.0  # how long a statement waits for another process's lock
+SETUP_RETRY_S = 0.05
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -150,13 +153,26 @@ class SqliteFile:
         """A connection that commits when the block ends, or rolls back on an exception."""
         if not self._ready:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=10.0)) as connection:
+        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)) as connection:
             if not self._ready:
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.executescript(self.schema)
+                self._prepare(connection)
                 self._ready = True
             with connection:
                 yield connection
+
+    def _prepare(self, connection: sqlite3.Connection) -> None:
+        """WAL mode and the schema. Switching to WAL takes the file's lock without waiting for it, so
+        processes opening a new file at once (several workers) retry until the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.executescript(self.schema)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(SETUP_RETRY_S)
 
 
 class FeedbackStore:

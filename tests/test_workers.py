@@ -41,6 +41,27 @@ def test_feedback_from_several_processes_at_once_is_all_kept(tmp_path: Path) -> 
     assert len(FeedbackStore(path).records()) == 100
 
 
+def _first_feedback(path: str, start: object) -> None:
+    start.wait()  # type: ignore[attr-defined]
+    FeedbackStore(Path(path)).add(FeedbackRecord(question="问题", answer="答", rating=1))
+
+
+def test_processes_opening_a_new_feedback_file_at_once_all_write(tmp_path: Path) -> None:
+    # switching a new file to WAL takes its lock without waiting: every opener must wait its turn
+    context = multiprocessing.get_context("fork")
+    for trial in range(10):
+        path = tmp_path / f"feedback-{trial}.sqlite3"
+        start = context.Event()
+        writers = [context.Process(target=_first_feedback, args=(str(path), start)) for _ in range(6)]
+        for writer in writers:
+            writer.start()
+        start.set()
+        for writer in writers:
+            writer.join(60)
+        assert [w.exitcode for w in writers] == [0] * 6
+        assert len(FeedbackStore(path).records()) == 6
+
+
 def _hit(path: str, results: object, start: object) -> None:
     from assistant.ratelimit import RateLimiter
 
