@@ -224,7 +224,17 @@ def figure_agreement(
     # 2021年答复里的指导价: the year may name the document rather than the figure.
     time = not asked_years or bool(set(years) & set(asked_years)) or document_year in asked_years
     asked_places = {p.name for p in understanding.places}
-    place = all(p.in_scope or p.name in asked_places for p in gazetteer.find(lead))
+    named_places = gazetteer.find(lead)
+    place = all(p.in_scope or p.name in asked_places for p in named_places)
+    # 那福田的商协会呢，房租补多少？: a figure set by another district (南山区…按…50元/平方米) is not the
+    # asked district's.
+    asked_districts = {p.code for p in understanding.places if p.district}
+    # …每家行业商协会每年的资助金额最高不超过30万元 in a sentence about 南山区 only is 南山区's too.
+    named_districts = {p.code for p in named_places if p.district} or {
+        p.code for p in gazetteer.find(sentence) if p.district
+    }
+    if asked_districts and named_districts and not named_districts & asked_districts:
+        place = False
     wanted = understanding.intents
     if "fee" in wanted:
         kind = bool(FEE_CLAUSE.search(own)) and not RECEIVE_CLAUSE.search(own)

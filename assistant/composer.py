@@ -75,6 +75,9 @@ PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 MIN_FOLLOW_CHARS = 20
 HEADING_SENTENCE_CHARS = 25
+START_ASKED = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪一天|哪年|何时|么子时候|几时起)[^，。？?]{0,6}(?:开始|执行|实施|施行|生效)|从(?:什么|啥|么子|哪)")
+START_SENTENCE = re.compile(r"自[^，。,；;]{2,16}起(?:正式)?(?:执行|施行|实施|生效)|起正式(?:实施|施行|执行)")
+REFERS_BACK = re.compile(r"(?:该|此|上述|这一|这项)(?:项)?(?:政策|办法|规定|措施|制度|项目|计划|条例|文件|通知|标准|方案)")
 ENUMERATED = re.compile(r"^[一二三四五六七八九十]是")  # 二是开展…: one of a list of measures, heading its body
 MIN_BODY_COVERAGE = 0.05  # of the question's weight, for a heading's body to be shown with it
 # What a sentence must hold for each kind of question (the question's side is in understanding).
@@ -560,7 +563,10 @@ class Composer:
                 # A clause after a semicolon continues its sentence: “…购买老年人意外伤害保险;” then
                 # “目前统保年龄降至60周岁,最高可获得10万元赔偿”. Its words count for both.
                 # A short sentence before (一是高龄老人津贴标准全国前列。) heads the one after it.
-                context = previous if previous.endswith(("；", ";")) or len(previous) <= HEADING_SENTENCE_CHARS else ""
+                # 该政策自2021年4月1日起执行: a sentence naming its subject by 该/此 is about the one before.
+                context = previous if (
+                    previous.endswith(("；", ";")) or len(previous) <= HEADING_SENTENCE_CHARS or REFERS_BACK.match(text)
+                ) else ""
                 coverage = self._coverage(result, context + text)
                 before = previous
                 previous = text
@@ -642,6 +648,12 @@ class Composer:
             staged = next((c for c in [*about, *candidates] if STAGES.search(c.text) and touches_topic(c.text, u)), None)
             if staged is not None:
                 chosen = self._first(chosen, staged)
+        # 这个政策从哪天开始执行的？: the day it took effect (该政策自2021年4月1日起执行), not the day it was issued.
+        if "time" in wanted and START_ASKED.search(u.question) and not START_SENTENCE.search(chosen[0].text):
+            started = next((c for c in [*chosen, *about] if START_SENTENCE.search(c.text) and _dated_event_test(u)(
+                c.context + c.text if REFERS_BACK.match(c.text) else c.text)), None)
+            if started is not None:
+                chosen = self._second(chosen, started)
         # 二是开展家庭护老者培训和喘息服务。 heads what follows: its body comes right after it, the two
         # read as one sentence (the short heading takes no place of the others).
         # Not when the heading itself names the topic (三是依托数据系统实现高龄津贴“无感申办”), nor for a
@@ -671,7 +683,9 @@ class Composer:
                 chosen = self._second(chosen, found)
         for intent, general, _ in SENTENCE_BONUS:
             holds = _counted_test(u) if intent == "count" and u.unit else general
-            if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in chosen):
+            # 那培训要自己掏钱不？: that it is free is read out in the first line, of the first two sentences
+            shown = chosen[:2] if intent == "fee" else chosen
+            if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in shown):
                 continue
             found = next((c for c in about if holds(c.text)), None)
             if found is not None:
@@ -1091,7 +1105,11 @@ class Composer:
         stale = self._stale(u, chosen) if {"count", "rate", "amount"} & set(wanted) or u.years else None
         if stale is not None:
             sentence, year = stale
-            return Decision(self._partial(result, u, "older year", [sentence], confidence, time=year), signals, "older figure")
+            # what is missing is named by what the documents do state: 2,299元/人/月 is a standard
+            named = "amount" if amounts(sentence.text) else next((w for w in ("rate", "count") if w in wanted), "amount")
+            return Decision(
+                self._partial(result, u, "older year", [sentence], confidence, asked=named, time=year), signals, "older figure"
+            )
         return Decision(self._answered(result, u, candidates, chosen, confidence), signals, "answered")
 
     @staticmethod
@@ -1119,8 +1137,11 @@ class Composer:
                 dated.append((max(years), c))
         if not dated:
             return None
-        # The newest figure stated, before a target set for a later year (到2025年底…不少于30家).
-        year, sentence = max(dated, key=lambda pair: (not TARGET_SENTENCE.search(pair[1].text), pair[0]))
+        # The best sentence's figure, before a target set for a later year (到2025年底…不少于30家): a newer
+        # figure of something else (新增养老床位500张 for 全市养老床位一共多少) does not answer.
+        year, sentence = next(
+            (pair for pair in dated if not TARGET_SENTENCE.search(pair[1].text)), dated[0]
+        )
         return sentence, year
 
     def _floor(self, signals: dict[str, float]) -> str:

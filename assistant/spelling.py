@@ -32,6 +32,8 @@ MIN_ABBREVIATED = 2  # times the long form must occur for a short form to be mea
 ATTACHED_CHARS = frozenset("个了着过")
 # A verb said twice around 一 or 了 (歇一歇, 看了看): a light "for a while", never a typo (一歇 is not 一些).
 REDUPLICATED = re.compile(r"([\u4e00-\u9fff])[一了]\1")
+# 一是, 二是: the documents' way of numbering points, not a term anyone means (伊是 is "he is").
+ENUMERATION = re.compile(r"[一二三四五六七八九十]+是")
 FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想")
 
 
@@ -58,6 +60,8 @@ class SpellingCorrector:
         by_sound: dict[str, list[tuple[int, str]]] = {}
         for term, df in terms.items():
             if df < MIN_TERM_DF or not 2 <= len(term) <= MAX_LENGTH or not all(CJK.match(c) for c in term):
+                continue
+            if ENUMERATION.fullmatch(term):
                 continue
             by_sound.setdefault(pinyin_key(term), []).append((df, term))
         # Terms that sound alike (驿站, 一站), the most used first.

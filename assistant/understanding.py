@@ -246,6 +246,9 @@ THIS_YEAR = re.compile(r"今年(?![已经都刚满有才就\s]{0,3}[\d一二三�
 LAST_YEAR = re.compile(r"(?<![比较])(?:去年|上一年)")
 # 现在都2026年了, 今年已经2026年: the caller says which year it is now, and asks for now.
 YEAR_NOW = re.compile(r"(?:现在|今年|而家|宜家)(?:已经|都|是|已)*(20\d\d)年")
+# 孤儿养育标准现在最新是多少？ 有没有最新的数？: the newest figure is asked, and the newest is this year's;
+# 最新政策, 最新消息 ask where news is, no figure.
+NEWEST_FIGURE = re.compile(r"最新(?![的]?(?:政策|消息|资讯|动态|通知|情况|进展|文件))")
 
 # -- the person's conditions ---------------------------------------------------------------------
 
@@ -298,18 +301,18 @@ PERSONAL_CASE = re.compile(
     # 能不能帮我们移出来？ 麻烦帮我改一下: asks the bureau to act on one case (not 帮我解释一下 or 帮我们这些老人).
     # 我儿子可不可以帮我搞: whether a relative may do it for one is a question of the rules.
     r"(?<!儿子)(?<!女儿)(?<!子女)(?<!家人)(?<!家属)(?<!孩子)(?<!老伴)(?<!亲戚)(?<!朋友)(?<!邻居)"
-    r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?帮(?:我们|我(?!们)|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
+    r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?(?:先|就|直接)?帮(?:我们|我(?!们)|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
     r"(?:名字|名称)叫[\u4e00-\u9fff]{2,}|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
-    r"帮(?:我们?|忙)(?:查|看(?![住着护管顾])|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复)|查(?:一下|查)?我(?:的|家|妈|爸)|"
-    r"我(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
-    r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批|寄)(?:好|出来|出去|下来|到)(?:了)?(?:没有?|未|吗)|"
+    r"帮(?:我们?|忙)(?:查|看(?![住着护管顾])|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复|重新批|批)|查(?:一下|查)?我(?:的|家|妈|爸)|"
+    r"我(?:(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}|(?=申请|低保|津贴|补贴|救助|补助))(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
+    r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住|打回|退回)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批|寄)(?:好|出来|出去|下来|到)(?:了)?(?:没有?|未|吗)|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"
     # 市民要求核实：其母亲这个月的津贴为什么没打到卡上: a relayed request to check one person's case.
     r"要求(?:核实|核查|查询|查一下)|其(?:母亲|父亲|家人|老人|本人|子女|孩子)(?:[(（][^)）]{0,12}[)）])?[^，,。？?]{0,16}(?:为什么|为何|没有?(?:到|发|打)|未(?:到|发))|"
     r"帮(?:来电人|市民|群众|他|她|老人)(?:查|核实|催)|"
     # 你帮忙看看能不能评上5A？ 你帮我判断下他算不算困境儿童: a judgement on one's own case.
-    r"帮(?:我们?|忙)?(?:判断|评估|看看|看下)[^，,。？?]{0,12}(?:能不能|能否|算不算|是不是|可不可以|评得上|评上)|"
+    r"帮(?:我们?|忙)?(?:判断|评估|看看|看下)[^，,。？?]{0,12}(?:能不能|能否|算不算|是不是|可不可以|评得上|评上|够不够|符不符合|哪里)|"
     r"批(?:佢|他|她|我)(?:做|当|为)|批唔批|批不批得?到|"
     # 而家排到第几位: where one application stands in a queue.
     r"(?:排|轮)到(?:第几|几|我)|排第几|"
@@ -873,6 +876,8 @@ class Understander:
         this_year = today.year if THIS_YEAR.search(asking) else None
         if any(int(y) >= today.year for y in YEAR_NOW.findall(text)):
             this_year = today.year
+        if NEWEST_FIGURE.search(asking) and not years:
+            this_year = today.year
         if LAST_YEAR.search(asking):
             years = (*years, today.year - 1)
         topic, unknown = self.topic_words(text)
@@ -1077,7 +1082,11 @@ class Understander:
         programme = (
             current.programme
             or (self._benefit_named_apart(current.topic, current.text) if earlier.programme else "")
-            or (self._other_benefit_stem(current.text, earlier.programme) if earlier.programme else "")
+            # (刚毕业入行的: the documents' 入职补贴 the caller's 入行 is expanded to)
+            or (
+                self._other_benefit_stem(" ".join((current.text, *current.rewritten.expansions)), earlier.programme)
+                if earlier.programme else ""
+            )
             or ("" if re.search(PROGRAMME_SUFFIX, current.text) else earlier.programme)
         )
         # and the answer says it was understood as that benefit, not the earlier one

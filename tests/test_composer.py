@@ -807,3 +807,39 @@ def test_a_follow_up_on_another_benefit_says_it_was_understood_as_that_benefit(p
     answer = pipeline_seed.ask("那刚入职的呢，有没有一次性的？最多给多少？", history=["持证的养老护理员每个月是不是有岗位补贴？"])
     assert answer.understood_as == "入职补贴" and "按“入职补贴”理解" in answer.answer
     assert pipeline_seed.ask("那要带什么材料？", history=["我爸85了有没有高龄补贴?"]).understood_as == "高龄"
+
+
+def test_the_newest_figure_asked_is_partial_with_the_year_the_documents_state(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("孤儿基本生活养育标准现在最新是多少？")
+    assert answer.status == "partial" and "没有写明2026年的具体金额或标准" in answer.answer
+    assert "2,299元" in answer.answer
+    # a count asked says a number is missing, and shows the best-matching total, not a newer count of beds added
+    answer = pipeline_seed.ask("来电人问现在全市养老床位一共有多少张？要最新的数。")
+    assert answer.status == "partial" and "具体数字" in answer.answer and "新增养老床位500张" not in answer.answer
+
+
+def test_a_fee_asked_that_the_documents_waive_is_read_out_in_the_first_line(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("那培训要自己掏钱不嘛？", history=["我屋头婆娘在养老院当护工，她能参加技能培训不？"])
+    assert answer.status == "answered" and "免费" in answer.summary
+    answer = pipeline_seed.ask("我係香港人嚟嘅，退休之后搬咗上深圳住，今年67，坐地铁巴士使唔使俾钱㗎？")
+    assert answer.status == "answered" and "免费乘坐公交地铁" in answer.summary
+
+
+def test_the_day_a_policy_took_effect_answers_when_it_started(pipeline_seed: Pipeline) -> None:
+    # 该政策自2021年4月1日起执行 is about the sentence before it (the 工伤保险 rules issued in 2020年12月)
+    answer = pipeline_seed.ask("这个政策从哪天开始执行的？", history=["超过退休年龄还在养老院上班的人，能参加工伤保险吗？"])
+    assert answer.status == "answered" and "2021年4月1日" in answer.summary
+
+
+def test_a_follow_up_naming_another_district_is_answered_with_that_districts_figure(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("那福田的商协会呢，房租补多少？", history=["南山区的行业协会租办公室，有没有租金补贴？"])
+    assert answer.status == "answered" and "福田区" in answer.citations[0].text
+    assert not any("南山区" in c.text and "福田区" not in c.text for c in answer.citations[:1])
+
+
+def test_a_follow_up_naming_a_benefit_by_a_callers_word_is_understood_as_the_documents_benefit(
+    pipeline_seed: Pipeline,
+) -> None:
+    # 入行 is a caller's word for the documents' 入职补贴: the earlier 岗位补贴 is not what is asked now
+    answer = pipeline_seed.ask("那刚毕业入行的呢，有没有一次性的补贴？", history=["持证的养老护理员每个月岗位补贴最多能拿多少？"])
+    assert answer.understood_as == "入职补贴" and "入职补贴" in answer.citations[0].text

@@ -225,6 +225,16 @@ def test_this_year_is_a_time_constraint_but_an_age_is_not(understander: Understa
     assert understander.understand("我爸今年85了,高龄津贴有多少").asked_years == ()
 
 
+def test_the_newest_figure_asked_is_this_years_but_the_newest_news_is_no_year(understander: Understander) -> None:
+    assert understander.understand("孤儿基本生活养育标准现在最新是多少？").asked_years == (2026,)
+    assert understander.understand("想了解民政的最新政策,有没有公众号或者网站可以关注?").asked_years == ()
+    assert understander.understand("最新的2025年结婚登记数据有吗？").asked_years == (2025,)
+
+
+def test_southwestern_and_xiang_dialect_words_are_read_as_mandarin(understander: Understander) -> None:
+    assert "time" in understander.understand("超过退休年龄参加工伤保险是从么子时候开始的？").intents
+
+
 def test_the_benefit_named_is_the_programme(understander: Understander) -> None:
     assert understander.understand("养老护理员每个月能领多少岗位补贴").programme in {"岗位", "岗位补贴"}
 
@@ -518,6 +528,13 @@ def test_a_follow_up_asking_its_own_yes_or_no_does_not_take_the_earlier_kind(und
 def test_being_complained_about_is_no_complaint() -> None:
     assert speech_act("开吧怕担责任，不开又被投诉。有没有个清单写明哪些证明居委会不该开？") == "question"
 
+
+
+def test_asking_the_bureau_to_decide_or_waive_in_ones_own_case_is_a_personal_case() -> None:
+    assert speech_act("我低保申请被驳回了，说是家庭收入超标，能不能帮我看看到底哪里超了？") == "personal_case"
+    assert speech_act("我爸在养老院欠了三个月费用，你们能不能先帮我们把费用减免了？") == "personal_case"
+    assert speech_act("我一个人带俩娃、月收入三千出头，你帮我看看到底够不够条件，能不能给我重新批？") == "personal_case"
+    assert speech_act("低保申请被驳回了可以再申请吗？") == "question"
 
 
 def test_one_applications_progress_is_a_personal_case_and_a_child_alone_no_complaint() -> None:
