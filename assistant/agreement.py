@@ -32,6 +32,15 @@ RANGE = re.compile(r"不等|\d\s*(?:到|至|-|—|~)\s*\d")
 FEE_CLAUSE = re.compile(r"(?<![免经消])费|价格|缴纳|自付|收取")
 RECEIVE_CLAUSE = re.compile(r"补贴|补助|津贴|资助|奖励|奖补|扶持|支持|救助|慰问|发放|给予")
 # A city-wide sum (累计投入1.64亿元, 资金规模约4.2亿元) is not what one person receives or pays.
+# 评到五星级政府奖几多钱？ asks an award: 新增1张养老床位资助4万元 is a subsidy, 奖励30万元 the award.
+AWARD_ASKED = re.compile(r"奖(?![状杯牌项])")
+SUBSIDY_ASKED = re.compile(r"补|资助|津贴|救助")
+AWARD_CLAUSE = re.compile(r"奖")
+SUBSIDY_CLAUSE = re.compile(r"资助|补贴|补助|津贴")
+# 一共给了多少钱？ asks what was paid out: 共募集资金430万元 is what was raised.
+GIVEN_ASKED = re.compile(r"(?:给|发|资助|帮扶|帮|补|支出|花)了?[^，。？?,]{0,3}(?:多少|几多)钱")
+RAISED_CLAUSE = re.compile(r"募集|筹集|募得|筹得|募款|募捐|捐款|捐赠")
+PAID_OUT_CLAUSE = re.compile(r"资助|发放|支出|救助|帮扶|慰问|给予|补贴")
 TOTAL_CLAUSE = re.compile(r"、共|共\d|累计|共计|总计|合计|共投入|投入|筹集|募集|资金规模|总额|总规模|撬动|带动|全市共|亿元|增值|预算|安排")
 MIN_TOPIC_SHARE = 0.5  # of the topic words' idf weight
 RELATIVE_TOPIC_SHARE = 0.6  # or this share of what the whole sentence names
@@ -243,6 +252,11 @@ def figure_agreement(
     else:
         kind = not (TOTAL_CLAUSE.search(own) and not PER_PERSON.search(own))
     if "exact" in wanted and RANGE.search(match.value):
+        kind = False
+    asked_text = understanding.question
+    if AWARD_ASKED.search(asked_text) and not SUBSIDY_ASKED.search(asked_text):
+        kind = kind and not (SUBSIDY_CLAUSE.search(own) and not AWARD_CLAUSE.search(own))
+    if GIVEN_ASKED.search(asked_text) and RAISED_CLAUSE.search(own) and not PAID_OUT_CLAUSE.search(own):
         kind = False
     # The words leading up to the figure (and the clause after it saying what it is for) must name
     # the topic about as well as the whole sentence does: 为失能老人…每户最高2万元 agrees,

@@ -766,7 +766,9 @@ class Composer:
         # beside 分散供养特困…最多资助多少, a care home's 600元 beside a question on help at home) gives
         # no facts: the card shows another benefit's figure nowhere.
         disagreeing: set[int] = set()
-        if "amount" in u.intents:
+        # (a fee asked: 每人每月最高800元岗位补贴 is money received, no charge)
+        money_asked = bool({"amount", "fee"} & set(u.intents))
+        if money_asked:
             disagreeing = {
                 n for n, s in cited
                 if amounts(s.text)
@@ -798,10 +800,22 @@ class Composer:
             if not _about_topic(text, u) or n in disagreeing:
                 continue
             other_benefit = names_other_benefit(text, u)
+            # 共募集资金430万元 beside …资助17批299名社工合计达260万元 for 一共给了多少钱: the figure that
+            # disagrees is left off, the one that agrees shown.
+            refuted: list[tuple[int, int]] = []
+            if money_asked:
+                found = amounts(text)
+                agreement = sentence_figures(u, text, sentence.hit.year, self.gazetteer, sentence.context)
+                if len(found) == len(agreement) and any(f.agrees for f in agreement):
+                    refuted = [(m.start, m.start + len(m.value)) for m, f in zip(found, agreement, strict=True) if not f.agrees]
             for match in extract_facts(text):
                 label, value = match.label, match.value
                 left, right = clause_span(text, match.start, match.start + len(match.value))
                 clause = text[left:right]
+                if label in ("amount", "total") and any(
+                    a < match.start + len(match.value) and match.start < b for a, b in refuted
+                ):
+                    continue
                 if label == "period" and (not amounts(clause) or _in_brackets(text, match.start)):
                     continue  # 每年按10个月计算 is no payment period; 每人每月最高800元 is
                 if label == "age" and not AGE_DIRECTION.search(match.value):
@@ -1574,6 +1588,8 @@ WAY_WORDS = re.compile(r"办法|方式|渠道|途径|流程|手续|程序")
 
 SUBJECT_MAX_CHARS = 60  # a figure's phrase with the clauses before that name whose figure it is
 SUBJECT_CLAUSES = 2
+SUBJECT_REACH = 4  # clauses back for one naming whose figure it is, joined to the phrase by …
+SUBJECT_JOINED_CHARS = 90
 
 
 def _tidy(phrase: str) -> str:
@@ -1597,6 +1613,23 @@ def _with_subject(text: str, start: int, end: int, phrase: str, u: Understanding
             break
         if topic_share(wider, u) > share:
             best, share = wider, topic_share(wider, u)
+    if share >= MIN_TOPIC_SHARE:
+        return best
+    # 我市成功举办首届深圳国际智慧养老产业博览会,汇聚…,集中展示…,促成意向交易及投融资额达7.1亿元: the
+    # clause naming whose figure it is sits further back; it leads the phrase, the clauses between left out.
+    left, _ = clause_span(text, start, end)
+    for _ in range(SUBJECT_REACH):
+        if left <= 0:
+            break
+        left, stop = clause_span(text, left - 1, left - 1)
+        clause = _tidy(text[left:stop])
+        if not clause or clause in best:
+            continue  # one of the clauses the phrase already holds
+        if "该" in clause or "其" in clause or len(clause) + len(best) > SUBJECT_JOINED_CHARS:
+            break
+        joined = f"{clause}…{best}"
+        if topic_share(joined, u) >= MIN_TOPIC_SHARE and topic_share(joined, u) > share:
+            return joined
     return best
 
 

@@ -843,3 +843,20 @@ def test_a_follow_up_naming_a_benefit_by_a_callers_word_is_understood_as_the_doc
     # 入行 is a caller's word for the documents' 入职补贴: the earlier 岗位补贴 is not what is asked now
     answer = pipeline_seed.ask("那刚毕业入行的呢，有没有一次性的补贴？", history=["持证的养老护理员每个月岗位补贴最多能拿多少？"])
     assert answer.understood_as == "入职补贴" and "入职补贴" in answer.citations[0].text
+
+
+def test_a_figures_subject_further_back_leads_its_fact(pipeline_seed: Pipeline) -> None:
+    facts = pipeline_seed.ask("去年那个国际智慧养老博览会,最后谈成了多少钱的生意?").facts
+    assert any("博览会…" in f.value and "7.1亿元" in f.value for f in facts)
+
+
+def test_the_card_shows_the_money_of_the_kind_asked(pipeline_seed: Pipeline) -> None:
+    # an award asked is not a subsidy in the same sentence
+    values = [f.value for f in pipeline_seed.ask("民办老人院评到五星级，政府奖几多钱？").facts]
+    assert any("30万元" in v for v in values) and not any("4万元" in v for v in values)
+    # money paid out asked is not the money raised
+    values = [f.value for f in pipeline_seed.ask("社工关爱基金到现在帮过多少社工？一共给了多少钱？").facts]
+    assert not any("430万元" in v for v in values)
+    # a fee asked is not a subsidy received
+    answer = pipeline_seed.ask("我六十八了身体还硬朗，想去考个养老护理的专项能力证，考试要交钱吗？")
+    assert "免费" in answer.summary and not any("800元" in f.value for f in answer.facts)

@@ -231,6 +231,12 @@ def test_the_newest_figure_asked_is_this_years_but_the_newest_news_is_no_year(un
     assert understander.understand("最新的2025年结婚登记数据有吗？").asked_years == (2025,)
 
 
+def test_an_age_told_is_not_an_age_asked() -> None:
+    assert "age" not in intents("高龄老人津贴分几个档次?老人年龄到了换档要不要自己去申请?")
+    assert "age" not in intents("超过退休年龄的也能参加工伤保险吗？")
+    assert "age" in intents("年龄有什么要求")
+
+
 def test_southwestern_and_xiang_dialect_words_are_read_as_mandarin(understander: Understander) -> None:
     assert "time" in understander.understand("超过退休年龄参加工伤保险是从么子时候开始的？").intents
 
