@@ -32,6 +32,9 @@ MIN_ABBREVIATED = 2  # times the long form must occur for a short form to be mea
 ATTACHED_CHARS = frozenset("个了着过")
 # A verb said twice around 一 or 了 (歇一歇, 看了看): a light "for a while", never a typo (一歇 is not 一些).
 REDUPLICATED = re.compile(r"([\u4e00-\u9fff])[一了]\1")
+# 给人打, 被人骗: after a passive marker, a person and the verb done to one (not 人大).
+PASSIVE_MARKERS = frozenset("被给让叫俾畀")
+AGENTS = frozenset("人他她我你")
 # 一是, 二是: the documents' way of numbering points, not a term anyone means (伊是 is "he is").
 ENUMERATION = re.compile(r"[一二三四五六七八九十]+是")
 FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想")
@@ -212,6 +215,8 @@ class SpellingCorrector:
                 if self._chance(parts, term) or (length == 2 and self._cuts_a_term(text, i, length)):
                     continue
                 if self._in_reduplication(text, i, length):
+                    continue
+                if length == 2 and i > 0 and text[i - 1] in PASSIVE_MARKERS and piece[0] in AGENTS:
                     continue
                 if sum(a != b for a, b in zip(piece, term, strict=True)) <= (1 if length <= 3 else 2):
                     found.append((i, length, term))

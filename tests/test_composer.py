@@ -860,3 +860,9 @@ def test_the_card_shows_the_money_of_the_kind_asked(pipeline_seed: Pipeline) -> 
     # a fee asked is not a subsidy received
     answer = pipeline_seed.ask("我六十八了身体还硬朗，想去考个养老护理的专项能力证，考试要交钱吗？")
     assert "免费" in answer.summary and not any("800元" in f.value for f in answer.facts)
+
+
+def test_a_cantonese_report_of_a_beaten_child_is_answered_with_the_child_protection_hotline(pipeline_seed: Pipeline) -> None:
+    # 俾人打 → 给人打, which the speller must not hear as 人大
+    answer = pipeline_seed.ask("见到隔篱屋个细路成日俾人打，可以打咩电话报？")
+    assert answer.status == "answered" and any("未成年人救助保护热线" in c.text or "未保热线" in c.text for c in answer.citations)

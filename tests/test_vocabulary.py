@@ -69,7 +69,7 @@ def test_tokenising_block_by_block_gives_jiebas_tokens_for_any_text(tokenizer, p
 # Document frequencies as in the seed corpus.
 TERMS = {"低保": 10, "颐年卡": 17, "培训": 92, "民政局": 70, "养老": 301, "补贴": 48, "医保": 16, "房租": 2,
          "救助": 44, "安老": 7, "一站式": 10, "我市": 60, "冻卵": 3, "做实": 12, "适老化": 30,
-         "公墓": 9, "一是": 40}
+         "公墓": 9, "一是": 40, "人大": 30}
 CORPUS = "低保 颐年卡 培训补贴 民政局 养老 医保 房租 老年人 政府能给 救助 安老 一站式服务 冻卵 公墓 公开募捐平台 具备公开募捐资格"
 
 
@@ -101,6 +101,7 @@ def test_homophone_typos_become_the_corpus_term(question, wrong, right):
         "我家老人做适老化改造最多能补多少",  # 做|适老化, not 做实
         "网上捐钱有哪些正规的公募平台",  # 公募 is short for 公开募捐, not 公墓
         "阮厝老伴前日过身去了，伊是深圳人",  # Teochew 伊是 (he is), not the documents' numbering 一是
+        "隔壁的小孩成日给人打",  # a person and the verb done to one after 给, not 人大
     ],
 )
 def test_correct_words_and_word_boundaries_are_left_alone(question):
