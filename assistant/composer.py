@@ -119,7 +119,9 @@ LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[�
 # 老龄化社区(即60岁及以上…), 家庭养老床位是指…: a sentence that says what its term means.
 DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便使时])|”即")
 DEFINED_CHARS = 12  # the term defined stands just before the mark
-QUOTED = re.compile(r"[“\"「‘]([^”\"」’]{2,12})[”\"」’]")
+QUOTED = re.compile(r"[“\"「‘']([^”\"」’']{2,12})[”\"」’']")
+# 啥叫老龄化社区, 怎样才算是老龄化社区: the term asked to define, quoted or not.
+DEFINED_TERM = re.compile(r"(?:什么叫|啥叫|才算是?|什么是|何为|何谓)([\u4e00-\u9fff]{2,10}?)(?=[？?，,。！!呢嘛啊呀]|$)")
 DEFINITION_BONUS = 0.5
 ABOUT_SHARE = 0.8  # of the best sentence's coverage, below the usual floor, that is still about the question
 ELSEWHERE_STORY = 0.5  # the act model's probability that a story is about what other bureaus handle
@@ -308,11 +310,12 @@ def _turn_terms(u: Understanding) -> set[str]:
 
 
 CONDITION_BONUS = 0.1
-# 为诊断明确、病情稳定…的老年患者, 对于已成立1年左右…的初创期社会组织, (含户籍儿童…以及流动儿童):
+# 为诊断明确、病情稳定…的老年患者, 对于已成立1年左右…的初创期社会组织, (含户籍儿童…以及流动儿童), not
+# (含社区老年人日间照料中心), which names what a count includes:
 # who a rule is for, told by a condition rather than a group's name.
 CONDITION_PHRASE = re.compile(
     r"(?:对于|针对|面向|为)[^，,。；;]{4,40}?的[^，,。；;]{0,8}(?:老年人|老人|患者|儿童|组织|机构|家庭|人员|对象)"
-    r"|满足[^，,。；;]{0,20}条件|[（(](?:含|包括)[^，,。；;）)]{2,30}(?:儿童|老人|老年人|人员|家庭|对象)"
+    r"|满足[^，,。；;]{0,20}条件|[（(](?:含|包括)[^，,。；;）)]{2,30}(?:儿童|老人|老年人|人员|家庭|对象)[)）]"
 )
 
 
@@ -348,7 +351,7 @@ def defines(text: str, u: Understanding, question: str) -> bool:
     """Whether a sentence says what the question's term means: the term then 即/是指…, or a numbered
     term's part named that many times (同步规划、同步建设、同步验收、同步交付使用 for 四同步)."""
     # 规划里经常提到“老龄化社区”,这个是怎么界定的？: the quoted term is the one to define.
-    quoted = [q for q in QUOTED.findall(question) if len(q) >= 2]
+    quoted = [q for q in (*QUOTED.findall(question), *DEFINED_TERM.findall(question)) if len(q) >= 2]
     for mark in DEFINES.finditer(text):
         before = text[max(0, mark.start() - DEFINED_CHARS) : mark.start() + 1]
         if names_topic(before, u) or any(q in before for q in quoted):
@@ -690,6 +693,13 @@ class Composer:
             found = next((c for c in about if holds(c.text)), None)
             if found is not None:
                 chosen = self._second(chosen, found)
+        # 啥样的老人能在家里建家庭病床？: the condition told of the topic (为诊断明确…的老年患者…建立家庭病床)
+        # is read out, in the first two sentences, wherever it ranks among those about the question.
+        if "eligibility" in wanted and not any(CONDITION_PHRASE.search(c.text) for c in chosen[:2]):
+            told = next((c for c in about if CONDITION_PHRASE.search(c.text) and names_topic(c.text, u)), None)
+            if told is not None:  # a condition told at length (…等文件,为诊断明确…) is shown whole
+                rest = self._fit([chosen[0], told, *(c for c in chosen[1:] if c is not told)])
+                chosen = rest if told in rest else [chosen[0], told]
         # 申请社会救助要准备哪些证件？: the papers to apply with (身份证和…授权书即可申请救助), in a sentence
         # naming the topic, answer it though the sentence shares few of the caller's other words.
         if "materials" in wanted and not any(MATERIALS_SENTENCE.search(c.text) for c in chosen):

@@ -866,3 +866,17 @@ def test_a_cantonese_report_of_a_beaten_child_is_answered_with_the_child_protect
     # 俾人打 → 给人打, which the speller must not hear as 人大
     answer = pipeline_seed.ask("见到隔篱屋个细路成日俾人打，可以打咩电话报？")
     assert answer.status == "answered" and any("未成年人救助保护热线" in c.text or "未保热线" in c.text for c in answer.citations)
+
+
+def test_a_term_asked_to_be_defined_is_defined_by_its_bracketed_meaning(pipeline_seed: Pipeline) -> None:
+    # 啥子叫 (what is called) names the term, quoted or not; (即…) is its meaning
+    answer = pipeline_seed.ask("社区门口贴咗个'老领化社区'，啥子叫老龄化社区嘛？")
+    assert any("即60岁及以上老年人占比超过10%" in c.text for c in answer.citations[:2])
+
+
+def test_who_may_have_a_thing_is_answered_by_the_condition_told_of_it(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("啥样的老人能在家里建家庭病床啊？俺家老头子瘫床上好几年了")
+    assert answer.status == "answered" and any("诊断明确、病情稳定" in c.text for c in answer.citations[:2])
+    # (含社区老年人日间照料中心) says what a count includes, no condition: the services stay in the answer
+    answer = pipeline_seed.ask("社区长者服务站可以提供哪些服务？白天能不能把老人放那里照顾？")
+    assert any("日间照料、短托服务" in c.text for c in answer.citations)
