@@ -1077,7 +1077,7 @@ class Composer:
         typed = relevant + closest + chosen
         free = _says_free(u, typed, relevant)  # 免开卡工本费: the fee asked is none
         missing = self._missing_answer(u, relevant + chosen, typed, agreeing, free, chosen[0])
-        if missing is None and u.asked == "procedure":
+        if missing is None and (u.asked == "procedure" or WHERE_TO_GO.search(u.question)):
             action = self._unknown_action(result, u)
             if action:  # 去哪里挂失补办: a way to apply for the card is no way to report it lost
                 missing = ("procedure", f"nothing on {action} in the documents")
@@ -1255,6 +1255,20 @@ class Composer:
             word = next((w for w in u.unknown_words if w in specific and w in asked), "")
             if word:
                 return word
+        # 小区门口那条路没有名字，想申请起个路名，要找谁办？: where to go for a thing the documents never
+        # name (路名, 门牌号, 地名), however common a word it is, and that no vocabulary word renames.
+        if WHERE_TO_GO.search(u.question):
+            unnamed = {t.text for t in result.terms if t.df == 0}
+            # the thing after the verb asking for it, or before where to go in the clause (门牌号要去哪里申请)
+            asked_text = u.question  # the turn's own words, not the conversation's
+            objects = [m.group(1) for m in REQUESTED.finditer(asked_text)] + [
+                re.split(r"[，,。；;？?！!]", asked_text[: m.start()])[-1]
+                for m in WHERE_TO_GO.finditer(asked_text) if APPLY_WHERE.search(m.group(0))
+            ]
+            for obj in objects:
+                word = next((w for w in u.unknown_words if w in unnamed and w in obj and len(u.terms_for(w)) == 1), "")
+                if word:
+                    return word
         return ""
 
     @staticmethod
@@ -1559,6 +1573,14 @@ NOT_A_WAY = re.compile(
     r"|不予|.*(?:实施|施行|上线|启动)$"
 )
 OBJECT_CHARS = 8  # how far after 去哪里申请 the thing applied for may stand
+# 该找哪个部门, 要找谁办, 去哪里申请, 要到民政哪个部门申请: where to go, asked of a thing to be done.
+WHERE_TO_GO = re.compile(
+    r"找(?:哪个|什么|啥|哪些)?(?:部门|单位|谁)|哪个部门|(?:去|到)(?:哪里|哪儿|哪|边度)[^，,。？?]{0,4}(?:申请|办|报批|审批)|"
+    r"(?:怎么|怎样|如何)(?:报批|审批)"
+)
+APPLY_WHERE = re.compile(r"申请|报批|审批")  # 门牌号要去哪里申请: the thing is named before
+# 起个路名, 改个名字, 申请门牌号: the thing asked for, after the verb that asks for it.
+REQUESTED = re.compile(r"(?:(?:申请|起|取|编|办)(?:个|一个)?|改(?:个|一个))([\u4e00-\u9fff]{2,6})")  # not 改由…牵头
 BARE_HOW = re.compile(r"(?:怎么|怎样|咋|点样)办")
 APPLIED = re.compile(r"申请|申领|办理|报名")
 APPLY_END = re.compile(r"(?:申请|申领|办理|登记|报名|办)$")

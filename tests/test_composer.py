@@ -880,3 +880,12 @@ def test_who_may_have_a_thing_is_answered_by_the_condition_told_of_it(pipeline_s
     # (含社区老年人日间照料中心) says what a count includes, no condition: the services stay in the answer
     answer = pipeline_seed.ask("社区长者服务站可以提供哪些服务？白天能不能把老人放那里照顾？")
     assert any("日间照料、短托服务" in c.text for c in answer.citations)
+
+
+def test_where_to_go_for_a_thing_the_documents_never_name_is_not_answered(pipeline_seed: Pipeline) -> None:
+    for question in ("我们小区门口那条路没有名字，想申请起个路名，要找谁办？", "我们小区新盖的楼还没有门牌号，门牌号和地名要去哪里申请？"):
+        answer = pipeline_seed.ask(question)
+        assert answer.refused and "nothing on" in answer.reason, (question, answer.reason)
+    # which body does a thing the documents name is answered
+    answer = pipeline_seed.ask("深圳市老龄工作委员会是哪一年成立的？机构改革后改由哪个部门牵头？")
+    assert answer.status == "answered"
