@@ -889,3 +889,10 @@ def test_where_to_go_for_a_thing_the_documents_never_name_is_not_answered(pipeli
     # which body does a thing the documents name is answered
     answer = pipeline_seed.ask("深圳市老龄工作委员会是哪一年成立的？机构改革后改由哪个部门牵头？")
     assert answer.status == "answered"
+
+
+def test_callers_words_for_booking_a_grave_visit_and_for_beds_reach_the_documents_terms(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("清明𠊎想去墓园拜阿爸，听讲要预约，𠊎唔识点样约，有冇其他办法？")
+    assert answer.status == "answered" and any("祭扫预约" in c.text for c in answer.citations)
+    answer = pipeline_seed.ask("盐田那家有多少张床？现在住了多少香港老人？")
+    assert answer.status == "answered" and any("港籍老人195位" in c.text for c in answer.citations)
