@@ -75,6 +75,7 @@ PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 
 MIN_FOLLOW_CHARS = 20
 HEADING_SENTENCE_CHARS = 25
+EVENT_VERBS = frozenset("实施 开始 执行 施行 出台 启动 上线 推出 印发 生效 开展".split())
 START_ASKED = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪一天|哪年|何时|么子时候|几时起)[^，。？?]{0,6}(?:开始|执行|实施|施行|生效)|从(?:什么|啥|么子|哪)")
 START_SENTENCE = re.compile(r"自[^，。,；;]{2,16}起(?:正式)?(?:执行|施行|实施|生效)|起正式(?:实施|施行|执行)")
 REFERS_BACK = re.compile(r"(?:该|此|上述|这一|这项)(?:项)?(?:政策|办法|规定|措施|制度|项目|计划|条例|文件|通知|标准|方案)")
@@ -393,8 +394,10 @@ def _dated_event_test(u: Understanding) -> Callable[[str], bool]:
     """The test for a sentence dating what the question asks about: a date beside a topic word other
     than the benefit's name (几号发放 is not answered by the date 无感申办 began)."""
     if not u.programme:
-        # 长护险什么时候开始？ is not answered by 该政策自2021年4月1日起执行 beside it.
-        return lambda text: _is_dated(text) and (not u.topic or any(names_topic(text, _only(u, w)) for w in u.topic))
+        # 长护险什么时候开始？ is not answered by 该政策自2021年4月1日起执行 beside it, nor 长期护理保险哪天开始
+        # 实施 by 2023年10月1日起正式实施《深圳市医疗保障办法》: the thing dated, not the verb of dating it.
+        things = [w for w in u.topic if w not in EVENT_VERBS] or list(u.topic)
+        return lambda text: _is_dated(text) and (not things or any(names_topic(text, _only(u, w)) for w in things))
     events = [w for w in u.topic if w not in u.programme and u.programme not in w]
     if not events and not u.unknown_words:
         return _is_dated  # 高龄津贴哪年开始的: the benefit itself

@@ -99,7 +99,9 @@ REIMBURSE_WORDS = re.compile(r"报销|能报|报多少|赔|理赔")
 MINIMUM_WORDS = re.compile(r"最低(?!生活保障)|最少|至少|门槛|起点|起步")
 DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
 # 要排多久, 多长时间: how long, answered by a duration.
-DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长时间")
+# 要等好久才排得到嘛？ (Sichuanese 好久, how long), not 等了好久 (a long time, told) nor 是不是要等好久 (whether
+# it is long, answered by how soon).
+DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长时间|(?<!是不是)(?<!是否)(?<!会不会)(?:要|得|需要)(?:等|排)?好久")
 # 多少张床, 几多个, 多大面积: what is counted.
 COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项|所|间|床|单|次|类|种|条)|(面积)")
 # 手上几份材料数字对不上 tells, 材料呢？ asks.
@@ -350,6 +352,8 @@ ANAPHORA = re.compile(
     # 我爸腿脚不好，也不会弄手机，那怎么办？: the last clause opens by going on from the conversation.
     r"[，,]\s*那(?:怎么|咋|点样|点算|该怎么|可以怎么)|"
     r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])|"
+    # 盐田嗰间 (那间 once read as Mandarin): the place the conversation named.
+    r"[那这]间|"
     # 去哪办？ 怎么申请啊？: a way to apply for something the message does not name.
     r"^(?:要|得|去|到|在)?(?:哪里?|哪儿|边度|怎么|怎样|如何|点样)(?:去)?(?:办|申请|办理|申领|领|弄|报名|登记)"
     r"(?:呢|啊|呀|吗|嘛)?(?:[，,。？?!！]|$)"

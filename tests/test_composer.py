@@ -896,3 +896,9 @@ def test_callers_words_for_booking_a_grave_visit_and_for_beds_reach_the_document
     assert answer.status == "answered" and any("祭扫预约" in c.text for c in answer.citations)
     answer = pipeline_seed.ask("盐田那家有多少张床？现在住了多少香港老人？")
     assert answer.status == "answered" and any("港籍老人195位" in c.text for c in answer.citations)
+
+
+def test_a_date_of_another_thing_put_into_effect_does_not_date_the_thing_asked(pipeline_seed: Pipeline) -> None:
+    # 2023年10月1日起正式实施《深圳市医疗保障办法》 names 实施, not 长期护理保险
+    answer = pipeline_seed.ask("居民问深圳长期护理保险到底哪天开始实施？可以开始申请了没有？")
+    assert answer.refused and answer.status == "partial"

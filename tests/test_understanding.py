@@ -231,6 +231,11 @@ def test_the_newest_figure_asked_is_this_years_but_the_newest_news_is_no_year(un
     assert understander.understand("最新的2025年结婚登记数据有吗？").asked_years == (2025,)
 
 
+def test_sichuanese_haojiu_asks_how_long_unless_asked_whether_it_is_long() -> None:
+    assert "duration" in intents("公办养老院要排对轮候，大概要等好久才排得到嘛？")
+    assert "duration" not in intents("申请临时救助是不是要等好久才批？")
+
+
 def test_an_age_told_is_not_an_age_asked() -> None:
     assert "age" not in intents("高龄老人津贴分几个档次?老人年龄到了换档要不要自己去申请?")
     assert "age" not in intents("超过退休年龄的也能参加工伤保险吗？")
