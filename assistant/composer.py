@@ -134,6 +134,8 @@ EXISTS_ASKED = re.compile(r"(?:有没有|有冇|有无|是否有|有木有)(?![�
 EXISTS_SENTENCE = re.compile(r"已(?:有|建成|建立|设立|开设|开通|上线)|(?:建成|设立|开设|开通)了|共有|现有\d")
 
 RATE_NAMES = re.compile(r"比例|占比|比重|覆盖率")
+SHARE_OF = re.compile(r"([\u4e00-\u9fff]{2})(?:能|可以|可)?百分之(?:多少|几)")
+ASKING_VERBS = frozenset("是不 现在 目前 大概 一共 总共 到底 能占 占了".split())
 DISTRICT_BONUS = 0.3  # the district asked about named (or only others named) in a sentence
 # “四同步”, 哪四个同步: a numbered term is defined by a sentence naming its part that many times.
 NUMBERED_TERM = re.compile(r"“([二三四五六七八九十两])([\u4e00-\u9fff]{2})”|([二三四五六七八九十两])个([\u4e00-\u9fff]{2})")
@@ -1423,6 +1425,9 @@ class Composer:
                 holds, where = _counted_test(u), typed
             if intent == "time":
                 holds = _dated_event_test(u)
+            shared = [w for w in SHARE_OF.findall(u.question) if w not in ASKING_VERBS]
+            if intent == "rate" and shared:  # 医保能报销百分之多少: a share of reimbursement, not any percentage
+                holds = lambda text, words=shared: bool(PERCENT.search(text)) and any(w in text for w in words)  # noqa: E731
             if intent in SPAN_KINDS and u.topic:
                 # 排公办养老院要等多久: a length of time of the matter asked (or in the best sentence), not
                 # 十五日的护理假 nearby in meaning.

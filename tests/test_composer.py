@@ -902,3 +902,10 @@ def test_a_date_of_another_thing_put_into_effect_does_not_date_the_thing_asked(p
     # 2023年10月1日起正式实施《深圳市医疗保障办法》 names 实施, not 长期护理保险
     answer = pipeline_seed.ask("居民问深圳长期护理保险到底哪天开始实施？可以开始申请了没有？")
     assert answer.refused and answer.status == "partial"
+
+
+def test_a_share_of_what_is_done_is_not_met_by_any_percentage(pipeline_seed: Pipeline) -> None:
+    # 医保能报销百分之多少: 全市社康机构完成门诊总量32.5% is a share of visits, not of what is reimbursed
+    answer = pipeline_seed.ask("我平时在社康看门诊开药，医保能报销百分之多少啊？")
+    assert answer.refused
+    assert pipeline_seed.ask("全市养老机构护理型床位占比现在是多少？").status == "answered"
