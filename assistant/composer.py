@@ -380,6 +380,17 @@ def _rate_test(u: Understanding) -> Callable[[str], bool]:
     )
 
 
+def _share_of(u: Understanding) -> list[str]:
+    """The word a share is asked of (报销 of 医保能报销百分之多少)."""
+    return [w for w in SHARE_OF.findall(u.question) if w not in ASKING_VERBS]
+
+
+def _share_test(u: Understanding) -> Callable[[str], bool]:
+    """The test for a sentence stating a share of what the question names before 百分之多少."""
+    words = _share_of(u)
+    return lambda text: bool(PERCENT.search(text)) and any(w in text for w in words)
+
+
 def _counted_test(u: Understanding) -> Callable[[str], bool]:
     """The test for a sentence stating a figure of what the question counts (328张 for 多少张床)."""
     return lambda text: has_counted(text, u.unit)
@@ -1425,9 +1436,8 @@ class Composer:
                 holds, where = _counted_test(u), typed
             if intent == "time":
                 holds = _dated_event_test(u)
-            shared = [w for w in SHARE_OF.findall(u.question) if w not in ASKING_VERBS]
-            if intent == "rate" and shared:  # 医保能报销百分之多少: a share of reimbursement, not any percentage
-                holds = lambda text, words=shared: bool(PERCENT.search(text)) and any(w in text for w in words)  # noqa: E731
+            if intent == "rate" and _share_of(u):  # 医保能报销百分之多少: a share of reimbursement, not any percentage
+                holds = _share_test(u)
             if intent in SPAN_KINDS and u.topic:
                 # 排公办养老院要等多久: a length of time of the matter asked (or in the best sentence), not
                 # 十五日的护理假 nearby in meaning.
