@@ -1093,7 +1093,7 @@ class Composer:
         typed = relevant + closest + chosen
         free = _says_free(u, typed, relevant)  # 免开卡工本费: the fee asked is none
         missing = self._missing_answer(u, relevant + chosen, typed, agreeing, free, chosen[0])
-        if missing is None and (u.asked == "procedure" or WHERE_TO_GO.search(u.question)):
+        if missing is None and (u.asked in ("procedure", "materials", "fee") or WHERE_TO_GO.search(u.question)):
             action = self._unknown_action(result, u)
             if action:  # 去哪里挂失补办: a way to apply for the card is no way to report it lost
                 missing = ("procedure", f"nothing on {action} in the documents")
@@ -1257,6 +1257,11 @@ class Composer:
     def _unknown_action(self, result: SearchResult, u: Understanding) -> str:
         """A specific word the documents never use where the question names what to do (哪里挂失补办)."""
         specific = {t.text for t in result.terms if t.df == 0 and t.everyday < self.settings.everyday_word_freq}
+        # 颐年卡丢了，补办要带哪些材料？: a thing done to what one has (补办, 挂失) the documents never tell
+        # (a 补办 after a loss: 而家补办定系点 of a benefit never applied for is applying late)
+        for match in OTHER_ACTION.finditer(u.question):
+            if match.group(0) in specific and (not match.group(0).startswith("补") or LOST.search(u.question)):
+                return match.group(0)
         for match in PROCEDURE_WORDS.finditer(u.text):
             asked = ASKING_PREFIX.sub("", match.group(0))  # 去哪里挂失 → 挂失, 咋办 → 办
             # 去哪里申请地名审批: what is applied for follows the verb, up to the clause's end.
@@ -1602,6 +1607,7 @@ REQUESTED = re.compile(r"(?:(?:申请|起|取|编|办)(?:个|一个)?|改(?:个|
 BARE_HOW = re.compile(r"(?:怎么|怎样|咋|点样)办")
 APPLIED = re.compile(r"申请|申领|办理|报名")
 APPLY_END = re.compile(r"(?:申请|申领|办理|登记|报名|办)$")
+LOST = re.compile(r"丢|唔见|不见|遗失|弄坏|坏了|冇咗|没了")
 # Things done to a benefit already granted: a way to apply for it is no way to do these.
 OTHER_ACTION = re.compile(r"年审|认证|挂失|补办|补卡|变更|注销|续期|复核")
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
