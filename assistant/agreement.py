@@ -40,6 +40,8 @@ SUBSIDY_CLAUSE = re.compile(r"资助|补贴|补助|津贴")
 # 一共给了多少钱？ asks what was paid out: 共募集资金430万元 is what was raised.
 GIVEN_ASKED = re.compile(r"(?:给|发|资助|帮扶|帮|补|支出|花)了?[^，。？?,]{0,3}(?:多少|几多)钱")
 RAISED_CLAUSE = re.compile(r"募集|筹集|募得|筹得|募款|募捐|捐款|捐赠")
+EARNED_ASKED = re.compile(r"(?:挣|赚)[^，。？?]{0,4}(?:多少|几多|好多)|(?:工资|薪水|薪资)[^，。？?]{0,4}(?:多少|几多|好多|多高)")
+WAGE_CLAUSE = re.compile(r"工资|薪|收入|报酬")
 PAID_OUT_CLAUSE = re.compile(r"资助|发放|支出|救助|帮扶|慰问|给予|补贴")
 TOTAL_CLAUSE = re.compile(r"、共|共\d|累计|共计|总计|合计|共投入|投入|筹集|募集|资金规模|总额|总规模|撬动|带动|全市共|亿元|增值|预算|安排")
 MIN_TOPIC_SHARE = 0.5  # of the topic words' idf weight
@@ -257,6 +259,9 @@ def figure_agreement(
     if AWARD_ASKED.search(asked_text) and not SUBSIDY_ASKED.search(asked_text):
         kind = kind and not (SUBSIDY_CLAUSE.search(own) and not AWARD_CLAUSE.search(own))
     if GIVEN_ASKED.search(asked_text) and RAISED_CLAUSE.search(own) and not PAID_OUT_CLAUSE.search(own):
+        kind = False
+    # 做养老护理员一个月大概能挣好多钱？ asks earnings: 岗位补贴…每人每月最高800元 is a subsidy beside them
+    if EARNED_ASKED.search(asked_text) and SUBSIDY_CLAUSE.search(own) and not WAGE_CLAUSE.search(own):
         kind = False
     # The words leading up to the figure (and the clause after it saying what it is for) must name
     # the topic about as well as the whole sentence does: 为失能老人…每户最高2万元 agrees,

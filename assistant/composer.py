@@ -1273,7 +1273,7 @@ class Composer:
                 applied = list(APPLIED.finditer(before))
                 if applied:
                     asked = before[applied[-1].end() :][: 2 * OBJECT_CHARS]
-            word = next((w for w in u.unknown_words if w in specific and w in asked), "")
+            word = next((w for w in u.unknown_words if w in specific and w in asked and w not in MODAL_WORDS), "")
             if word:
                 return word
         # 小区门口那条路没有名字，想申请起个路名，要找谁办？: where to go for a thing the documents never
@@ -1607,6 +1607,7 @@ REQUESTED = re.compile(r"(?:(?:申请|起|取|编|办)(?:个|一个)?|改(?:个|
 BARE_HOW = re.compile(r"(?:怎么|怎样|咋|点样)办")
 APPLIED = re.compile(r"申请|申领|办理|报名")
 APPLY_END = re.compile(r"(?:申请|申领|办理|登记|报名|办)$")
+MODAL_WORDS = frozenset("非得 必须 一定 得要 只能 非要 是否 能否".split())  # 非得上银行去排队不: no action
 LOST = re.compile(r"丢|唔见|不见|遗失|弄坏|坏了|冇咗|没了")
 # Things done to a benefit already granted: a way to apply for it is no way to do these.
 OTHER_ACTION = re.compile(r"年审|认证|挂失|补办|补卡|变更|注销|续期|复核")

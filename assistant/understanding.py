@@ -73,7 +73,7 @@ TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|
 AGE_WORDS = re.compile(
     r"多大年纪|多少岁|(?<![十\d])几岁|(?<!退休)(?<!法定)年龄(?![到满够]了?)|年纪(?!大)|岁数|周岁|多大(?=以下|以上|以内|的(?:孩子|小孩|儿童|老人|老年人))"
 )
-ELIGIBILITY_WORDS = re.compile(r"谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构|组织|单位|企业|患者|病人|孩子|小孩)(?:才|可以|能)|算进去|算在内|包括在内|包不包括|条件|资格|能不能|可不可以|能否|可否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
+ELIGIBILITY_WORDS = re.compile(r"在不在[^，。？?]{0,16}范围|属不属于|谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构|组织|单位|企业|患者|病人|孩子|小孩)(?:才|可以|能)|算进去|算在内|包括在内|包不包括|条件|资格|能不能|可不可以|能否|可否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
 # What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
 FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|(?:交|缴|付)(?:多少|几多)|自付|自费")
 # 要不要交钱？ 要自己出钱吗？ 使唔使畀钱？: whether one pays at all.
@@ -87,6 +87,7 @@ PAY_ASKED = re.compile(
 PRICE_WORDS = re.compile(
     r"(?:一个月|每个月|每月|一天|每天|一次|每次|一晚|一餐|一顿|一位)[^，。？?]{0,4}(?:要|收|交|花)?(?<![有领拿给补发])(?:多少钱|几多钱)|贵不贵|贵吗"
 )
+CALLER_GROUP = re.compile(r"低保户|低保对象|低保家庭|特困户|特困人员|低收入户")
 BENEFIT_WORDS = re.compile(r"标准|保|津贴|补|救助|资助|奖|金|工资|待遇|领|拿|发|给")
 RECEIVE_WORDS = re.compile(r"补|津贴|资助|奖|报销|减免|发放|能领|能拿|能给|给予")
 # 具体一个月能领多少, 80岁同90岁分别几多钱, 90岁又发多少: one figure for one case, not a range.
@@ -205,6 +206,7 @@ def _intents(question: str) -> tuple[str, ...]:
     # 按新标准还是原合同? is a choice between two, not a number either.
     asks_number = bool(ASKS_NUMBER.search(question)) or bool(TARGET_WORDS.search(question) and RATE_WORDS.search(question)) or (
         "标准" in question and not YES_NO.search(question) and "还是" not in question and not CHOICE_WORDS.search(question)
+        and not TIME_WORDS.search(question)  # 什么时候能按新标准来: when, not how much
     )
     # 资助过多少人 counts people, though 资助 is a money word; 补多少钱 asks money.
     counts_people = bool(COUNTED_THINGS.search(question)) and not MONEY_FIRST.search(question)
@@ -212,7 +214,8 @@ def _intents(question: str) -> tuple[str, ...]:
         found.append("rate")
     elif ((asks_number and MONEY_WORDS.search(question)) or MONEY_FIRST.search(question)) and not counts_people:
         found.append("amount")
-        priced = PRICE_WORDS.search(question) and not BENEFIT_WORDS.search(question)
+        # 长者饭堂吃一顿多少钱？我爸是低保户: the caller's group names no benefit asked
+        priced = PRICE_WORDS.search(question) and not BENEFIT_WORDS.search(CALLER_GROUP.sub("", question))
         if (FEE_WORDS.search(question) or priced) and not RECEIVE_WORDS.search(question):
             found.append("fee")
         found += [name for name, pattern in AMOUNT_KINDS if pattern.search(question)]
@@ -270,7 +273,9 @@ COMPLAINT = re.compile(
     r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没有?|不|未)(?:到账|发|批|办|回复|人管|处理|解决|收到)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
     r"推来推去|踢来踢去|像话吗|转了一圈|互相推|搞什么名堂|搞什么鬼|搞乜鬼|"
-    r"(?<![孩子童人老她他])没人管|没人理|不负责|气死|气人|有没有人管|忍不住要说|"
+    r"(?<![孩子童人老她他有])没人管|没人理|不负责|气死|气人|忍不住要说|"
+    # 老人被护工骂了，有没有人管？ is a grievance; 街道又有没有人管？ 半夜出事了有没有人管？ ask who is in charge.
+    r"(?:被|给)[^，。？?]{1,8}(?:骂|打|欺负|虐待|坑|骗|赶)了?[，,]?\s*有没有人管|"
     # 你们到底管不管？ is a grievance; 民政管不管志愿服务记录这一块？ asks whose remit it is.
     r"(?:你们|民政|政府)[^，。？?]{0,4}(?:管不管|理不理)(?=这|那|[啊呀吗？?！!。，,]|$)|"
     r"态度(?:还|也|真|就)?(?:太|很|非常|极其|特别)?(?:凶|恶)|"
@@ -306,7 +311,7 @@ PERSONAL_CASE = re.compile(
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?(?:先|就|直接)?帮(?:我们|我(?!们)|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
     r"(?:名字|名称)叫[\u4e00-\u9fff]{2,}|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
-    r"帮(?:我们?|忙)(?:查|看(?![住着护管顾])|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给我(?:查|办|回电|打电话|处理|回复|重新批|批)|查(?:一下|查)?我(?:的|家|妈|爸)|"
+    r"帮(?:我们?|忙)(?:查|看(?![住着护管顾])|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给(?:我|俺)(?:查|办|回电|打电话|处理|回复|重新批|批|算算|算一下|算下)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}|(?=申请|低保|津贴|补贴|救助|补助))(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
     r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住|打回|退回)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批|寄)(?:好|出来|出去|下来|到)(?:了)?(?:没有?|未|吗)|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"

@@ -231,6 +231,16 @@ def test_the_newest_figure_asked_is_this_years_but_the_newest_news_is_no_year(un
     assert understander.understand("最新的2025年结婚登记数据有吗？").asked_years == (2025,)
 
 
+def test_asking_whether_someone_is_in_charge_is_no_complaint_and_a_caller_asking_to_work_it_out_is_a_case() -> None:
+    assert speech_act("听讲每个社区都有个儿童主任,全深圳有多少个?街道又有没有人管?") == "question"
+    assert speech_act("这个月俺到底能拿多少岗位补贴?你给俺算算") == "personal_case"
+
+
+def test_when_a_new_standard_applies_asks_a_time_and_a_callers_group_names_no_benefit() -> None:
+    assert "amount" not in intents("她的工资什么时候能按新标准来？")
+    assert "fee" in intents("长者饭堂吃一顿午饭多少钱？我爸深圳户口，是低保户")
+
+
 def test_sichuanese_haojiu_asks_how_long_unless_asked_whether_it_is_long() -> None:
     assert "duration" in intents("公办养老院要排对轮候，大概要等好久才排得到嘛？")
     assert "duration" not in intents("申请临时救助是不是要等好久才批？")
