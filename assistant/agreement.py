@@ -261,7 +261,7 @@ def figure_agreement(
     if GIVEN_ASKED.search(asked_text) and RAISED_CLAUSE.search(own) and not PAID_OUT_CLAUSE.search(own):
         kind = False
     # 做养老护理员一个月大概能挣好多钱？ asks earnings: 岗位补贴…每人每月最高800元 is a subsidy beside them
-    if EARNED_ASKED.search(asked_text) and SUBSIDY_CLAUSE.search(own) and not WAGE_CLAUSE.search(own):
+    if EARNED_ASKED.search(asked_text) and SUBSIDY_CLAUSE.search(lead + own) and not WAGE_CLAUSE.search(lead + own):
         kind = False
     # The words leading up to the figure (and the clause after it saying what it is for) must name
     # the topic about as well as the whole sentence does: 为失能老人…每户最高2万元 agrees,

@@ -917,3 +917,10 @@ def test_papers_or_a_fee_for_replacing_a_lost_card_are_not_answered_by_applying_
     assert pipeline_seed.ask("卡丢了补办要钱吗").refused
     # 补办 of a benefit never applied for is applying late
     assert pipeline_seed.ask("我老豆79岁深户,佢个高龄津贴我哋一直冇申请,而家补办定系点?要带咩嘢去社区?").status == "answered"
+
+
+def test_earnings_asked_are_not_answered_with_a_subsidy(pipeline_seed: Pipeline) -> None:
+    # 岗位补贴…每人每月最高800元 is a subsidy beside the wage, not what a carer earns
+    answer = pipeline_seed.ask("做养老护理员一个月大概能挣好多钱嘛?我想喊我女儿去干")
+    assert not any("800元" in f.value for f in answer.facts)
+    assert answer.status != "answered" or "800元" not in answer.summary
