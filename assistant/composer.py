@@ -1370,9 +1370,12 @@ class Composer:
             tests.append(STAGES.search)  # 要经过哪些环节: the clause naming the stages
         # A sentence none of whose clauses holds the asked kind or names the topic (在充分科学论证方面,根据
         # 《工作规程》的有关规定,…) gives the line nothing, unless no sentence gives anything.
-        for telling in (True, False):
+        # The letter's own formulas and the proposal quoted back (…建议收悉, 衷心感谢您对…的关注) are no line
+        # to read out while another cited sentence tells something.
+        own = [(n, s) for n, s in cited if not s.quoted] or cited
+        for source, telling in ((own, True), (cited, True), (own, False)):
             parts: list[str] = []
-            for n, sentence in cited[:3]:
+            for n, sentence in source[:3]:
                 clause = self._summary_clause(sentence.text, u, tests, telling=telling)
                 if clause and not any(clause in p for p in parts):
                     piece = f"{clause}[{n}]"

@@ -924,3 +924,8 @@ def test_earnings_asked_are_not_answered_with_a_subsidy(pipeline_seed: Pipeline)
     answer = pipeline_seed.ask("做养老护理员一个月大概能挣好多钱嘛?我想喊我女儿去干")
     assert not any("800元" in f.value for f in answer.facts)
     assert answer.status != "answered" or "800元" not in answer.summary
+
+
+def test_the_first_line_skips_the_letters_formulas_while_another_sentence_tells_something(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("听说要搞一个深圳市社会组织宣传周,大概什么时候办?")
+    assert answer.status == "answered" and "收悉" not in answer.summary and "下半年" in answer.summary
