@@ -322,6 +322,11 @@ CONDITION_PHRASE = re.compile(
 )
 
 
+def _tells_condition(text: str, u: Understanding) -> bool:
+    """Whether a sentence tells the condition of the topic (为诊断明确…的老年患者…建立家庭病床)."""
+    return bool(CONDITION_PHRASE.search(text)) and names_topic(text, u)
+
+
 def _names_condition(text: str) -> bool:
     return bool(CONDITION_PHRASE.search(text)) or any(f.label in WHO_LABELS for f in extract_facts(text))
 
@@ -602,7 +607,7 @@ class Composer:
                 if "definition" in wanted and defines(text, u, u.text):
                     score += DEFINITION_BONUS
                 # a condition told of the topic (为诊断明确…的老年患者在其居住场所建立家庭病床) weighs more
-                if "eligibility" in wanted and CONDITION_PHRASE.search(text) and names_topic(text, u):
+                if "eligibility" in wanted and _tells_condition(text, u):
                     score += CONDITION_BONUS
                 if unit and has_counted(text, unit):
                     score += COUNTED_BONUS
@@ -669,7 +674,8 @@ class Composer:
                 chosen = self._first(chosen, staged)
         # 这个政策从哪天开始执行的？: the day it took effect (该政策自2021年4月1日起执行), not the day it was issued.
         if "time" in wanted and START_ASKED.search(u.question) and not START_SENTENCE.search(chosen[0].text):
-            started = next((c for c in [*chosen, *about] if START_SENTENCE.search(c.text) and _dated_event_test(u)(
+            dates_topic = _dated_event_test(u)
+            started = next((c for c in [*chosen, *about] if START_SENTENCE.search(c.text) and dates_topic(
                 c.context + c.text if REFERS_BACK.match(c.text) else c.text)), None)
             if started is not None:
                 chosen = self._second(chosen, started)
@@ -712,7 +718,7 @@ class Composer:
         # 啥样的老人能在家里建家庭病床？: the condition told of the topic (为诊断明确…的老年患者…建立家庭病床)
         # is read out, in the first two sentences, wherever it ranks among those about the question.
         if "eligibility" in wanted and not any(CONDITION_PHRASE.search(c.text) for c in chosen[:2]):
-            told = next((c for c in about if CONDITION_PHRASE.search(c.text) and names_topic(c.text, u)), None)
+            told = next((c for c in about if _tells_condition(c.text, u)), None)
             if told is not None:  # a condition told at length (…等文件,为诊断明确…) is shown whole
                 rest = self._fit([chosen[0], told, *(c for c in chosen[1:] if c is not told)])
                 chosen = rest if told in rest else [chosen[0], told]
@@ -791,15 +797,15 @@ class Composer:
         # An amount asked: a sentence whose figures all disagree with the question (the older 1万元 cap
         # beside 分散供养特困…最多资助多少, a care home's 600元 beside a question on help at home) gives
         # no facts: the card shows another benefit's figure nowhere.
-        disagreeing: set[int] = set()
         # (a fee asked: 每人每月最高800元岗位补贴 is money received, no charge)
-        money_asked = bool({"amount", "fee"} & set(u.intents))
-        if money_asked:
-            disagreeing = {
-                n for n, s in cited
-                if amounts(s.text)
-                and not any(f.agrees for f in sentence_figures(u, s.text, s.hit.year, self.gazetteer, s.context))
+        # Each cited sentence's figures with their agreement, read once for this and for the figures left
+        # off one by one below.
+        agreement: dict[int, list[FigureAgreement]] = {}
+        if {"amount", "fee"} & set(u.intents):
+            agreement = {
+                n: sentence_figures(u, s.text, s.hit.year, self.gazetteer, s.context) for n, s in cited if amounts(s.text)
             }
+        disagreeing = {n for n, figures in agreement.items() if not any(f.agrees for f in figures)}
         # A group asked about (分散供养的特困老人…最多资助多少): a sentence naming other groups but not
         # that one (为失能半失能、高龄户籍老年人…每户最高资助1万元) is another group's rule when a cited
         # sentence names the asked group.
@@ -829,11 +835,9 @@ class Composer:
             # 共募集资金430万元 beside …资助17批299名社工合计达260万元 for 一共给了多少钱: the figure that
             # disagrees is left off, the one that agrees shown.
             refuted: list[tuple[int, int]] = []
-            if money_asked:
-                found = amounts(text)
-                agreement = sentence_figures(u, text, sentence.hit.year, self.gazetteer, sentence.context)
-                if len(found) == len(agreement) and any(f.agrees for f in agreement):
-                    refuted = [(m.start, m.start + len(m.value)) for m, f in zip(found, agreement, strict=True) if not f.agrees]
+            found = amounts(text) if n in agreement else []
+            if found and len(found) == len(agreement[n]):  # not a clause read through a semicolon
+                refuted = [(m.start, m.start + len(m.value)) for m, f in zip(found, agreement[n], strict=True) if not f.agrees]
             for match in extract_facts(text):
                 label, value = match.label, match.value
                 left, right = clause_span(text, match.start, match.start + len(match.value))
@@ -1688,7 +1692,8 @@ def _with_subject(text: str, start: int, end: int, phrase: str, u: Understanding
         if "该" in clause or "其" in clause or len(clause) + len(best) > SUBJECT_JOINED_CHARS:
             break
         joined = f"{clause}…{best}"
-        if topic_share(joined, u) >= MIN_TOPIC_SHARE and topic_share(joined, u) > share:
+        joined_share = topic_share(joined, u)
+        if joined_share >= MIN_TOPIC_SHARE and joined_share > share:
             return joined
     return best
 
