@@ -1108,7 +1108,7 @@ class Composer:
         def refuse(reason: str, shown: list[_Sentence], asked: tuple[str, ...]) -> Decision:
             return Decision(self._refuse(result, u, reason, shown, asked, confidence), signals, reason)
 
-        missing_places = [p for p in u.places_elsewhere if not any(p in c.text for c in chosen)]
+        missing_places = [p for p in u.places_elsewhere if not any(self._tells_of_place(c.text, p, u) for c in chosen)]
         if missing_places:
             return refuse(f"about {missing_places[0]}, not Shenzhen", [], ("place",))
         # Stricter than places: a letter may mention 住房公积金 in passing, so the answer's leading
@@ -1155,6 +1155,13 @@ class Composer:
                 self._partial(result, u, "older year", [sentence], confidence, asked=named, time=year), signals, "older figure"
             )
         return Decision(self._answered(result, u, candidates, chosen, confidence), signals, "answered")
+
+    @staticmethod
+    def _tells_of_place(text: str, place: str, u: Understanding) -> bool:
+        """Whether a sentence names the asked place about the asked thing: 上海的长护险 is not told by
+        三是支持上海九如城公司设立专项奖学金, which names the place and nothing else asked."""
+        subject = [w for w in u.topic if place not in w]
+        return place in text and (not subject or any(touches_topic(text, _only(u, w)) for w in subject))
 
     @staticmethod
     def _stale(u: Understanding, chosen: list[_Sentence]) -> tuple[_Sentence, int] | None:

@@ -296,7 +296,7 @@ WORRY_CLAUSE = re.compile(
 ASKED_CLAUSE = re.compile(r"(?:^|(?<=[，,。？?!！；;\s]))(?:我|就是|主要|还)?(?:想|要)?(?:请问|问问|问一下|问下|问(?![了过])|咨询)[^，,。？?!！；;]*")
 SUGGESTION = re.compile(
     r"我建议|(?:街坊|居民|市民|群众|老人家|大家|有人)(?:都)?建议|建议[^，。？?！!]{0,10}多(?:建|开|设|起|办|搞)|"
-    r"(?:我|想)?提(?:个|点|条)(?:意见|建议)|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
+    r"(?:我|想)?提(?:个|点|条)(?:意见|建议)|(?:我|俺)有(?:个|一个|条|一条|点)(?:小)?建议|(?:转给|转达给?|反映给)(?:你们)?(?:的)?领导|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
     r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,8}多(?:建|开|设|办|搞|啲)|为什么不(?:多建|多开|多设)|"
     # 你们能不能考虑调整一下, 我觉得…应该从65岁开始发: a suggestion asked as a question.
@@ -311,7 +311,7 @@ PERSONAL_CASE = re.compile(
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?(?:先|就|直接)?帮(?:我们|我(?!们)|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
     r"(?:名字|名称)叫[\u4e00-\u9fff]{2,}|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
-    r"帮(?:我们?|忙)(?:查|看(?![住着护管顾])|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|给(?:我|俺)(?:查|办|回电|打电话|处理|回复|重新批|批|算算|算一下|算下)|查(?:一下|查)?我(?:的|家|妈|爸)|"
+    r"帮(?:我们?|忙)(?:查|看(?![住着护管顾])|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看)(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|(?<!单位)(?<!单位能)(?<!单位会)(?<!公司)(?<!公司能)(?<!老板)给(?:我|俺)(?:查|办|回电|打电话|处理|回复|重新批|批|算算|算一下|算下)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     r"我(?:(?:的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}|(?=申请|低保|津贴|补贴|救助|补助))(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
     r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住|打回|退回)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批|寄)(?:好|出来|出去|下来|到)(?:了)?(?:没有?|未|吗)|"
     r"请(?:尽快|马上|赶紧)(?:处理|解决|回复|办)|什么时候(?:能|会)?(?:给我|到我)|"
@@ -332,7 +332,7 @@ REPORTING = re.compile(r"(?<!被)(?:投诉|举报)")
 RELAY = re.compile(r"来电|打进来|打来|有人(?:说|反映|问|咨询)|(?:^|(?<=[，,。：:\s]))(?:市民|居民|群众|家长|家属|老人家)(?:问|说|反映|咨询|称)|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
-    r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|台风|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
+    r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|台风|下暴雨|暴雨|天气预报|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
     re.IGNORECASE,
 )
 # 接这么多电话,累不累呀？辛苦啦！: kind words to the staff, with nothing asked of the documents.
@@ -371,15 +371,30 @@ GENERIC = frozenset(
 )
 
 
-def _told(word: str, u: Understanding) -> bool:
-    """Whether a word is one of the person's conditions as told (非深户 of 那非深户的呢？), not a subject."""
-    return any(word in c.value or c.value in word for c in u.conditions)
+PERSON_ONLY = ("age", "hukou")  # conditions that are never a subject asked about
+
+
+def _told(word: str, u: Understanding, kinds: tuple[str, ...] = ()) -> bool:
+    """Whether a word is one of the person's conditions as told (非深户 of 那非深户的呢？), not a subject;
+    ``kinds``: only conditions of these kinds."""
+    return any((word in c.value or c.value in word) and (not kinds or c.kind in kinds) for c in u.conditions)
 
 
 def _with_earlier(current: Understanding, earlier: Understanding) -> tuple[Condition, ...]:
     """The person's conditions: the message's own, then the earlier turn's of other kinds (她68岁 stays)."""
     kinds = {c.kind for c in current.conditions}
     return (*current.conditions, *(c for c in earlier.conditions if c.kind not in kinds))
+
+
+def _places_after(current: Understanding, earlier: Understanding) -> tuple[Place, ...]:
+    """A follow-up's places: its own, read as the conversation's Shenzhen place goes on (香港老人 living in
+    the 颐康院 of 深圳复康会颐康院在哪个区？ are people from Hong Kong, not Hong Kong asked about); else the earlier's."""
+    if not current.places:
+        return earlier.places
+    here = tuple(p for p in earlier.places if p.in_scope and p not in current.places)
+    if not here or any(p.in_scope for p in current.places):
+        return current.places
+    return mark_origins((*current.places, *here), current.text)[: len(current.places)]
 
 
 def _repeats(current: Understanding, earlier: Understanding) -> bool:
@@ -415,6 +430,8 @@ ASKING = frozenset(
     "全市 全区 一共 总共 打算 计划 要求 面积 规定 成立 设立 开始 时候 结果 效果 变化 人数 数量 地点 地址 位置 "
     # 要交钱吗？ 使唔使畀钱？: whether one pays, asked of a topic named elsewhere
     "交钱 付钱 花钱 出钱 掏钱 收钱 要钱 畀钱 俾钱 "
+    # 能办不？ 办得了吗？: whether it can be done, asked of a topic named elsewhere
+    "能办 可以办 办得 办得了 "
     # which one or which came first (第一家在哪个区？ 最早是哪个区在试？): the order asked, not a topic
     "最早 最先 最初 首先 第一 一家 第一家 第一个 第一批 哪家 哪个 "
     # 还有别的办法吗？ 有多少张床位？: another way, or a thing counted of the earlier subject
@@ -580,7 +597,9 @@ QUESTION_FORM = re.compile(
     r"([\u4e00-\u9fff])[不没]\1|还是|干嘛|干啥|为什么|为啥|咋|怎|谁|何时|几时|有无|了没|没有[?？]?$|未[?？]?$|"
     r"有[^，。,；;]{1,10}(?:没|冇)[?？]?$"
 )
-YEAR_CLAUSE = re.compile(ASKING_CLAUSE.pattern + "|" + REQUEST.pattern)
+# 2025年深圳结婚登记数出来没，有多少对？: a clause asking by a trailing 没 names the year it asks of.
+TRAILING_NOT = r"(?:没|冇)(?:有|得)?[，,？?]?$"
+YEAR_CLAUSE = re.compile(ASKING_CLAUSE.pattern + "|" + REQUEST.pattern + "|" + TRAILING_NOT)
 # …一共有多少家社会组织？要2026年最新的数字。: a sentence after the question that asks for a year.
 YEAR_WANTED = re.compile(r"(?:要|想要|需要|请提供|提供|给我)[^，,。？?]{0,4}(?:20\d\d年|今年|本年度|最新)")
 ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|老家在|回|系|是)(?:那边的?)?$")
@@ -965,7 +984,9 @@ class Understander:
         lacks_topic = not current.topic and not NAMED_NUMBER.search(current.text) and not story and (
             refers_back or bool(turns) or not current.unknown_words
         )
-        lacks_topic = lacks_topic or bool(turns) and all(w in GENERIC for w in current.topic)
+        # 我妈68岁，深圳户口，行得走得，能办不？: the person's conditions told, and nothing named to ask about.
+        # (低保 of 低保怎么申请？ is a group one may belong to and a subject asked about; age and 户口 are no subject.)
+        lacks_topic = lacks_topic or bool(turns) and all(w in GENERIC or _told(w, current, PERSON_ONLY) for w in current.topic)
         if not lacks_topic and not refers_back and not turns:
             return current
         earlier = self._topic_turn(turns)
@@ -1112,7 +1133,7 @@ class Understander:
             # The follow-up's own words say what is new (那刚入职的呢？): the inherited ones weigh less.
             weights=(*(factor * earlier.weight(w) for w in inherited), *current.weights),
             conditions=_with_earlier(current, earlier),
-            places=current.places or earlier.places,
+            places=_places_after(current, earlier),
             years=current.years or earlier.years,
             current=current.current or (earlier.current and not current.years),
             this_year=current.this_year or (earlier.this_year if not current.years else None),

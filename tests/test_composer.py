@@ -929,3 +929,14 @@ def test_earnings_asked_are_not_answered_with_a_subsidy(pipeline_seed: Pipeline)
 def test_the_first_line_skips_the_letters_formulas_while_another_sentence_tells_something(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("听说要搞一个深圳市社会组织宣传周,大概什么时候办?")
     assert answer.status == "answered" and "收悉" not in answer.summary and "下半年" in answer.summary
+
+
+def test_another_city_is_asked_about_unless_the_sentence_naming_it_tells_the_asked_thing(pipeline_seed: Pipeline) -> None:
+    # 三是支持上海九如城公司设立专项奖学金 names 上海, not its 长护险
+    answer = pipeline_seed.ask("阿拉老家在上海，上海的长护险哪能申请啊？")
+    assert answer.status == "refused" and "上海" in answer.reason, answer.reason
+
+
+def test_a_year_asked_with_a_trailing_not_makes_older_figures_partial(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("2025年深圳结婚登记数出来没，有多少对？")
+    assert answer.status == "partial" and "2025" in answer.answer

@@ -800,3 +800,28 @@ def test_what_one_gets_a_month_is_no_price_and_a_reported_standard_asks_nothing(
 def test_what_one_pays_without_saying_money() -> None:
     assert {"amount", "fee", "minimum"} <= set(intents("灵活就业人员交城乡居民养老保险一个月最低交多少？"))
     assert "fee" not in intents("交多少人的名单？")
+
+
+def test_a_year_asked_by_a_trailing_not(knowing: Understander) -> None:
+    assert knowing.understand("2025年深圳结婚登记数出来没，有多少对？").years == (2025,)
+    assert knowing.understand("2021年我递交了材料，现在能领多少？").years == ()  # told, not asked
+
+
+def test_a_suggestion_said_so_weather_talk_and_an_employer_granting_leave() -> None:
+    assert speech_act("我有个建议：高龄津贴能不能从65岁就开始发？你帮我转给领导。") == "suggestion"
+    assert speech_act("帮我查下明天深圳会不会下暴雨，社区的户外长者活动要不要取消？") == "small_talk"
+    assert speech_act("我爸住院了，我是独生子，单位能给我批护理假吗，一年最多几天？") == "question"
+    assert speech_act("我的低保申请都三个月了，能不能给我批一下？") == "personal_case"
+
+
+def test_a_turn_telling_only_the_persons_conditions_goes_on_about_the_earlier_topic(knowing: Understander) -> None:
+    u = knowing.understand("我妈68岁，深圳户口，能办不？", ["屋企老人想做适老化改造，深圳有补贴冇？"])
+    assert u.follow_up and "适老化改造" in u.text
+    assert {c.kind for c in u.conditions} >= {"age", "hukou"}
+
+
+def test_people_from_a_place_living_in_the_conversations_shenzhen_place(knowing: Understander) -> None:
+    u = knowing.understand("那现在里面住了多少老人？香港籍的有多少？", ["深圳复康会颐康院在哪个区？有多少张床位？"])
+    assert u.follow_up and not u.places_elsewhere
+    u = knowing.understand("那东莞呢？", ["深圳的高龄津贴每月多少钱？"])
+    assert u.places_elsewhere == ("东莞",)
