@@ -380,6 +380,7 @@ def test_lengths_places_in_a_series_and_steps_of_a_process_are_recognised() -> N
     assert has_ordinal("做好深圳市与东莞市、惠州市第五轮市级界线联检工作") and not has_ordinal("开展界线联检工作")
     process = "由社康机构为老年人开展失能等级评估,评估结果为重度失能者,由区民政局委托养老机构开展家庭适老化改造"
     assert _tells_how(process) and not _tells_how("由区民政局委托养老机构开展家庭适老化改造")
+    assert _tells_how("参保人符合收治条件规定的,可在我市已开展家庭病床服务的社康中心享受相应服务")  # where to go
 
 
 def test_a_date_must_be_of_what_is_asked(pipeline_seed: Pipeline) -> None:

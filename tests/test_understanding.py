@@ -825,3 +825,8 @@ def test_people_from_a_place_living_in_the_conversations_shenzhen_place(knowing:
     assert u.follow_up and not u.places_elsewhere
     u = knowing.understand("那东莞呢？", ["深圳的高龄津贴每月多少钱？"])
     assert u.places_elsewhere == ("东莞",)
+
+
+def test_where_to_go_for_a_service_is_a_way_to_get_it() -> None:
+    assert "procedure" in intents("那要到哪里去建床、享受这个服务？")
+    assert "procedure" in intents("去哪里申请？")
