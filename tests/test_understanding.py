@@ -812,6 +812,11 @@ def test_a_suggestion_said_so_weather_talk_and_an_employer_granting_leave() -> N
     assert speech_act("帮我查下明天深圳会不会下暴雨，社区的户外长者活动要不要取消？") == "small_talk"
     assert speech_act("我爸住院了，我是独生子，单位能给我批护理假吗，一年最多几天？") == "question"
     assert speech_act("我的低保申请都三个月了，能不能给我批一下？") == "personal_case"
+    assert speech_act("他那个高龄津帖到底能不能批下来？你直接告诉我批还是不批。") == "personal_case"
+    assert speech_act("我们协会年报交晚了被列入活动异常名录，能不能把我们移出来？") == "personal_case"
+    assert speech_act("帮我推荐下深圳哪家婚纱摄影性价比高？") == "small_talk"
+    assert "count" in intents("现在深圳一共有好多社工咯？")  # 好多 = 多少 after 一共
+    assert "count" not in intents("听说有好多人排队，要预约吗？")
 
 
 def test_a_turn_telling_only_the_persons_conditions_goes_on_about_the_earlier_topic(knowing: Understander) -> None:
