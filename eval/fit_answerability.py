@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -84,23 +85,26 @@ def outcomes(rows: list[dict[str, object]], probabilities: np.ndarray, threshold
     }
 
 
-def main() -> None:
+@dataclass
+class Fit:
+    """A model fitted on pool rows, with its out-of-fold view that chose the operating point."""
+
+    model: AnswerabilityModel
+    modelled: list[dict[str, object]]  # the rows that reach the decision
+    labels: np.ndarray
+    out_of_fold: np.ndarray
+    table: list[dict[str, float]]  # the pool's outcomes at each threshold, out of fold
+
+
+def fit_model(rows: list[dict[str, object]], trained_on: str) -> Fit:
+    """Logistic regression over the signals; the threshold by 5-fold out-of-fold outcomes on ``rows``."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
     from sklearn.preprocessing import StandardScaler
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pool", type=Path, default=ROOT / "eval" / "training")
-    parser.add_argument("--out", type=Path, default=MODEL_PATH)
-    parser.add_argument("--report", type=Path, default=ROOT / "eval" / "reports" / "answerability.md")
-    args = parser.parse_args()
-
-    rows = collect(args.pool)
     modelled = [r for r in rows if r["signals"] and r["status"] == "answered"]
     x = np.array([[float(r["signals"][f]) for f in FEATURES] for r in modelled])  # type: ignore[index]
     y = np.array([int(bool(r["holds"])) for r in modelled])
-    print(f"{len(rows)} pool questions; {len(modelled)} reach the decision ({y.sum()} hold their evidence)")
-
     out_of_fold = np.zeros(len(y))
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y):
         scaler = StandardScaler().fit(x[train])
@@ -127,8 +131,22 @@ def main() -> None:
     model = AnswerabilityModel(
         mean=tuple(float(v) for v in scaler.mean_), scale=tuple(float(v) for v in scaler.scale_),
         coef=tuple(float(v) for v in fitted.coef_[0]), intercept=float(fitted.intercept_[0]),
-        threshold=float(best["threshold"]), trained_on=f"{args.pool.name}: {len(rows)} questions",
+        threshold=float(best["threshold"]), trained_on=trained_on,
     )
+    return Fit(model, modelled, y, out_of_fold, table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pool", type=Path, default=ROOT / "eval" / "training")
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    parser.add_argument("--report", type=Path, default=ROOT / "eval" / "reports" / "answerability.md")
+    args = parser.parse_args()
+
+    rows = collect(args.pool)
+    fit = fit_model(rows, trained_on=f"{args.pool.name}: {len(rows)} questions")
+    model, modelled, y, out_of_fold, table = fit.model, fit.modelled, fit.labels, fit.out_of_fold, fit.table
+    print(f"{len(rows)} pool questions; {len(modelled)} reach the decision ({y.sum()} hold their evidence)")
     args.out.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     pairs = [(float(p), int(y_)) for p, y_ in zip(out_of_fold, y, strict=True)]
@@ -146,7 +164,7 @@ def main() -> None:
         "|---|---|---|---|---|",
         *[f"| {r['threshold']:.2f} | {r['evidence_held']:.3f} | {r['refusal_unanswerable']:.3f} | {r['false_refusal']:.3f} | {r['precision']:.3f} |" for r in table],
         "",
-        f"Chosen: **{best['threshold']:.2f}**, the lowest threshold within {TIE} of the best evidence held + unanswerable refused − answerable wrongly "
+        f"Chosen: **{model.threshold:.2f}**, the lowest threshold within {TIE} of the best evidence held + unanswerable refused − answerable wrongly "
         "refused. The first row is close to what the rules of question understanding and evidence agreement do "
         "without the model.",
         "",

@@ -835,3 +835,4 @@ def test_people_from_a_place_living_in_the_conversations_shenzhen_place(knowing:
 def test_where_to_go_for_a_service_is_a_way_to_get_it() -> None:
     assert "procedure" in intents("那要到哪里去建床、享受这个服务？")
     assert "procedure" in intents("去哪里申请？")
+    assert "phone" in intents("半夜见到街边有个小孩没有大人管，可以打谁电话？")
