@@ -115,6 +115,8 @@ HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|2
 PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
 # 因各方认识不一…导致政策未出台: a sentence that gives a reason.
 REASON_SENTENCE = re.compile(r"因为|由于|因(?![此而素])|导致|原因|鉴于|考虑到|为了|旨在|出于")
+# 现有的道路绿化用地不可让渡并改变用途 answers 能不能划一块给我们用: a rule that permits or forbids.
+VERDICT_SENTENCE = re.compile(r"不可|不得|不能|不予|禁止|严禁|不允许|不符合|允许|准予|无需|不需要|可免费")
 PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步|拟于|计划于|正式印发")
 # 合同到期后: the time is the end of something named.
 RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度|(?:到期|期满|届满|结束)后")
@@ -302,6 +304,12 @@ def _how_for_topic(text: str, u: Understanding) -> bool:
     )
 
 
+def _verdict_for_topic(text: str, u: Understanding) -> bool:
+    """Whether a clause permitting or forbidding names the topic (道路绿化用地不可让渡, not 无需现场提供
+    相关纸质材料 beside a question on the card)."""
+    return any(VERDICT_SENTENCE.search(clause) and touches_topic(clause, u) for clause in re.split(r"[，,。；;]", text))
+
+
 def _turn_terms(u: Understanding) -> set[str]:
     """In a question asking what to do, the documents' terms for the caller's words its turn brings
     (上门核验 for 不会用手机); a term sharing a character pair with the word only renames it (高龄老人津贴
@@ -349,6 +357,7 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("list", LIST_SENTENCE.search, 0.15),
     ("age", AGE.search, 0.25),
     ("who", WHO_SENTENCE.search, 0.25),
+    ("yesno", VERDICT_SENTENCE.search, 0.15),
 )
 # Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
 SHOWN = (
@@ -605,6 +614,7 @@ class Composer:
                 score += sum(
                     bonus for intent, holds, bonus in SENTENCE_BONUS
                     if intent in wanted and holds(text) and (intent != "procedure" or _how_for_topic(text, u))
+                    and (intent != "yesno" or _verdict_for_topic(text, u))
                 )
                 if "definition" in wanted and defines(text, u, u.text):
                     score += DEFINITION_BONUS

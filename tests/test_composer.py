@@ -941,3 +941,12 @@ def test_another_city_is_asked_about_unless_the_sentence_naming_it_tells_the_ask
 def test_a_year_asked_with_a_trailing_not_makes_older_figures_partial(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("2025年深圳结婚登记数出来没，有多少对？")
     assert answer.status == "partial" and "2025" in answer.answer
+
+
+def test_a_yes_or_no_is_answered_by_the_rule_that_permits_or_forbids(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我们慈善会想在马路边绿化带里弄个慈善主题地标，道路绿化用地能不能划一块给我们用？")
+    assert answer.status == "answered" and "不可让渡" in answer.answer
+    from assistant.composer import _verdict_for_topic
+
+    u = pipeline_seed.retriever.understand("颐年卡使唔使亲自去银行办？")
+    assert not _verdict_for_topic("老年人短信回复同意,即可受理,无需现场提供相关纸质材料", u)  # not of the card
