@@ -836,3 +836,15 @@ def test_where_to_go_for_a_service_is_a_way_to_get_it() -> None:
     assert "procedure" in intents("那要到哪里去建床、享受这个服务？")
     assert "procedure" in intents("去哪里申请？")
     assert "phone" in intents("半夜见到街边有个小孩没有大人管，可以打谁电话？")
+
+
+def test_over_there_in_a_later_clause_asks_about_the_home_place(knowing: Understander) -> None:
+    assert "达州" in knowing.understand("我回四川达州老家，那边低保一个月好多钱？").places_elsewhere
+    assert not knowing.understand("我老家湖南的，在深圳住了十年，高龄津贴能领吗？").places_elsewhere
+
+
+def test_asking_the_bureau_to_look_into_pick_for_or_explain_ones_own_case() -> None:
+    assert speech_act("我爸高龄津贴这个月少发了两百，是咋回事？") == "personal_case"
+    assert speech_act("我老伴去世了，他的颐年卡里的津贴要退吗？你帮我查查") == "personal_case"
+    assert speech_act("阿嫲90岁 住边间养老院好啲 帮我揀") == "personal_case"
+    assert speech_act("帮我查查高龄津贴标准是多少") == "question"
