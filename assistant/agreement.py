@@ -222,8 +222,12 @@ def figure_agreement(
     document_year: int | None,
     gazetteer: Gazetteer,
     context: str = "",
+    *,
+    headed: bool = False,
 ) -> FigureAgreement:
-    """How one figure agrees; ``context`` is the sentence before (一是高龄老人津贴标准全国前列。70周岁…)."""
+    """How one figure agrees; ``context`` is the sentence before (一是高龄老人津贴标准全国前列。70周岁…);
+    ``headed``: it heads a run of clauses joined by semicolons that the figure ends, so it names the
+    figure's subject even when the figure's own words do not touch the topic."""
     end = match.start + len(match.value)
     lead = lead_up(sentence, match.start, end)
     left, right = clause_span(sentence, match.start, end)
@@ -273,7 +277,7 @@ def figure_agreement(
         MIN_TOPIC_SHARE, RELATIVE_TOPIC_SHARE * topic_share(sentence, understanding)
     )
     before = (
-        bool(context) and names_topic(context, understanding) and touches_topic(around, understanding)
+        bool(context) and names_topic(context, understanding) and (headed or touches_topic(around, understanding))
         and (not programme or _names(context + around, programme))
     )
     # …每户最高可获得1.2万元适老化改造补贴 is that benefit's figure, whatever the sentence before.
@@ -296,11 +300,13 @@ def sentence_figures(
     one before, so the figure is read in both.
     """
     if context.endswith(("；", ";")):
-        joined = context[:-1] + "，" + sentence  # one sentence: the lead-up runs through the semicolon
+        # (三是实施“银龄安康行动”全国最早。 before them: the heading of the run, read as the sentence before)
+        heading, stop, clause = context.rpartition("。")
+        joined = clause[:-1] + "，" + sentence  # one sentence: the lead-up runs through the semicolon
         return [
-            figure_agreement(understanding, joined, m, document_year, gazetteer)
+            figure_agreement(understanding, joined, m, document_year, gazetteer, heading + stop, headed=bool(stop))
             for m in amounts(joined)
-            if m.start >= len(context)
+            if m.start >= len(clause)
         ]
     return [figure_agreement(understanding, sentence, m, document_year, gazetteer, context) for m in amounts(sentence)]
 

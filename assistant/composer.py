@@ -593,7 +593,7 @@ class Composer:
         newest = max(years) if years and ("progress" in wanted or now_asked) else None
         for rank, hit in enumerate(result.hits[: self.settings.hits_considered]):
             passage_coverage = self._coverage(result, hit.text)
-            previous = ""
+            previous = heading = ""
             for text, start, end in passage_sentences(hit.text, hit.start):
                 # A clause after a semicolon continues its sentence: “…购买老年人意外伤害保险;” then
                 # “目前统保年龄降至60周岁,最高可获得10万元赔偿”. Its words count for both.
@@ -602,9 +602,17 @@ class Composer:
                 context = previous if (
                     previous.endswith(("；", ";")) or len(previous) <= HEADING_SENTENCE_CHARS or REFERS_BACK.match(text)
                 ) else ""
+                # 三是实施“银龄安康行动”全国最早。2009年起…保险; 目前…最高可获得10万元赔偿: the heading of a run
+                # of clauses joined by semicolons heads each of them.
+                if previous.endswith(("；", ";")) and heading and heading != previous:
+                    context = heading + previous
                 coverage = self._coverage(result, context + text)
                 before = previous
                 previous = text
+                if len(text) <= HEADING_SENTENCE_CHARS and not text.endswith(("；", ";")):
+                    heading = text
+                elif not text.endswith(("；", ";")):
+                    heading = ""
                 score = (
                     0.7 * coverage
                     + 0.4 * self._bigram_overlap(grams, text)

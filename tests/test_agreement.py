@@ -140,3 +140,16 @@ def test_a_figure_named_for_a_benefit_the_question_does_not_name_does_not_answer
     old_age = understander.understand("高龄老人一个月能领多少？")
     own = "为70周岁以上户籍老年人每月发放200元高龄津贴"
     assert figure_agreement(old_age, own, amounts(own)[0], 2024, Gazetteer()).subject
+
+
+def test_the_heading_of_a_run_of_clauses_joined_by_semicolons_names_the_figures_subject(
+    understander: Understander,
+) -> None:
+    from assistant.agreement import sentence_figures
+
+    u = understander.understand("银龄安康行动最多赔多少钱？")
+    heading, clause = "三是实施“银龄安康行动”全国最早。", "2009年起,我市为户籍高龄老人购买老年人意外伤害保险;"
+    sentence = "目前统保年龄降至60周岁,最高可获得10万元赔偿,有效提高了老年人抵御风险的能力。"
+    assert any(f.subject for f in sentence_figures(u, sentence, 2021, Gazetteer(), heading + clause))
+    # without the heading, nothing in the run names 银龄安康
+    assert not any(f.subject for f in sentence_figures(u, sentence, 2021, Gazetteer(), clause))
