@@ -596,7 +596,7 @@ REQUEST = re.compile(
 # 给不给报, 是在市里还是区里, 是干嘛的, 验收了没: questions without a question word or mark.
 # 有补贴没, 办好了冇: a yes or no asked by a trailing 没.
 QUESTION_FORM = re.compile(
-    r"([\u4e00-\u9fff])[不没]\1|还是|干嘛|干啥|为什么|为啥|咋|怎|谁|何时|几时|有无|了没|没有[?？]?$|未[?？]?$|"
+    r"([\u4e00-\u9fff])[不没]\1|还是|定系|定是|究竟|到底|干嘛|干啥|为什么|为啥|咋|怎|谁|何时|几时|有无|了没|没有[?？]?$|未[?？]?$|"
     r"有[^，。,；;]{1,10}(?:没|冇)[?？]?$"
 )
 # 2025年深圳结婚登记数出来没，有多少对？: a clause asking by a trailing 没 names the year it asks of.

@@ -848,3 +848,8 @@ def test_asking_the_bureau_to_look_into_pick_for_or_explain_ones_own_case() -> N
     assert speech_act("我老伴去世了，他的颐年卡里的津贴要退吗？你帮我查查") == "personal_case"
     assert speech_act("阿嫲90岁 住边间养老院好啲 帮我揀") == "personal_case"
     assert speech_act("帮我查查高龄津贴标准是多少") == "question"
+
+
+def test_a_choice_or_an_insistent_question_asks_without_a_question_mark() -> None:
+    assert asks("老龄工作而家归卫健定系民政管")
+    assert asks("听人讲光明区有个两床融合 究竟系点运作㗎")
