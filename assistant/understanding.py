@@ -57,7 +57,7 @@ PROGRAMME_SUFFIX = rf"(?:{'|'.join(BENEFIT_NAMES)})(?![了过多几])"
 PERSONAL = re.compile(r"能领|能拿|能补|能报|补多少|领多少|拿多少|给多少|发多少|每月|每个月|一个月|每人|每户|每年|我|老人|家里|个人")
 # 一共花了多少, 累计筹了多少: a total is asked, not what one person receives.
 TOTAL_WORDS = re.compile(r"一共|总共|累计|总额|合计|全市|全区|总计|花了|投入|筹|规模|总的|加起来|合共|总数")
-COUNT_WORDS = re.compile(rf"(?:多少|{FEW}|(?<=共)有?好多)(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+COUNT_WORDS = re.compile(rf"(?:多少|{FEW}|(?<=共)有?好多|有好多(?=[个家张人名对户次间项所位]?[^，。？?吗吧嘛啊]{{0,6}}[？?]?$))(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
 # 应该怎么给她办, 在哪里约, 去边度弄: the person helped and a colloquial verb do not change what is asked.
 # 个津贴年审点搞啊: Cantonese 点 (怎么) before a verb of doing asks a way.
@@ -334,7 +334,7 @@ REPORTING = re.compile(r"(?<!被)(?:投诉|举报)")
 RELAY = re.compile(r"来电|打进来|打来|有人(?:说|反映|问|咨询)|(?:^|(?<=[，,。：:\s]))(?:市民|居民|群众|家长|家属|老人家)(?:问|说|反映|咨询|称)|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
-    r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|台风|下暴雨|暴雨|天气预报|性价比|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
+    r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|台风|下暴雨|暴雨|天气预报|性价比|哪家[^，。？?]{0,8}(?:好吃|好玩|好喝|实惠)|(?:好吃|好玩)的?[^，。？?]{0,4}推荐|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
     re.IGNORECASE,
 )
 # 接这么多电话,累不累呀？辛苦啦！: kind words to the staff, with nothing asked of the documents.
@@ -635,7 +635,14 @@ def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[s
     sentences = [m.group(0) for m in SENTENCE.finditer(text)]
     if any(QUESTION_MARK.search(s) for s in sentences) and len(sentences) > 1:
         text = "".join(s for s in sentences if QUESTION_MARK.search(s) or not TOLD.search(s))
-    clauses = [m.group(0) for m in CLAUSE.finditer(text) if asking.search(m.group(0))]
+    # 今年做养老护工的，…参考工资涨到几多了？: a clause ending in 的 names who the next one asks about.
+    pieces: list[str] = []
+    for m in CLAUSE.finditer(text):
+        if pieces and re.search(r"的[，,]$", pieces[-1]):
+            pieces[-1] += m.group(0)
+        else:
+            pieces.append(m.group(0))
+    clauses = [c for c in pieces if asking.search(c)]
     # 机构说新的打包费标准要等续签以后才执行,…想问政策上到底怎么规定的？: 标准 in a clause reporting
     # what someone said asks nothing when another clause asks with a question word (今年的标准 asks).
     worded = {c: bool(asking.search(c.replace("标准", ""))) for c in clauses}

@@ -853,3 +853,10 @@ def test_asking_the_bureau_to_look_into_pick_for_or_explain_ones_own_case() -> N
 def test_a_choice_or_an_insistent_question_asks_without_a_question_mark() -> None:
     assert asks("老龄工作而家归卫健定系民政管")
     assert asks("听人讲光明区有个两床融合 究竟系点运作㗎")
+
+
+def test_a_clause_ending_in_de_names_who_the_next_asks_about(knowing: Understander) -> None:
+    assert knowing.understand("今年做养老护工的，政府公布的那个参考工资涨到几多了？").this_year == 2026
+    assert "count" in intents("今年深圳结婚的有好多对？")  # 有好多 before what is counted, asked
+    assert "count" not in intents("有好多人去吗？")
+    assert speech_act("深圳哪家早茶好吃，推荐一下") == "small_talk"
