@@ -1293,6 +1293,10 @@ class Composer:
         for match in OTHER_ACTION.finditer(u.question):
             if match.group(0) in specific and (not match.group(0).startswith("补") or LOST.search(u.question)):
                 return match.group(0)
+        # 卡丢了呢，补一张要钱吗？: a replacement after a loss, where no passage found tells one
+        replaced = REPLACED.search(u.question)
+        if replaced and LOST.search(u.question) and not any(REPLACED.search(h.text) for h in result.hits):
+            return replaced.group(0)
         for match in PROCEDURE_WORDS.finditer(u.text):
             asked = ASKING_PREFIX.sub("", match.group(0))  # 去哪里挂失 → 挂失, 咋办 → 办
             # 去哪里申请地名审批: what is applied for follows the verb, up to the clause's end.
@@ -1645,6 +1649,7 @@ MODAL_WORDS = frozenset("非得 必须 一定 得要 只能 非要 是否 能否
 LOST = re.compile(r"丢|唔见|不见|遗失|弄坏|坏了|冇咗|没了")
 # Things done to a benefit already granted: a way to apply for it is no way to do these.
 OTHER_ACTION = re.compile(r"年审|认证|挂失|补办|补卡|变更|注销|续期|复核")
+REPLACED = re.compile(r"补办|补卡|补领|补(?:一|1)?张|重新办|挂失")
 BENEFIT_AFTER = re.compile(r"^(?:津贴|补贴|补助|资助|救助金|服务补贴|标准|证)")
 # 申请方式 is a way to apply: 老年人在“i深圳”APP均可进行资格认证 is a yearly review, not an application.
 APPLY_VERB = re.compile(r"申请|申领|申办|办理|受理|报名|预约|免申|主动发放|自动发放")

@@ -434,6 +434,8 @@ ASKING = frozenset(
     "交钱 付钱 花钱 出钱 掏钱 收钱 要钱 畀钱 俾钱 "
     # 能办不？ 办得了吗？: whether it can be done, asked of a topic named elsewhere
     "能办 可以办 办得 办得了 "
+    # 多少钱一张？ 火化一次要收多少钱？: the unit a price is asked per, no topic of its own
+    "一张 一次 一间 一位 一份 一餐 一顿 一晚 一天 一人 一户 一床 每张 每次 每间 每位 每份 每餐 每顿 每天 每户 "
     # which one or which came first (第一家在哪个区？ 最早是哪个区在试？): the order asked, not a topic
     "最早 最先 最初 首先 第一 一家 第一家 第一个 第一批 哪家 哪个 "
     # 还有别的办法吗？ 有多少张床位？: another way, or a thing counted of the earlier subject

@@ -950,3 +950,10 @@ def test_a_yes_or_no_is_answered_by_the_rule_that_permits_or_forbids(pipeline_se
 
     u = pipeline_seed.retriever.understand("颐年卡使唔使亲自去银行办？")
     assert not _verdict_for_topic("老年人短信回复同意,即可受理,无需现场提供相关纸质材料", u)  # not of the card
+
+
+def test_the_unit_a_price_is_asked_per_names_no_topic(pipeline_seed: Pipeline) -> None:
+    # 养老机构新增一张床位资助4万元 shares only 一张 with the question
+    assert pipeline_seed.ask("家庭养老床位政府补贴多少钱一张？").status != "answered"
+    answer = pipeline_seed.ask("要是卡丢了呢，补一张要钱吗？要多久？", ["颐年卡可以在哪里办？"])
+    assert answer.refused, answer.summary
