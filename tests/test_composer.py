@@ -955,5 +955,5 @@ def test_a_yes_or_no_is_answered_by_the_rule_that_permits_or_forbids(pipeline_se
 def test_the_unit_a_price_is_asked_per_names_no_topic(pipeline_seed: Pipeline) -> None:
     # 养老机构新增一张床位资助4万元 shares only 一张 with the question
     assert pipeline_seed.ask("家庭养老床位政府补贴多少钱一张？").status != "answered"
-    answer = pipeline_seed.ask("要是卡丢了呢，补一张要钱吗？要多久？", ["颐年卡可以在哪里办？"])
+    answer = pipeline_seed.ask("要是卡丢了呢，补一张要钱吗？要多久？", history=["颐年卡可以在哪里办？"])
     assert answer.refused, answer.summary
