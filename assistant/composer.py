@@ -1166,11 +1166,11 @@ class Composer:
             threshold = self.model.threshold if self.model else 0.0
             return refuse(f"not answerable (p={confidence:.2f} < {threshold:.2f})", [], wanted)
         # A figure of another year answers neither 今年多少 nor 请提供2026年度的数量.
-        stale = self._stale(u, chosen) if {"count", "rate", "amount"} & set(wanted) or u.years else None
+        stale = self._stale(u, chosen) if {"count", "rate", "amount", "ordinal"} & set(wanted) or u.years else None
         if stale is not None:
             sentence, year = stale
             # what is missing is named by what the documents do state: 2,299元/人/月 is a standard
-            named = "amount" if amounts(sentence.text) else next((w for w in ("rate", "count") if w in wanted), "amount")
+            named = "amount" if amounts(sentence.text) else next((w for w in ("rate", "count", "ordinal") if w in wanted), "amount")
             return Decision(
                 self._partial(result, u, "older year", [sentence], confidence, asked=named, time=year), signals, "older figure"
             )
@@ -1192,7 +1192,8 @@ class Composer:
         dated = []
         target = bool(TARGET_ASKED.search(u.text))  # 规划到2025年要达到多少: a target year is what is asked
         for c in chosen:
-            if not has_quantity(c.text):
+            # 今年办到第几届了？: an ordinal (第九届) is the figure asked
+            if not (has_quantity(c.text) or ("ordinal" in u.intents and has_ordinal(c.text))):
                 continue
             # 2020-2023年结婚登记数量分别为… (a reply of 2024): the sentence dates its figures up to the
             # year before its document's, so not the document's year (2012年…创设并成功举办八届, in a reply of

@@ -957,3 +957,8 @@ def test_the_unit_a_price_is_asked_per_names_no_topic(pipeline_seed: Pipeline) -
     assert pipeline_seed.ask("家庭养老床位政府补贴多少钱一张？").status != "answered"
     answer = pipeline_seed.ask("要是卡丢了呢，补一张要钱吗？要多久？", history=["颐年卡可以在哪里办？"])
     assert answer.refused, answer.summary
+
+
+def test_an_ordinal_asked_for_this_year_is_partial_when_only_older_ones_are_stated(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("中国慈展会今年办到第几届了？")
+    assert answer.status == "partial", answer.summary

@@ -860,3 +860,13 @@ def test_a_clause_ending_in_de_names_who_the_next_asks_about(knowing: Understand
     assert "count" in intents("今年深圳结婚的有好多对？")  # 有好多 before what is counted, asked
     assert "count" not in intents("有好多人去吗？")
     assert speech_act("深圳哪家早茶好吃，推荐一下") == "small_talk"
+
+
+def test_free_told_asks_no_money_and_magnitude_asked_by_a_not_a() -> None:
+    assert intents("敬老优待一共有几样啊?除了坐车不要钱还有啥") == ("count",)
+    assert "fee" in intents("坐车要不要钱？")
+    assert "count" in intents("今年深圳结婚登记的人多不多？")
+    assert "phone" in intents("有没有24小时都能打的未成年人救助保护热线？")
+    assert speech_act("来电人说他爸的高龄津贴上个月没到账，问是不是被停发了") == "personal_case"
+    assert speech_act("他的高龄津贴怎么申请") == "question"
+    assert speech_act("我们协会想买点理财，最近哪个基金收益好一点？给推荐推荐。") == "small_talk"
