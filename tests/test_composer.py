@@ -962,3 +962,8 @@ def test_the_unit_a_price_is_asked_per_names_no_topic(pipeline_seed: Pipeline) -
 def test_an_ordinal_asked_for_this_year_is_partial_when_only_older_ones_are_stated(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("中国慈展会今年办到第几届了？")
     assert answer.status == "partial", answer.summary
+
+
+def test_what_stands_now_is_told_by_the_newest_document(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("深圳养老院的床位里，护理型床位现在占多大比例？")
+    assert "70%" in answer.answer, answer.answer  # 2024's 占比超过70%, not 2021's 60%
