@@ -132,7 +132,7 @@ ABOUT_SHARE = 0.8  # of the best sentence's coverage, below the usual floor, tha
 ELSEWHERE_STORY = 0.5  # the act model's probability that a story is about what other bureaus handle
 COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
 RATE_BONUS = 0.2  # a percentage of the share asked (就业率达到80%)
-NEWEST_BONUS = 0.6  # a sentence of the newest document, when where a matter stands is asked
+NEWEST_BONUS = 0.6  # a sentence of the newest document, when where a matter stands or what holds now is asked
 # 深圳有冇喺外地搞异地养老基地？: whether a thing exists is answered by a sentence saying one is there.
 EXISTS_ASKED = re.compile(r"(?:有没有|有冇|有无|是否有|有木有)(?![人钱份得])")
 EXISTS_SENTENCE = re.compile(r"已(?:有|建成|建立|设立|开设|开通|上线)|(?:建成|设立|开设|开通)了|共有|现有\d")

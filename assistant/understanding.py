@@ -612,6 +612,7 @@ YEAR_WANTED = re.compile(r"(?:要|想要|需要|请提供|提供|给我)[^，,�
 ORIGIN_BEFORE = re.compile(r"(?:老家|来自|从|户口在|户籍在|户口是|老家在|回|系|是)(?:那边的?)?$")
 ORIGIN_AFTER = re.compile(r"^(?:人|籍|户口|户籍|老家|过来|来的|来深|嚟|的户口|那边过来)")
 # 老家衡阳那边八十岁的老人…: the place over there, asked about (not 衡阳那边过来的).
+NAMES_WHO = re.compile(r"的[，,]$")  # 今年做养老护工的，: a clause naming who the next one asks about
 THERE_ASKED = re.compile(r"^[，,\s]*(?:那边|那里|那儿|当地|嗰边|嗰度|嗰头)(?!过来|来)")
 ASKED_AFTER = re.compile(r"^(?:那边|那里|那儿|当地|嗰边|那头)(?!过来|来|的人|人)")
 # 东莞户籍80岁的老人, 户口在东莞: a household registration elsewhere, with no Shenzhen place named, makes
@@ -643,7 +644,7 @@ def asking_clauses(text: str, asking: re.Pattern[str] = ASKING_CLAUSE) -> list[s
     # 今年做养老护工的，…参考工资涨到几多了？: a clause ending in 的 names who the next one asks about.
     pieces: list[str] = []
     for m in CLAUSE.finditer(text):
-        if pieces and re.search(r"的[，,]$", pieces[-1]):
+        if pieces and NAMES_WHO.search(pieces[-1]):
             pieces[-1] += m.group(0)
         else:
             pieces.append(m.group(0))
