@@ -298,16 +298,22 @@ def _how_for_topic(text: str, u: Understanding) -> bool:
     (设立四种颐年卡办理方式 for the card, not 即可受理其高龄老人津贴申请)."""
     if not u.topic:
         return True
-    clauses = re.split(r"[，,。；;]", text)
-    return any(PROCEDURE_HOW.search(clause) and touches_topic(clause, u) for clause in clauses) or (
-        len(STEP.findall(text)) >= 2 and touches_topic(text, u)
-    )
+    return _clause_for_topic(PROCEDURE_HOW, text, u) or (len(STEP.findall(text)) >= 2 and touches_topic(text, u))
 
 
 def _verdict_for_topic(text: str, u: Understanding) -> bool:
     """Whether a clause permitting or forbidding names the topic (道路绿化用地不可让渡, not 无需现场提供
     相关纸质材料 beside a question on the card)."""
-    return any(VERDICT_SENTENCE.search(clause) and touches_topic(clause, u) for clause in re.split(r"[，,。；;]", text))
+    return _clause_for_topic(VERDICT_SENTENCE, text, u)
+
+
+def _clause_for_topic(pattern: re.Pattern[str], text: str, u: Understanding) -> bool:
+    """Whether one clause of a sentence both matches ``pattern`` and touches the topic."""
+    return any(pattern.search(clause) and touches_topic(clause, u) for clause in re.split(r"[，,。；;]", text))
+
+
+# A sentence's bonus for an asked kind counts only when its clause holding that kind is about the topic.
+FOR_TOPIC: dict[str, Callable[[str, Understanding], bool]] = {"procedure": _how_for_topic, "yesno": _verdict_for_topic}
 
 
 def _turn_terms(u: Understanding) -> set[str]:
@@ -609,10 +615,8 @@ class Composer:
                 coverage = self._coverage(result, context + text)
                 before = previous
                 previous = text
-                if len(text) <= HEADING_SENTENCE_CHARS and not text.endswith(("；", ";")):
-                    heading = text
-                elif not text.endswith(("；", ";")):
-                    heading = ""
+                if not text.endswith(("；", ";")):
+                    heading = text if len(text) <= HEADING_SENTENCE_CHARS else ""
                 score = (
                     0.7 * coverage
                     + 0.4 * self._bigram_overlap(grams, text)
@@ -621,8 +625,7 @@ class Composer:
                 )
                 score += sum(
                     bonus for intent, holds, bonus in SENTENCE_BONUS
-                    if intent in wanted and holds(text) and (intent != "procedure" or _how_for_topic(text, u))
-                    and (intent != "yesno" or _verdict_for_topic(text, u))
+                    if intent in wanted and holds(text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](text, u))
                 )
                 if "definition" in wanted and defines(text, u, u.text):
                     score += DEFINITION_BONUS

@@ -679,6 +679,7 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
     place is asked about in a clause of its own.
     """
     here = any(p.in_scope for p in places)
+    clauses = asking_clauses(text)
     marked = []
     for place in places:
         # 户口在东莞,东莞那边的高龄津贴…: a place named again as the subject is asked about.
@@ -686,13 +687,13 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
         # 广州…补几多钱？同深圳一唔一样？ asks about Guangzhou in a clause of its own.
         asked_here = any(
             place.name in clause and not any(p.in_scope and p.name in clause for p in places)
-            for clause in asking_clauses(text)
+            for clause in clauses
         )
         # 老家衡阳那边…有没有高龄补贴？: the place "over there" in a clause that asks is what is asked.
         over_there = asked_here and any(ASKED_AFTER.match(text[at + len(place.name) :]) for at in mentions)
         # 我回四川达州老家，那边低保一个月好多钱？: a later clause asking about "over there" asks about the place.
         over_there = over_there or not here and any(
-            THERE_ASKED.match(clause) and place.name not in clause for clause in asking_clauses(text)
+            THERE_ASKED.match(clause) and place.name not in clause for clause in clauses
         )
         registered_there = not here and any(
             HUKOU_BEFORE.search(text[max(0, at - 4) : at]) or HUKOU_AFTER.match(text[at + len(place.name) :])
