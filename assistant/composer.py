@@ -160,6 +160,14 @@ STATISTIC = re.compile(r"覆盖率|占|比例|比重|%|万人|人口|共有|达�
 SUMMARY_MAX_CHARS = 90
 PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering threshold
 AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
+
+
+def _holds_figure_asked(text: str, u: Understanding) -> bool:
+    """Whether a sentence holds the kind of figure asked (money for 补多少钱, any quantity for a count),
+    or no figure is asked."""
+    if set(AMOUNT_NAMES) & set(u.intents):
+        return bool(amounts(text))
+    return not {"count", "rate", "total"} & set(u.intents) or has_quantity(text)
 ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|去|到|在|哪里|哪儿|哪|边度|可以|能|才能|样|[给帮替为].{0,3})+")
 # 关于“让渡部分自然公园区域…; …用于慈善事业文化与活动宣传”等建议。 对于您提出的…等意见建议: the
 # proposer's words quoted back, not what the bureau says.
@@ -1136,7 +1144,11 @@ class Composer:
             return refuse(f"about {missing_places[0]}, not Shenzhen", [], ("place",))
         # Stricter than places: a letter may mention 住房公积金 in passing, so the answer's leading
         # sentences must (社保 is named by 养老保险金, a document's term for it).
-        missing_matters = [m for m in u.matters if not any(t in c.text for t in u.terms_for(m) for c in chosen[:2])]
+        # (and tell a figure when one is asked: 退休金涨好多 is not told by …领取养老保险金…只需一次生存认证)
+        missing_matters = [
+            m for m in u.matters
+            if not any(any(t in c.text for t in u.terms_for(m)) and _holds_figure_asked(c.text, u) for c in chosen[:2])
+        ]
         if missing_matters:
             return refuse(f"about {missing_matters[0]}, a matter of another bureau", [], ("matter",))
         # The decision: answer at or above the model's threshold; say what is missing (partial) when
@@ -1184,6 +1196,9 @@ class Composer:
         """Whether a sentence names the asked place about the asked thing: 上海的长护险 is not told by
         三是支持上海九如城公司设立专项奖学金, which names the place and nothing else asked."""
         subject = [w for w in u.topic if place not in w]
+        # 惠州的养老院新增床位补多少钱？ is not told by …到河源、惠州…投资建设异地养老项目, which holds no figure
+        if place in text and not _holds_figure_asked(text, u):
+            return False
         return place in text and (not subject or any(touches_topic(text, _only(u, w)) for w in subject))
 
     @staticmethod

@@ -75,6 +75,22 @@ class Tokenizer:
                 tokens.append(token)
         return tuple(tokens)
 
+    def reading(self, word: str) -> tuple[str, ...]:
+        """How the segmenter reads a word when not as a whole: the likeliest split by its dictionary
+        (邻居家 → 邻居 家, 坐地铁 → 坐 地铁), where search mode also yields parts across it (居家, 坐地)."""
+        segmenter = self._segmenter()
+        with self._lock:  # jieba's frequency table is shared; read it under the same lock as its loading
+            dag = segmenter.get_DAG(word)
+            dag[0] = [end for end in dag[0] if end != len(word) - 1] or [0]
+            route: dict[int, tuple[float, int]] = {}
+            segmenter.calc(word, dag, route)
+        pieces, start = [], 0
+        while start < len(word):
+            end = route[start][1] + 1
+            pieces.append(word[start:end])
+            start = end
+        return tuple(pieces)
+
     def tokenize(self, text: str) -> list[str]:
         """Lower-cased search-mode tokens with stopwords and punctuation removed."""
         normalized = fold(text)

@@ -10,6 +10,7 @@ and, for a follow-up such as 那要带什么材料？, the topic taken from the 
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import math
 import re
@@ -32,18 +33,18 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
 # 我们几个, 兄妹几个: the few people who are talking, not a question; 想过几年再生: a time ahead.
-FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过])几(?![时号点])"
+FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过])几(?![时号点]|好(?!多))"
 # 最低生活保障 is the name of 低保, no floor asked.
 # 一个月给好多: southwestern 好多 after a verb of giving is 多少.
-ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|(?<=[给发补领拿交要])好多(?=钱|[啊呀嘛哦噻]?[?？!！。]*$)|(?:一共|总共|共)有?好多|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|(?<=[给发补领拿交要涨])好多(?=钱|[啊呀嘛哦噻]?[?？!！。]*$)|(?:一共|总共|共)有?好多|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
 # 有么？ asks yes or no; 搞些什么？ does not.
 # 在手机上能弄不, 能办那个颐年卡不: a verb of ability, then 不 closing the message, asks yes or no.
-YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|啱唔啱|真(?:唔|不)真|係唔係|系唔系")
+YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|(?P<verb>[报领办发给补收交])不(?P=verb)|啱唔啱|真(?:唔|不)真|係唔係|系唔系")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 # 一个月最低交多少: what one pays, though 钱 is not said.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发|交|缴|付)(?:多少|好多)(?:钱|元|$|[?？,，。])|几多钱|多少钱|好多钱")
 # 奖 of an award's name (“鹏城慈善奖”, 中华慈善奖) is no money: 有几家企业被表彰 counts; 多少拿奖的 counts winners.
-MONEY_WORDS = re.compile(r"钱|元|补|津贴|资助|(?<!慈善)(?<![拿获得])奖(?![”\"」』])|奖[金励]|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
+MONEY_WORDS = re.compile(r"钱|元|补|津贴|(?:退休|养老|抚恤)金|资助|(?<!慈善)(?<![拿获得])奖(?![”\"」』])|奖[金励]|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
 # 就业率定了什么目标？ asks the target share.
 TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什么|多少|几)")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:了)?(?:多少|几成|比)|几成|多大比重")
@@ -56,7 +57,11 @@ PROGRAMME_SUFFIX = rf"(?:{'|'.join(BENEFIT_NAMES)})(?![了过多几])"
 # 能领多少, 每个月, 我妈: what one person receives or pays, where a city-wide sum is no answer.
 PERSONAL = re.compile(r"能领|能拿|能补|能报|补多少|领多少|拿多少|给多少|发多少|每月|每个月|一个月|每人|每户|每年|我|老人|家里|个人")
 # 一共花了多少, 累计筹了多少: a total is asked, not what one person receives.
-TOTAL_WORDS = re.compile(r"一共|总共|累计|总额|合计|全市|全区|总计|花了|投入|筹|规模|总的|加起来|合共|总数")
+# 到现在帮过多少社工、给了多少钱: what has been given so far is a total too.
+TOTAL_WORDS = re.compile(
+    r"一共|总共|累计|总额|合计|全市|全区|总计|花了|投入|筹|规模|总的|加起来|合共|总数|至今|迄今|"
+    r"(?:给|发|资助|帮扶|救助|捐)(?:了|过)(?=多少|几多)"
+)
 COUNT_WORDS = re.compile(rf"(?:多少|{FEW}|(?<=共)有?好多|有好多(?=[个家张人名对户次间项所位]?[^，。？?吗吧嘛啊]{{0,6}}[？?]?$))(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
 # 应该怎么给她办, 在哪里约, 去边度弄: the person helped and a colloquial verb do not change what is asked.
@@ -96,7 +101,7 @@ EXACT_WORDS = re.compile(
     r"又(?:发|是|给|领|系)?(?:多少|几多)"
 )
 ORDINAL_WORDS = re.compile(r"第几")
-REIMBURSE_WORDS = re.compile(r"报销|能报|报多少|赔|理赔")
+REIMBURSE_WORDS = re.compile(r"报销|能报|报不报|报多少|赔|理赔")
 MINIMUM_WORDS = re.compile(r"最低(?!生活保障)|最少|至少|门槛|起点|起步")
 DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
 # 要排多久, 多长时间: how long, answered by a duration.
@@ -108,7 +113,7 @@ COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项
 # 手上几份材料数字对不上 tells, 材料呢？ asks.
 MATERIALS_WORDS = re.compile(
     r"带(?:些|点)?(?:哪些|什么|啥|乜|[几两三]样)|[几两三]样东西|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|"
-    r"(?:带|交|准备|提交|需要|要)[^，。？?,]{0,4}材料|材料(?:呢|吗|有哪些|要哪些|是什么|清单|[？?]|$)"
+    r"(?:带|交|准备|提交|需要|要)[^，。？?,写]{0,4}(?<!写)材料|材料(?:呢|吗|有哪些|要哪些|是什么|清单|[？?]|$)"
 )
 # 哪里能查到床位和收费？ asks where to look, not the fee itself.
 LOOKUP_WORDS = re.compile(r"(?:哪里|哪儿|在哪|去哪|边度|怎么|怎样|如何|点样)(?:能|可以|才能)?(?:查|查询|查到|看到|找到|了解到)")
@@ -298,7 +303,7 @@ WORRY_CLAUSE = re.compile(
 # 想问半夜出事按了有没有人管: a clause that opens by asking asks, whatever words it holds.
 ASKED_CLAUSE = re.compile(r"(?:^|(?<=[，,。？?!！；;\s]))(?:我|就是|主要|还)?(?:想|要)?(?:请问|问问|问一下|问下|问(?![了过])|咨询)[^，,。？?!！；;]*")
 SUGGESTION = re.compile(
-    r"我建议|(?:街坊|居民|市民|群众|老人家|大家|有人)(?:都)?建议|建议[^，。？?！!]{0,10}多(?:建|开|设|起|办|搞)|"
+    r"我建议|(?:街坊|居民|市民|群众|老人家|大家|有人)(?:都)?建议|(?:请|希望)[^，。？?！!]{0,6}采纳|建议[^，。？?！!]{0,10}多(?:建|开|设|起|办|搞)|"
     r"(?:我|想)?提(?:个|点|条)(?:意见|建议)|(?:我|俺)有(?:个|一个|条|一条|点)(?:小)?建议|(?:转给|转达给?|反映给)(?:你们)?(?:的)?领导|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
     r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,8}多(?:建|开|设|办|搞|啲)|为什么不(?:多建|多开|多设)|"
@@ -310,7 +315,7 @@ PERSONAL_CASE = re.compile(
     r"(?<!上门)(?<!上门来)(?<!叫人)帮(?:我|忙)(?:办|催|处理|申请|联系|核实|跟进)|"
     # 能不能帮我们移出来？ 麻烦帮我改一下: asks the bureau to act on one case (not 帮我解释一下 or 帮我们这些老人).
     # 我儿子可不可以帮我搞: whether a relative may do it for one is a question of the rules.
-    r"(?<!儿子)(?<!女儿)(?<!子女)(?<!家人)(?<!家属)(?<!孩子)(?<!老伴)(?<!亲戚)(?<!朋友)(?<!邻居)"
+    r"(?<!儿子)(?<!女儿)(?<!子女)(?<!家人)(?<!家属)(?<!孩子)(?<!老伴)(?<!亲戚)(?<!朋友)(?<!邻居)(?<!别人)(?<!他人)(?<!旁人)"
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?(?:先|就|直接)?帮(?:我们|我(?!们)|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
     r"(?:名字|名称)叫[\u4e00-\u9fff]{2,}|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
@@ -323,6 +328,9 @@ PERSONAL_CASE = re.compile(
     r"帮(?:来电人|市民|群众|他|她|老人)(?:查|核实|催)|"
     # 你帮忙看看能不能评上5A？ 你帮我判断下他算不算困境儿童: a judgement on one's own case.
     r"帮(?:我们?|忙)?(?:判断|评估|看看|看下)[^，,。？?]{0,12}(?:能不能|能否|算不算|是不是|可不可以|评得上|评上|够不够|符不符合|哪里)|"
+    # 能不能马上给他恢复, 能不能保证入选, 直接给个能不能批的结论: a decision on one case, or a guarantee.
+    r"(?:马上|立刻|立即|尽快)(?:给|帮)(?:他|她|我)们?(?:恢复|办|批|发|处理|解决)|(?:能不能|能否|可不可以)保证|"
+    r"给(?:个|一个)[^，。？?]{0,6}(?:结论|准话)|"
     r"批(?:佢|他|她|我)(?:做|当|为)|批唔批|批不批得?到|批还是不批|(?:能不能|能否|可不可以)批(?:得)?下来|"
     # 能不能把我们移出来？: the bureau asked to undo a decision on one's own case.
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?把(?:我们?|我家|俺)[^，,。？?]{0,8}(?:移出|移除|撤销|撤掉|删除|删掉|恢复)|"
@@ -804,8 +812,12 @@ class Understander:
         """
         known, unknown = [], []
         ages = [c.value for c in conditions_in(text) if c.kind == "age"]
-        for token in self.tokenizer.tokenize(text):
+        tokens = self.tokenizer.tokenize(text)
+        straddling = self._straddling(tokens, text)
+        for token in tokens:
             if token in ASKING or len(token) < 2 or NUMBERISH.fullmatch(token) or any(token in c for c in ages):
+                continue
+            if token in straddling:
                 continue
             if self.document_frequency(token) > 0 or any(word in token for word, _ in self.vocabulary.synonyms):
                 known.append(token)
@@ -817,6 +829,27 @@ class Understander:
             return tuple(w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words))
 
         return longest(known), longest(unknown)
+
+    def _straddling(self, tokens: list[str], text: str) -> set[str]:
+        """Search-mode parts of a word the documents never use that cross the word's reading: 居家 of
+        邻居家 (read 邻居 家), which is no 居家 the caller said; 地铁 of 坐地铁 (坐 地铁) stays. A part the
+        text says elsewhere stays too."""
+        found: set[str] = set()
+        for whole in dict.fromkeys(t for t in tokens if len(t) >= 3):
+            if self.document_frequency(whole) > 0:
+                continue
+            pieces = self.tokenizer.reading(whole)
+            ends = list(itertools.accumulate(len(p) for p in pieces))
+            cuts = {0, *ends}
+            spans = [(end - len(p), end) for p, end in zip(pieces, ends, strict=True)]
+            for part in {t for t in tokens if t != whole and len(t) >= 2 and t in whole}:
+                start = whole.find(part)
+                end = start + len(part)
+                aligned = start in cuts and end in cuts
+                inside = any(a <= start and end <= b for a, b in spans)
+                if not aligned and not inside and text.count(part) <= text.count(whole):
+                    found.add(part)
+        return found
 
     def _names_a_benefit(self, word: str) -> bool:
         """Whether the documents name a benefit by this word (岗位 of 岗位补贴 or 岗位津贴); a caller's
@@ -987,6 +1020,10 @@ class Understander:
         if len(u.text) >= MIN_STATEMENT_CHARS and not asks(u.text) and not KEYWORDS.fullmatch(u.question.strip()):
             floor = 0.0  # it tells and asks nothing (谢谢,上次的事办好了): a pointer, whichever fits best
         act = likeliest if probabilities.get(likeliest, 0.0) >= floor else u.act
+        # 家属问半夜按了有没有人管，是不是全天都有人: a caller's question relayed by the agent is no
+        # grievance, whatever its words (as speech_act reads relayed questions)
+        if act == "complaint" and RELAY.search(u.question) and intents(asking_part(u.question)):
+            act = u.act
         return replace(
             u,
             act=act,

@@ -967,3 +967,17 @@ def test_an_ordinal_asked_for_this_year_is_partial_when_only_older_ones_are_stat
 def test_what_stands_now_is_told_by_the_newest_document(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("深圳养老院的床位里，护理型床位现在占多大比例？")
     assert "70%" in answer.answer, answer.answer  # 2024's 占比超过70%, not 2021's 60%
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("惠州那边的养老院新增床位政府补多少钱？", "惠州"),  # the sentence naming 惠州 holds no figure
+        ("今年退休金涨了没有啊，涨好多？", "退休金"),  # 养老保险金 named in passing, no figure of it
+    ],
+)
+def test_a_place_or_matter_named_in_passing_does_not_tell_the_figure_asked(
+    pipeline_seed: Pipeline, question: str, reason: str
+) -> None:
+    answer = pipeline_seed.ask(question)
+    assert answer.status == "refused" and reason in answer.reason

@@ -870,3 +870,40 @@ def test_free_told_asks_no_money_and_magnitude_asked_by_a_not_a() -> None:
     assert speech_act("来电人说他爸的高龄津贴上个月没到账，问是不是被停发了") == "personal_case"
     assert speech_act("他的高龄津贴怎么申请") == "question"
     assert speech_act("我们协会想买点理财，最近哪个基金收益好一点？给推荐推荐。") == "small_talk"
+
+
+def test_cantonese_ji_before_an_adjective_and_a_report_written_ask_no_count_or_papers() -> None:
+    assert "count" not in intents("有个公益节目几好听，佢唔记得叫咩名，系边个栏目呀？")
+    assert "count" in intents("有几多间院舍？")
+    assert "materials" not in intents("那个基线调查是哪天正式启动的？街道要写材料用")
+    assert "materials" in intents("要准备什么材料？")
+
+
+def test_what_has_been_given_so_far_is_a_total_and_a_pension_is_money() -> None:
+    assert "total" in intents("那到现在帮过多少社工、给了多少钱？")
+    assert "amount" in intents("今年退休金涨了没有啊，涨好多？")
+    assert "yesno" in intents("那护理那块的钱医保报不报?")
+    assert speech_act("你们民政热线的小姐姐每天接这么多电话,累不累呀?辛苦啦!") == "small_talk"
+
+
+def test_someone_else_doing_it_for_one_is_a_rule_but_a_decision_or_guarantee_on_one_case_is_a_case() -> None:
+    assert speech_act("高龄津贴那个年审 在手机上哪里弄 我儿子不在身边 别人能不能帮我弄") == "question"
+    assert speech_act("一个居民的低保上个月被停了，他说家里情况没变，问能不能马上给他恢复") == "personal_case"
+    assert speech_act("一家社工机构报了个儿童关爱项目，问能不能保证入选鹏城慈善项目库") == "personal_case"
+    assert speech_act("儿子问能不能批适老化改造资助，麻烦直接给个能不能批的结论") == "personal_case"
+    assert speech_act("居民想把小区旁边那块空地改成老年门球场，想请民政局采纳一下") == "suggestion"
+
+
+def test_a_part_read_across_a_word_the_documents_never_use_is_no_topic() -> None:
+    vocabulary = load_vocabulary()
+    unknown = {"邻居家", "坐地铁"}
+    understander = Understander(
+        vocabulary, Tokenizer(vocabulary), None, lambda word: 0 if word in unknown else 5, Gazetteer(),
+        today=datetime.date(2026, 11, 29),
+    )
+    known, _ = understander.topic_words("发现邻居家小孩被打")
+    assert "居家" not in known  # 邻居家 reads 邻居 家
+    known, _ = understander.topic_words("他坐地铁要不要钱")
+    assert "地铁" in known and "坐地" not in known  # 坐地铁 reads 坐 地铁
+    known, _ = understander.topic_words("邻居家的老人想申请居家养老")
+    assert any("居家" in w for w in known)  # said on its own elsewhere
