@@ -77,7 +77,8 @@ MIN_FOLLOW_CHARS = 20
 HEADING_SENTENCE_CHARS = 25
 EVENT_VERBS = frozenset("实施 开始 执行 施行 出台 启动 上线 推出 印发 生效 开展".split())
 START_ASKED = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪一天|哪年|何时|么子时候|几时起)[^，。？?]{0,6}(?:开始|执行|实施|施行|生效)|从(?:什么|啥|么子|哪)")
-START_SENTENCE = re.compile(r"自[^，。,；;]{2,16}起(?:正式)?(?:执行|施行|实施|生效)|起正式(?:实施|施行|执行)")
+# 已于今年3月1日正式施行: the day it took effect, said with 于 as well as 自…起.
+START_SENTENCE = re.compile(r"自[^，。,；;]{2,16}起(?:正式)?(?:执行|施行|实施|生效)|起正式(?:实施|施行|执行)|(?<!关)于[^，。,；;]{0,12}[年月日][^，。,；;]{0,4}?(?:正式)?(?:执行|施行|实施|生效)")
 REFERS_BACK = re.compile(r"(?:该|此|上述|这一|这项)(?:项)?(?:政策|办法|规定|措施|制度|项目|计划|条例|文件|通知|标准|方案)")
 ENUMERATED = re.compile(r"^[一二三四五六七八九十]是")  # 二是开展…: one of a list of measures, heading its body
 MIN_BODY_COVERAGE = 0.05  # of the question's weight, for a heading's body to be shown with it
@@ -320,8 +321,27 @@ def _clause_for_topic(pattern: re.Pattern[str], text: str, u: Understanding) -> 
     return any(pattern.search(clause) and touches_topic(clause, u) for clause in re.split(r"[，,。；;]", text))
 
 
+# Verbs dating the same kind of event: 条例啥时候开始实行 is dated by …已于今年3月1日正式施行, not by
+# 2021年3月1日,举办《条例》宣传贯彻推动会.
+EVENT_KINDS = (
+    ("实行", "施行", "实施", "执行", "生效"),
+    ("出台", "印发", "发布", "颁布", "公布"),
+    ("启动", "上线", "开通", "推出"),
+    ("成立", "设立", "挂牌"),
+)
+
+
+def _dated_for_event(text: str, u: Understanding) -> bool:
+    """Whether a sentence dates the kind of event asked: when the question names one (实行, 印发, 启动),
+    the sentence names a verb of that kind."""
+    asked = [verbs for verbs in EVENT_KINDS if any(v in u.question for v in verbs)]
+    return not asked or any(v in text for verbs in asked for v in verbs)
+
+
 # A sentence's bonus for an asked kind counts only when its clause holding that kind is about the topic.
-FOR_TOPIC: dict[str, Callable[[str, Understanding], bool]] = {"procedure": _how_for_topic, "yesno": _verdict_for_topic}
+FOR_TOPIC: dict[str, Callable[[str, Understanding], bool]] = {
+    "procedure": _how_for_topic, "yesno": _verdict_for_topic, "time": _dated_for_event,
+}
 
 
 def _turn_terms(u: Understanding) -> set[str]:
@@ -743,7 +763,9 @@ class Composer:
             shown = chosen[:2] if intent == "fee" else chosen
             if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in shown):
                 continue
-            found = next((c for c in about if holds(c.text)), None)
+            # one whose clause holding the kind is about the topic, if any (FOR_TOPIC)
+            found = next((c for c in about if holds(c.text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](c.text, u))), None)
+            found = found or next((c for c in about if holds(c.text)), None)
             if found is not None:
                 chosen = self._second(chosen, found)
         # 啥样的老人能在家里建家庭病床？: the condition told of the topic (为诊断明确…的老年患者…建立家庭病床)

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assistant.answer import Answer
-from assistant.composer import Composer
+from assistant.composer import START_SENTENCE, Composer
 from assistant.facts import amounts, has_counted, has_days, has_duration, has_quantity
 from assistant.pipeline import Pipeline
 from assistant.retriever import SearchResult
@@ -981,3 +981,10 @@ def test_a_place_or_matter_named_in_passing_does_not_tell_the_figure_asked(
 ) -> None:
     answer = pipeline_seed.ask(question)
     assert answer.status == "refused" and reason in answer.reason
+
+
+def test_the_day_a_rule_took_effect_is_shown_for_when_it_began(pipeline_seed: Pipeline) -> None:
+    assert START_SENTENCE.search("2020年10月市人大出台《条例》,已于今年3月1日正式施行")
+    assert not START_SENTENCE.search("市民政局于2020年印发了《关于印发“民生微实事”实施项目绩效评价通用标准》")
+    answer = pipeline_seed.ask("深圳那个养老服务条例是啥时候开始实行的哦")
+    assert any("正式施行" in c.text for c in answer.citations[:2])

@@ -907,3 +907,9 @@ def test_a_part_read_across_a_word_the_documents_never_use_is_no_topic() -> None
     assert "地铁" in known and "坐地" not in known  # 坐地铁 reads 坐 地铁
     known, _ = understander.topic_words("邻居家的老人想申请居家养老")
     assert any("居家" in w for w in known)  # said on its own elsewhere
+
+
+def test_asking_when_is_no_definition() -> None:
+    assert "definition" not in intents("深圳那个养老服务条例是啥时候开始实行的哦")
+    assert "time" in intents("深圳那个养老服务条例是啥时候开始实行的哦")
+    assert "definition" in intents("无感申办是啥？")
