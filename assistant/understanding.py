@@ -334,6 +334,11 @@ PERSONAL_CASE = re.compile(
     r"批(?:佢|他|她|我)(?:做|当|为)|批唔批|批不批得?到|批还是不批|(?:能不能|能否|可不可以)批(?:得)?下来|"
     # 能不能把我们移出来？: the bureau asked to undo a decision on one's own case.
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?把(?:我们?|我家|俺)[^，,。？?]{0,8}(?:移出|移除|撤销|撤掉|删除|删掉|恢复)|"
+    # 现在能不能马上移出来？ 烦请贵局协助核实, 请我们核实一下: the bureau asked to act on or check one case.
+    r"(?:能不能|能否|可不可以|可否)(?:马上|尽快|立刻|立即)(?:移出|撤出|撤销|恢复)|"
+    r"(?:烦请|麻烦|请)(?:我们|你们|贵局|贵单位)(?:协助|帮忙)?(?:核实|核查)|"
+    # 适老化改造的申请交上去两个月了: one application's progress.
+    r"申请(?:交|递|报|提)上去(?:了)?[^，,。？?]{0,4}[\d一二三四五六七八九十两几半]+个?(?:月|天|周|星期|年)了|"
     # 而家排到第几位: where one application stands in a queue.
     r"(?:排|轮)到(?:第几|几|我)|排第几|"
     # 我申请适老化改造都两个月了,现在到哪一步了: one application's progress.
@@ -352,7 +357,9 @@ SMALL_TALK = re.compile(
 # …已经解决了，特意打来道声谢，没有其他事。: thanks, and nothing asked.
 KIND_WORDS = re.compile(
     r"累不累|忙不忙|辛苦(?:啦|了|晒|哂|你们了|您了)[!！。.~～]*$|道(?:声|个)?谢|(?:特意|专门)(?:打来|来电|打电话)?(?:感谢|道谢)|"
-    r"(?:无|没有?)(?:其他|别的)(?:事|事情|诉求)了?[。.!！~～]*$"
+    r"(?:无|没有?)(?:其他|别的)(?:事|事情|诉求)了?[。.!！~～]*$|"
+    # 来电阿姨话冇乜事，就系想多谢你哋: nothing wanted but to thank.
+    r"(?:没有?|冇)(?:什么|啥|乜)事[^。？?]{0,10}(?:谢|感谢)"
 )
 THANKS = re.compile(r"谢谢|多谢|感谢|道谢|唔该晒")
 WANTS = re.compile(r"想(?:要|申请|办|问|了解|知道|咨询|请)|请|麻烦|帮(?:我|忙)")  # 感谢…我们想申请…: a request
@@ -570,19 +577,68 @@ MIN_STATEMENT_CHARS = 12  # shorter messages without a question are keyword sear
 MIN_ACT_PROBABILITY_ASKING = 0.75  # the same when the message asks something (多少, 吗, ？)
 
 
+WHITESPACE = re.compile(r"\s\s+")
+
+
+def char_gram_counts(text: str, sizes: tuple[int, int]) -> dict[str, int]:
+    """The character n-grams of a text, as scikit-learn's ``TfidfVectorizer(analyzer="char")`` cuts them."""
+    text = WHITESPACE.sub(" ", text.lower())
+    counts: dict[str, int] = {}
+    for n in range(sizes[0], sizes[1] + 1):
+        for i in range(len(text) - n + 1):
+            gram = text[i : i + n]
+            counts[gram] = counts.get(gram, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class WordingModel:
+    """The act read from a message's characters beside its embedding: a softmax regression over the
+    embedding and the TF-IDF weights (sublinear, l2-normalised) of its character n-grams, which hold
+    what a sentence embedding blurs (帮我, 够唔够, 采纳)."""
+
+    grams: dict[str, int]  # n-gram → column
+    idf: np.ndarray
+    sizes: tuple[int, int]
+    gram_coef: np.ndarray  # acts × n-grams
+    vector_coef: np.ndarray  # acts × dimension
+    intercept: np.ndarray
+
+    def logits(self, vector: np.ndarray, text: str) -> np.ndarray:
+        counts = [(self.grams[g], c) for g, c in char_gram_counts(text, self.sizes).items() if g in self.grams]
+        z = self.vector_coef @ vector + self.intercept
+        if counts:
+            columns = np.array([col for col, _ in counts])
+            weights = (1.0 + np.log([c for _, c in counts])) * self.idf[columns]
+            z = z + self.gram_coef[:, columns] @ (weights / np.linalg.norm(weights))
+        return z
+
+
+def _softmax(acts: tuple[str, ...], z: np.ndarray) -> dict[str, float]:
+    z = np.exp(z - z.max())
+    return dict(zip(acts, (z / z.sum()).tolist(), strict=True))
+
+
 @dataclass(frozen=True)
 class ActModel:
-    """A softmax regression over the question's embedding, fitted on the training pool (eval/fit_acts.py)."""
+    """Softmax regressions fitted on the training pool (eval/fit_acts.py): over the question's embedding
+    (its probabilities are signals of the answerability model, fitted on them), and, when shipped, over
+    the embedding and the message's characters, which decides the act."""
 
     acts: tuple[str, ...]
     coef: np.ndarray  # acts × dimension
     intercept: np.ndarray
     model: str  # the embedding model it was fitted on
+    wording: WordingModel | None = None
 
     def probabilities(self, vector: np.ndarray) -> dict[str, float]:
-        z = self.coef @ vector + self.intercept
-        z = np.exp(z - z.max())
-        return dict(zip(self.acts, (z / z.sum()).tolist(), strict=True))
+        return _softmax(self.acts, self.coef @ vector + self.intercept)
+
+    def decide(self, vector: np.ndarray, text: str) -> dict[str, float]:
+        """The probabilities the act is decided by."""
+        if self.wording is None:
+            return self.probabilities(vector)
+        return _softmax(self.acts, self.wording.logits(vector, text))
 
 
 def load_act_model(model_name: str, path: Path = ACTS_PATH) -> ActModel | None:
@@ -592,7 +648,14 @@ def load_act_model(model_name: str, path: Path = ACTS_PATH) -> ActModel | None:
     data = json.loads(path.read_text(encoding="utf-8"))
     if data.get("model") != model_name:
         return None
-    return ActModel(tuple(data["acts"]), np.array(data["coef"]), np.array(data["intercept"]), data["model"])
+    wording = None
+    if "wording" in data:
+        w = data["wording"]
+        wording = WordingModel(
+            {g: i for i, g in enumerate(w["grams"])}, np.array(w["idf"]), (w["sizes"][0], w["sizes"][1]),
+            np.array(w["gram_coef"]), np.array(w["vector_coef"]), np.array(w["intercept"]),
+        )
+    return ActModel(tuple(data["acts"]), np.array(data["coef"]), np.array(data["intercept"]), data["model"], wording)
 
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -1014,12 +1077,16 @@ class Understander:
         """The act model's view, on the text retrieval will embed (one encoding per question)."""
         if self.acts is None or self.embed is None:
             return u
-        probabilities = self.acts.probabilities(self.embed(u.text))
-        likeliest = max(POINTER_ACTS, key=lambda a: probabilities.get(a, 0.0))
+        vector = self.embed(u.text)
+        probabilities = self.acts.probabilities(vector)
+        # Either view finding another act likely enough decides it (the embedding's and the wording's).
+        wording = self.acts.decide(vector, u.text)
+        decided = wording
+        likeliest = max(POINTER_ACTS, key=lambda a: decided.get(a, 0.0))
         floor = MIN_ACT_PROBABILITY_ASKING if u.intents or "?" in u.text or "？" in u.text else MIN_ACT_PROBABILITY
         if len(u.text) >= MIN_STATEMENT_CHARS and not asks(u.text) and not KEYWORDS.fullmatch(u.question.strip()):
             floor = 0.0  # it tells and asks nothing (谢谢,上次的事办好了): a pointer, whichever fits best
-        act = likeliest if probabilities.get(likeliest, 0.0) >= floor else u.act
+        act = likeliest if decided.get(likeliest, 0.0) >= floor else u.act
         # 家属问半夜按了有没有人管，是不是全天都有人: a caller's question relayed by the agent is no
         # grievance, whatever its words (as speech_act reads relayed questions)
         if act == "complaint" and RELAY.search(u.question) and intents(asking_part(u.question)):

@@ -4,8 +4,11 @@
 
 A softmax regression over the embedding of each message (the same vector retrieval uses), fitted
 with scikit-learn on the pool's labels (``category``: complaint, suggestion, personal_case,
-small_talk; everything else is a question). Reports 5-fold cross-validated precision and recall
-to ``eval/reports/acts.md``. Only numbers ship (JSON); applying the model needs numpy alone.
+small_talk; everything else is a question); its probabilities are signals of the answerability
+model. Beside it, the wording model that decides the act: the same regression over the embedding
+and the TF-IDF weights of the message's character uni- and bigrams. Reports 5-fold cross-validated
+precision and recall of both to ``eval/reports/acts.md``. Only numbers ship (JSON); applying the
+models needs numpy alone.
 """
 
 from __future__ import annotations
@@ -24,12 +27,29 @@ from assistant.composer import Composer, ComposerSettings  # noqa: E402
 from assistant.evaluation import load_eval_set  # noqa: E402
 from assistant.pipeline import Pipeline  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.understanding import ACTS, ACTS_PATH, ELSEWHERE, MIN_ACT_PROBABILITY, POINTER_ACTS  # noqa: E402
+from assistant.understanding import (  # noqa: E402
+    ACTS,
+    ACTS_PATH,
+    ELSEWHERE,
+    MIN_ACT_PROBABILITY,
+    POINTER_ACTS,
+    WordingModel,
+)
+
+GRAM_SIZES = (1, 2)  # character uni- and bigrams
+C = 4.0
 
 OUT_OF_FOLD = ROOT / "eval" / "training" / "acts_out_of_fold.json"
 
 
+def wording_features(texts: list[str], x: np.ndarray, vectorizer):  # type: ignore[no-untyped-def]
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([csr_matrix(x), vectorizer.transform(texts)]).tocsr()
+
+
 def main() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import classification_report
     from sklearn.model_selection import StratifiedKFold
@@ -51,35 +71,73 @@ def main() -> None:
         for c in cases
     ])
     probabilities = np.zeros((len(y), len(ACTS)))
+    decided = np.zeros((len(y), len(ACTS)))
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y):
-        fitted = LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced").fit(x[train], y[train])
+        fitted = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(x[train], y[train])
         probabilities[test] = fitted.predict_proba(x[test])
+        vectorizer = TfidfVectorizer(analyzer="char", ngram_range=GRAM_SIZES, min_df=2, sublinear_tf=True)
+        vectorizer.fit([texts[i] for i in train])
+        wording = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(
+            wording_features([texts[i] for i in train], x[train], vectorizer), y[train]
+        )
+        decided[test] = wording.predict_proba(wording_features([texts[i] for i in test], x[test], vectorizer))
     # As the understanding stage decides: a pointer act only when it is likely enough; "elsewhere"
     # is never decided here (it is a signal of the answerability model).
     pointer = [ACTS.index(a) for a in POINTER_ACTS]
-    likeliest = np.array(pointer)[probabilities[:, pointer].argmax(axis=1)]
-    predicted = np.where(probabilities[np.arange(len(y)), likeliest] >= MIN_ACT_PROBABILITY, likeliest, 0)
+
+    def predict(p: np.ndarray) -> np.ndarray:
+        likeliest = np.array(pointer)[p[:, pointer].argmax(axis=1)]
+        return np.where(p[np.arange(len(y)), likeliest] >= MIN_ACT_PROBABILITY, likeliest, 0)
+
     # The answerability model is fitted on these out-of-fold probabilities, not on in-sample ones.
     OUT_OF_FOLD.write_text(json.dumps({
         c.id: {"act_question": round(float(p[0]), 5), "act_elsewhere": round(float(p[ACTS.index("elsewhere")]), 5)}
         for c, p in zip(cases, probabilities, strict=True)
     }) + "\n", encoding="utf-8")
     y_pointer = np.where(np.isin(y, pointer), y, 0)
-    report = classification_report(y_pointer, predicted, labels=[0, *pointer], target_names=["question", *POINTER_ACTS], digits=3)
-    fitted = LogisticRegression(C=4.0, max_iter=3000, class_weight="balanced").fit(x, y)
+    names = {"labels": [0, *pointer], "target_names": ["question", *POINTER_ACTS], "digits": 3}
+    report = classification_report(y_pointer, predict(probabilities), **names)
+    decided_report = classification_report(y_pointer, predict(decided), **names)
+    fitted = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(x, y)
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=GRAM_SIZES, min_df=2, sublinear_tf=True).fit(texts)
+    wording = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(
+        wording_features(texts, x, vectorizer), y
+    )
+    grams = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+    dimension = x.shape[1]
+    shipped = WordingModel(
+        {g: i for i, g in enumerate(grams)}, np.round(vectorizer.idf_, 6), GRAM_SIZES,
+        np.round(wording.coef_[:, dimension:], 6), np.round(wording.coef_[:, :dimension], 6),
+        np.round(wording.intercept_, 6),
+    )
+    # The shipped numbers applied with numpy alone give scikit-learn's probabilities.
+    for i in range(0, len(texts), 97):
+        z = shipped.logits(x[i], texts[i])
+        mine = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+        expected = wording.predict_proba(wording_features([texts[i]], x[i : i + 1], vectorizer))[0]
+        assert np.allclose(mine, expected, atol=1e-3), (texts[i], mine, expected)
     args.out.write_text(json.dumps({
         "acts": list(ACTS), "model": pipeline.settings.model,
         "coef": np.round(fitted.coef_, 6).tolist(), "intercept": np.round(fitted.intercept_, 6).tolist(),
+        "wording": {
+            "sizes": list(GRAM_SIZES), "grams": grams, "idf": shipped.idf.tolist(),
+            "gram_coef": shipped.gram_coef.tolist(), "vector_coef": shipped.vector_coef.tolist(),
+            "intercept": shipped.intercept.tolist(),
+        },
         "trained_on": f"{args.pool.name}: {len(cases)} messages",
-    }) + "\n", encoding="utf-8")
+    }, ensure_ascii=False) + "\n", encoding="utf-8")
     args.report.write_text(
         "# Speech-act model\n\nFitted by `eval/fit_acts.py` on the training pool "
         f"({len(cases)} messages). 5-fold cross-validated, decided as the understanding stage does "
-        f"(another act than question only with probability ≥ {MIN_ACT_PROBABILITY}):\n\n```\n{report}```\n"
-        "The wording patterns (投诉, 帮我查…) decide first; the model's probability of \"question\" is also "
-        "a signal of the answerability model.\n",
+        f"(another act than question only with probability ≥ {MIN_ACT_PROBABILITY}).\n\n"
+        "The wording model (embedding and character uni- and bigrams), which decides the act:\n\n"
+        f"```\n{decided_report}```\n"
+        "The embedding alone (its probabilities of \"question\" and \"elsewhere\" are signals of the "
+        f"answerability model):\n\n```\n{report}```\n"
+        "The wording patterns (投诉, 帮我查…) decide first.\n",
         encoding="utf-8",
     )
+    print(decided_report)
     print(report)
 
 

@@ -6,15 +6,20 @@ import datetime
 
 import pytest
 
+from assistant.bundled_model import BUNDLED_MODEL_NAME
 from assistant.places import Gazetteer
 from assistant.spelling import SpellingCorrector
 from assistant.tokenizer import Tokenizer
 from assistant.understanding import (
+    ACTS,
     Understander,
+    WordingModel,
     asking_part,
     asks,
+    char_gram_counts,
     conditions_in,
     intents,
+    load_act_model,
     speech_act,
 )
 from assistant.vocabulary import load_vocabulary
@@ -913,3 +918,34 @@ def test_asking_when_is_no_definition() -> None:
     assert "definition" not in intents("深圳那个养老服务条例是啥时候开始实行的哦")
     assert "time" in intents("深圳那个养老服务条例是啥时候开始实行的哦")
     assert "definition" in intents("无感申办是啥？")
+
+
+def test_character_grams_are_cut_as_scikit_learn_cuts_them() -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    text = "我个女系社工，佢可唔可以申请  安居房㗎？ OK"
+    analyzer = CountVectorizer(analyzer="char", ngram_range=(1, 2)).build_analyzer()
+    expected: dict[str, int] = {}
+    for gram in analyzer(text):
+        expected[gram] = expected.get(gram, 0) + 1
+    assert char_gram_counts(text, (1, 2)) == expected
+
+
+def test_the_wording_model_weighs_grams_by_sublinear_tf_idf_beside_the_embedding() -> None:
+    import numpy as np
+
+    grams = {"帮": 0, "帮我": 1, "我": 2}
+    model = WordingModel(
+        grams, np.array([1.0, 2.0, 1.0]), (1, 2),
+        gram_coef=np.array([[0.0, 0.0, 0.0], [0.0, 3.0, 0.0]]), vector_coef=np.zeros((2, 4)), intercept=np.zeros(2),
+    )
+    # 帮我 once: weights (1, 2, 1) over 帮, 帮我, 我, l2-normalised; only 帮我 moves the second act
+    z = model.logits(np.zeros(4), "帮我")
+    assert z[0] == 0.0 and abs(z[1] - 3.0 * 2.0 / np.sqrt(6.0)) < 1e-9
+    assert not model.logits(np.zeros(4), "申请").any()  # no known gram: the embedding's part alone
+
+
+def test_the_shipped_act_model_decides_with_the_wording_of_the_message() -> None:
+    model = load_act_model(BUNDLED_MODEL_NAME)
+    assert model is not None and model.wording is not None and model.acts == ACTS
+    assert len(model.wording.grams) == model.wording.gram_coef.shape[1] == len(model.wording.idf)
