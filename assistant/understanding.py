@@ -392,6 +392,9 @@ GENERIC = frozenset(
 
 
 PERSON_ONLY = ("age", "hukou")  # conditions that are never a subject asked about
+# A person's state and its degree (中度失能), told of the person like an age: no subject asked about
+# (低保 and 残疾 name benefits too: 低保怎么申请？).
+PERSON_STATES = frozenset("失能 半失能 失智 轻度 中度 重度 中度失能 重度失能 完全失能".split())
 
 
 def _told(word: str, u: Understanding, kinds: tuple[str, ...] = ()) -> bool:
@@ -1111,7 +1114,9 @@ class Understander:
         )
         # 我妈68岁，深圳户口，行得走得，能办不？: the person's conditions told, and nothing named to ask about.
         # (低保 of 低保怎么申请？ is a group one may belong to and a subject asked about; age and 户口 are no subject.)
-        lacks_topic = lacks_topic or bool(turns) and all(w in GENERIC or _told(w, current, PERSON_ONLY) for w in current.topic)
+        lacks_topic = lacks_topic or bool(turns) and all(
+            w in GENERIC or w in PERSON_STATES or _told(w, current, PERSON_ONLY) for w in current.topic
+        )
         if not lacks_topic and not refers_back and not turns:
             return current
         earlier = self._topic_turn(turns)

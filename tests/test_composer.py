@@ -988,3 +988,9 @@ def test_the_day_a_rule_took_effect_is_shown_for_when_it_began(pipeline_seed: Pi
     assert not START_SENTENCE.search("市民政局于2020年印发了《关于印发“民生微实事”实施项目绩效评价通用标准》")
     answer = pipeline_seed.ask("深圳那个养老服务条例是啥时候开始实行的哦")
     assert any("正式施行" in c.text for c in answer.citations[:2])
+
+
+def test_a_turn_telling_only_the_persons_state_goes_on_about_the_earlier_topic(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我阿妈先至六十五，中度失能，得唔得？", history=["屋企老人想做适老化改造，有冇资助？"])
+    assert answer.understood_as and "适老化改造" in answer.understood_as
+    assert "适老化改造" in answer.citations[0].text

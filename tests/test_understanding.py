@@ -949,3 +949,4 @@ def test_the_shipped_act_model_decides_with_the_wording_of_the_message() -> None
     model = load_act_model(BUNDLED_MODEL_NAME)
     assert model is not None and model.wording is not None and model.acts == ACTS
     assert len(model.wording.grams) == model.wording.gram_coef.shape[1] == len(model.wording.idf)
+
