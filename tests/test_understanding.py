@@ -950,3 +950,7 @@ def test_the_shipped_act_model_decides_with_the_wording_of_the_message() -> None
     assert model is not None and model.wording is not None and model.acts == ACTS
     assert len(model.wording.grams) == model.wording.gram_coef.shape[1] == len(model.wording.idf)
 
+
+
+def test_a_requirement_of_area_asks_a_figure() -> None:
+    assert "count" in intents("深圳对新建小区配套养老设施到底有没有面积要求？")
