@@ -137,3 +137,10 @@ def test_other_bureaus_matters_are_found_longest_first(vocabulary):
     assert vocabulary.matters_in("社康门诊医保报销比例是多少") == ("医保报销", "报销比例")
     assert vocabulary.matters_in("深圳有没有正规的宠物火化的地方") == ("宠物火化",)
     assert vocabulary.matters_in("我退休金今年涨多少") == ("退休金",)
+
+
+def test_wu_and_hokkien_words_are_read_as_mandarin() -> None:
+    vocabulary = load_vocabulary()
+    assert vocabulary.mandarin("一个号头几钿？") == "一个号头多少钱？"
+    assert vocabulary.mandarin("长护险哪能申请？") == "长护险怎么申请？"
+    assert vocabulary.mandarin("佗位可以办？") == "哪里可以办？"
