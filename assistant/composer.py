@@ -17,6 +17,7 @@ import jinja2
 import numpy as np
 
 from .agreement import (
+    BENEFIT_SUFFIX,
     CLAUSE_BREAK,
     MIN_TOPIC_SHARE,
     PER_PERSON,
@@ -134,6 +135,11 @@ ELSEWHERE_STORY = 0.5  # the act model's probability that a story is about what 
 COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
 RATE_BONUS = 0.2  # a percentage of the share asked (就业率达到80%)
 NEWEST_BONUS = 0.6  # a sentence of the newest document, when where a matter stands or what holds now is asked
+# 有没有一次性的补贴？ 有冇钱？: whether a benefit is there (not 是不是要去申请).
+BENEFIT_THERE_ASKED = re.compile(
+    r"(?:有没有|有冇|有无|有木有)[^，。？?]{0,8}(?:补贴|津贴|补助|资助|奖励|钱)|(?:补贴|津贴|补助|资助|奖励)(?:吗|没有|冇|不)[?？]?$"
+)
+OTHER_BENEFIT_PENALTY = 0.3  # a sentence naming only other benefits than the one asked
 # 深圳有冇喺外地搞异地养老基地？: whether a thing exists is answered by a sentence saying one is there.
 EXISTS_ASKED = re.compile(r"(?:有没有|有冇|有无|是否有|有木有)(?![人钱份得])")
 EXISTS_SENTENCE = re.compile(r"已(?:有|建成|建立|设立|开设|开通|上线)|(?:建成|设立|开设|开通)了|共有|现有\d")
@@ -673,6 +679,11 @@ class Composer:
                     score -= PROPOSAL_PENALTY
                 if newest is not None and hit.year == newest:
                     score += NEWEST_BONUS
+                # 那刚入职的呢，有没有一次性的补贴？ (入职补贴 after 岗位补贴): a sentence naming only another
+                # benefit (…按月发放岗位补贴,每人每月最高800元) answers less; not when the benefits a name
+                # covers are asked (“两项补贴”是哪两项？)
+                if u.programme and not {"list", "definition"} & set(wanted) and names_other_benefit(text, u):
+                    score -= OTHER_BENEFIT_PENALTY
                 similarity = result.sentence_scores.get((hit.doc_id, start))
                 candidates.append(_Sentence(hit, rank, text, start, end, coverage, similarity, score, before, quoted))
         # The embedding's view of each sentence, z-normalised over the candidates, adds meaning
@@ -768,6 +779,17 @@ class Composer:
             found = found or next((c for c in about if holds(c.text)), None)
             if found is not None:
                 chosen = self._second(chosen, found)
+        # 那刚入职的呢，有没有一次性的补贴？: whether a benefit is there is answered with how much it is,
+        # from a sentence naming that benefit.
+        named = [t for t in programme_terms(u) if BENEFIT_SUFFIX.search(t)]  # 入职补贴, not a stem (生活)
+        if "yesno" in wanted and named and BENEFIT_THERE_ASKED.search(u.question) and not any(amounts(c.text) and any(t in c.text for t in named) for c in chosen):
+            districts = {p.code for p in u.places if p.district}
+            figure = next(
+                (c for c in [*about, *candidates] if amounts(c.text) and any(t in c.text for t in named)
+                 and not names_other_benefit(c.text, u) and self._district_score(c.text, districts) >= 0), None,
+            )
+            if figure is not None:
+                chosen = self._second(chosen, figure)
         # 啥样的老人能在家里建家庭病床？: the condition told of the topic (为诊断明确…的老年患者…建立家庭病床)
         # is read out, in the first two sentences, wherever it ranks among those about the question.
         if "eligibility" in wanted and not any(CONDITION_PHRASE.search(c.text) for c in chosen[:2]):

@@ -994,3 +994,13 @@ def test_a_turn_telling_only_the_persons_state_goes_on_about_the_earlier_topic(p
     answer = pipeline_seed.ask("我阿妈先至六十五，中度失能，得唔得？", history=["屋企老人想做适老化改造，有冇资助？"])
     assert answer.understood_as and "适老化改造" in answer.understood_as
     assert "适老化改造" in answer.citations[0].text
+
+
+def test_whether_a_benefit_is_there_is_answered_with_its_own_figure_not_another_benefits(
+    pipeline_seed: Pipeline,
+) -> None:
+    answer = pipeline_seed.ask("那刚入职的新人呢，有没有一次性的补贴？", history=["养老护理员岗位补贴每个月多少？"])
+    assert answer.understood_as == "入职补贴"
+    texts = [c.text for c in answer.citations[:2]]
+    assert any("入职补贴" in t and "1.5万元" in t for t in texts)
+    assert not any("800元" in t for t in texts)  # 岗位补贴's figure
