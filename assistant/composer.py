@@ -167,14 +167,6 @@ STATISTIC = re.compile(r"覆盖率|占|比例|比重|%|万人|人口|共有|达�
 SUMMARY_MAX_CHARS = 90
 PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering threshold
 AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
-
-
-def _holds_figure_asked(text: str, u: Understanding) -> bool:
-    """Whether a sentence holds the kind of figure asked (money for 补多少钱, any quantity for a count),
-    or no figure is asked."""
-    if set(AMOUNT_NAMES) & set(u.intents):
-        return bool(amounts(text))
-    return not {"count", "rate", "total"} & set(u.intents) or has_quantity(text)
 ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|去|到|在|哪里|哪儿|哪|边度|可以|能|才能|样|[给帮替为].{0,3})+")
 # 关于“让渡部分自然公园区域…; …用于慈善事业文化与活动宣传”等建议。 对于您提出的…等意见建议: the
 # proposer's words quoted back, not what the bureau says.
@@ -488,6 +480,14 @@ def _single_figure(text: str) -> bool:
     return any(not RANGE.search(match.value) for match in amounts(text))
 
 
+def _holds_figure_asked(text: str, u: Understanding) -> bool:
+    """Whether a sentence holds the kind of figure asked (money for 补多少钱, any quantity for a count),
+    or no figure is asked."""
+    if set(AMOUNT_NAMES) & set(u.intents):
+        return bool(amounts(text))
+    return not {"count", "rate", "total"} & set(u.intents) or has_quantity(text)
+
+
 # What each kind of question needs in a sentence: (intent, where to look, test, name in the reason).
 # "money": sentences about the question that state an amount; "words": sentences about the question;
 # "typed": those and the sentences closest in meaning.
@@ -782,12 +782,16 @@ class Composer:
         # 那刚入职的呢，有没有一次性的补贴？: whether a benefit is there is answered with how much it is,
         # from a sentence naming that benefit.
         named = [t for t in programme_terms(u) if BENEFIT_SUFFIX.search(t)]  # 入职补贴, not a stem (生活)
-        if "yesno" in wanted and named and BENEFIT_THERE_ASKED.search(u.question) and not any(amounts(c.text) and any(t in c.text for t in named) for c in chosen):
+
+        def its_figure(text: str) -> bool:
+            return bool(amounts(text)) and any(t in text for t in named)
+
+        if "yesno" in wanted and named and BENEFIT_THERE_ASKED.search(u.question) and not any(its_figure(c.text) for c in chosen):
             districts = {p.code for p in u.places if p.district}
-            figure = next(
-                (c for c in [*about, *candidates] if amounts(c.text) and any(t in c.text for t in named)
-                 and not names_other_benefit(c.text, u) and self._district_score(c.text, districts) >= 0), None,
-            )
+            figure = next((
+                c for c in [*about, *candidates]
+                if its_figure(c.text) and not names_other_benefit(c.text, u) and self._district_score(c.text, districts) >= 0
+            ), None)
             if figure is not None:
                 chosen = self._second(chosen, figure)
         # 啥样的老人能在家里建家庭病床？: the condition told of the topic (为诊断明确…的老年患者…建立家庭病床)

@@ -1082,9 +1082,8 @@ class Understander:
             return u
         vector = self.embed(u.text)
         probabilities = self.acts.probabilities(vector)
-        # Either view finding another act likely enough decides it (the embedding's and the wording's).
-        wording = self.acts.decide(vector, u.text)
-        decided = wording
+        # The wording model decides the act; the embedding's probabilities stay the answerability signals.
+        decided = self.acts.decide(vector, u.text)
         likeliest = max(POINTER_ACTS, key=lambda a: decided.get(a, 0.0))
         floor = MIN_ACT_PROBABILITY_ASKING if u.intents or "?" in u.text or "？" in u.text else MIN_ACT_PROBABILITY
         if len(u.text) >= MIN_STATEMENT_CHARS and not asks(u.text) and not KEYWORDS.fullmatch(u.question.strip()):
