@@ -577,6 +577,8 @@ STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 # 十四五 社工人才 目标人数: words typed into a search box, not a statement.
 KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
 MIN_STATEMENT_CHARS = 12  # shorter messages without a question are keyword searches (高龄津贴 标准)
+QUESTION_MARK = re.compile(r"[?？]")
+FIGURE_ASKED = {"amount", "fee", "rate", "total", "count", "ordinal", "days", "duration", "time"}
 MIN_ACT_PROBABILITY_ASKING = 0.75  # the same when the message asks something (多少, 吗, ？)
 
 
@@ -1092,6 +1094,10 @@ class Understander:
         # 家属问半夜按了有没有人管，是不是全天都有人: a caller's question relayed by the agent is no
         # grievance, whatever its words (as speech_act reads relayed questions)
         if act == "complaint" and RELAY.search(u.question) and intents(asking_part(u.question)):
+            act = u.act
+        # 那份人大建议的答复里,说颐年卡惠及了多少老人？: a figure or a date asked with a question mark is a
+        # question, whatever words of proposals or grievances it holds (建议…捐了多少都公开出来 tells one)
+        if act in ("suggestion", "complaint") and FIGURE_ASKED & set(u.intents) and QUESTION_MARK.search(u.text):
             act = u.act
         return replace(
             u,

@@ -1004,3 +1004,8 @@ def test_whether_a_benefit_is_there_is_answered_with_its_own_figure_not_another_
     texts = [c.text for c in answer.citations[:2]]
     assert any("入职补贴" in t and "1.5万元" in t for t in texts)
     assert not any("800元" in t for t in texts)  # 岗位补贴's figure
+
+
+def test_a_figure_asked_about_a_proposals_reply_is_no_suggestion(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("推进智慧社区那份人大建议的答复里,说颐年卡惠及了多少老人?")
+    assert answer.act == "question"

@@ -954,3 +954,4 @@ def test_the_shipped_act_model_decides_with_the_wording_of_the_message() -> None
 
 def test_a_requirement_of_area_asks_a_figure() -> None:
     assert "count" in intents("深圳对新建小区配套养老设施到底有没有面积要求？")
+
