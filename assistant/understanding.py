@@ -577,7 +577,6 @@ STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 # 十四五 社工人才 目标人数: words typed into a search box, not a statement.
 KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
 MIN_STATEMENT_CHARS = 12  # shorter messages without a question are keyword searches (高龄津贴 标准)
-QUESTION_MARK = re.compile(r"[?？]")
 FIGURE_ASKED = {"amount", "fee", "rate", "total", "count", "ordinal", "days", "duration", "time"}
 MIN_ACT_PROBABILITY_ASKING = 0.75  # the same when the message asks something (多少, 吗, ？)
 
@@ -1087,7 +1086,7 @@ class Understander:
         # The wording model decides the act; the embedding's probabilities stay the answerability signals.
         decided = self.acts.decide(vector, u.text)
         likeliest = max(POINTER_ACTS, key=lambda a: decided.get(a, 0.0))
-        floor = MIN_ACT_PROBABILITY_ASKING if u.intents or "?" in u.text or "？" in u.text else MIN_ACT_PROBABILITY
+        floor = MIN_ACT_PROBABILITY_ASKING if u.intents or QUESTION_MARK.search(u.text) else MIN_ACT_PROBABILITY
         if len(u.text) >= MIN_STATEMENT_CHARS and not asks(u.text) and not KEYWORDS.fullmatch(u.question.strip()):
             floor = 0.0  # it tells and asks nothing (谢谢,上次的事办好了): a pointer, whichever fits best
         act = likeliest if decided.get(likeliest, 0.0) >= floor else u.act

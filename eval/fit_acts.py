@@ -33,6 +33,7 @@ from assistant.understanding import (  # noqa: E402
     ELSEWHERE,
     MIN_ACT_PROBABILITY,
     POINTER_ACTS,
+    ActModel,
     WordingModel,
 )
 
@@ -48,8 +49,17 @@ def wording_features(texts: list[str], x: np.ndarray, vectorizer):  # type: igno
     return hstack([csr_matrix(x), vectorizer.transform(texts)]).tocsr()
 
 
-def main() -> None:
+def fit_wording(texts: list[str], x: np.ndarray, y: np.ndarray):  # type: ignore[no-untyped-def]
+    """The wording model's character-gram vectorizer and regression, fitted on these messages."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=GRAM_SIZES, min_df=2, sublinear_tf=True).fit(texts)
+    model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(wording_features(texts, x, vectorizer), y)
+    return vectorizer, model
+
+
+def main() -> None:
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import classification_report
     from sklearn.model_selection import StratifiedKFold
@@ -75,11 +85,7 @@ def main() -> None:
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y):
         fitted = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(x[train], y[train])
         probabilities[test] = fitted.predict_proba(x[test])
-        vectorizer = TfidfVectorizer(analyzer="char", ngram_range=GRAM_SIZES, min_df=2, sublinear_tf=True)
-        vectorizer.fit([texts[i] for i in train])
-        wording = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(
-            wording_features([texts[i] for i in train], x[train], vectorizer), y[train]
-        )
+        vectorizer, wording = fit_wording([texts[i] for i in train], x[train], y[train])
         decided[test] = wording.predict_proba(wording_features([texts[i] for i in test], x[test], vectorizer))
     # As the understanding stage decides: a pointer act only when it is likely enough; "elsewhere"
     # is never decided here (it is a signal of the answerability model).
@@ -99,10 +105,7 @@ def main() -> None:
     report = classification_report(y_pointer, predict(probabilities), **names)
     decided_report = classification_report(y_pointer, predict(decided), **names)
     fitted = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(x, y)
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=GRAM_SIZES, min_df=2, sublinear_tf=True).fit(texts)
-    wording = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(
-        wording_features(texts, x, vectorizer), y
-    )
+    vectorizer, wording = fit_wording(texts, x, y)
     grams = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
     dimension = x.shape[1]
     shipped = WordingModel(
@@ -110,10 +113,10 @@ def main() -> None:
         np.round(wording.coef_[:, dimension:], 6), np.round(wording.coef_[:, :dimension], 6),
         np.round(wording.intercept_, 6),
     )
-    # The shipped numbers applied with numpy alone give scikit-learn's probabilities.
+    # The shipped numbers applied as the understanding stage applies them give scikit-learn's probabilities.
+    applied = ActModel(ACTS, fitted.coef_, fitted.intercept_, pipeline.settings.model, shipped)
     for i in range(0, len(texts), 97):
-        z = shipped.logits(x[i], texts[i])
-        mine = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+        mine = np.array([applied.decide(x[i], texts[i])[a] for a in ACTS])
         expected = wording.predict_proba(wording_features([texts[i]], x[i : i + 1], vectorizer))[0]
         assert np.allclose(mine, expected, atol=1e-3), (texts[i], mine, expected)
     args.out.write_text(json.dumps({
