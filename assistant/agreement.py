@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .facts import FactMatch, amounts
 from .places import Gazetteer
-from .tokenizer import fold
+from .tokenizer import plain
 from .understanding import GENERIC, Understanding
 
 # An ASCII comma between digits (1,200元) separates thousands; it does not end a clause.
@@ -97,7 +97,7 @@ def char_pairs(text: str) -> set[str]:
 
 
 def _names(text: str, terms: tuple[str, ...]) -> bool:
-    text = fold(text)
+    text = plain(text)
     for term in terms:
         if term in text:
             return True
@@ -132,7 +132,7 @@ def names_topic(text: str, understanding: Understanding) -> bool:
 
 def touches_topic(text: str, understanding: Understanding) -> bool:
     """Whether a text shares a character pair with some topic word (津贴 of 高龄津贴)."""
-    grams = char_pairs(fold(text))
+    grams = char_pairs(plain(text))
     return any(char_pairs(term) & grams for word in understanding.topic for term in understanding.terms_for(word))
 
 

@@ -56,7 +56,7 @@ from .facts import (
 )
 from .places import Gazetteer
 from .retriever import Hit, SearchResult
-from .tokenizer import STOPWORDS, fold
+from .tokenizer import STOPWORDS, plain
 from .understanding import (
     ASKING,
     CURRENT_WORDS,
@@ -439,9 +439,10 @@ def _share_test(u: Understanding) -> Callable[[str], bool]:
     return lambda text: bool(PERCENT.search(text)) and any(w in text for w in words)
 
 
-def _counted_test(u: Understanding) -> Callable[[str], bool]:
-    """The test for a sentence stating a figure of what the question counts (328张 for 多少张床)."""
-    return lambda text: has_counted(text, u.unit)
+def _counted_test(u: Understanding, *, exact: bool = False) -> Callable[[str], bool]:
+    """The test for a sentence stating a figure of what the question counts (328张 for 多少张床);
+    ``exact``: in the measure word asked."""
+    return lambda text: has_counted(text, u.unit, exact=exact)
 
 
 def _standing(cosine: float, spread: tuple[float, float]) -> float:
@@ -579,7 +580,7 @@ class Composer:
         total = sum(weights)
         if total <= 0:
             return 0.0
-        text = fold(text)
+        text = plain(text)
         matched = sum(w for t, w in zip(known, weights, strict=True) if t.text in text)
         # A caller's word counts as present when the document term it maps to is there.
         expansion_hit = any(e in text for e in result.rewritten.expansions)
@@ -770,15 +771,26 @@ class Composer:
                 chosen = self._second(chosen, found)
         for intent, general, _ in SENTENCE_BONUS:
             holds = _counted_test(u) if intent == "count" and u.unit else general
+            counted = False
             # 那培训要自己掏钱不？: that it is free is read out in the first line, of the first two sentences
             shown = chosen[:2] if intent == "fee" else chosen
+            if intent == "count" and u.unit:
+                # 一共有多少家？: a figure in the measure word asked (医养结合机构共31家), when the answer has
+                # none and one about the question does, before any other measure (五个方面)
+                exact = _counted_test(u, exact=True)
+                if not any(exact(c.text) for c in shown) and any(exact(c.text) and names_topic(c.text, u) for c in about):
+                    holds = exact
+                    counted = True
             if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in shown):
                 continue
-            # one whose clause holding the kind is about the topic, if any (FOR_TOPIC)
-            found = next((c for c in about if holds(c.text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](c.text, u))), None)
-            found = found or next((c for c in about if holds(c.text)), None)
+            # one whose clause holding the kind is about the topic, if any (FOR_TOPIC); for a count, a
+            # figure reached before a target set (计划到2024年底…达33家), unless a target is asked
+            reached = [c for c in about if intent != "count" or TARGET_ASKED.search(u.text) or not TARGET_SENTENCE.search(c.text)]
+            found = next((c for c in reached if holds(c.text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](c.text, u))), None)
+            found = found or next((c for c in [*reached, *about] if holds(c.text)), None)
             if found is not None:
-                chosen = self._second(chosen, found)
+                # (the figure in the measure asked leads when a long first sentence leaves it no room)
+                chosen = self._second(chosen, found, lead=counted)
         # 那刚入职的呢，有没有一次性的补贴？: whether a benefit is there is answered with how much it is,
         # from a sentence naming that benefit.
         named = [t for t in programme_terms(u) if BENEFIT_SUFFIX.search(t)]  # 入职补贴, not a stem (生活)
@@ -813,9 +825,11 @@ class Composer:
         """The answer led by a sentence it must show first (once, as the fit allows)."""
         return self._fit([shown, *(c for c in chosen if c is not shown)])
 
-    def _second(self, chosen: list[_Sentence], shown: _Sentence) -> list[_Sentence]:
-        """The answer with a sentence it must show right after its first (once, as the fit allows)."""
-        return self._fit([chosen[0], shown, *(c for c in chosen[1:] if c is not shown)])
+    def _second(self, chosen: list[_Sentence], shown: _Sentence, *, lead: bool = False) -> list[_Sentence]:
+        """The answer with a sentence it must show right after its first (once, as the fit allows);
+        ``lead``: when the first leaves it no room, it leads."""
+        kept = self._fit([chosen[0], shown, *(c for c in chosen[1:] if c is not shown)])
+        return kept if shown in kept or not lead else self._first(chosen, shown)
 
     def _closest(self, candidates: list[_Sentence]) -> list[_Sentence]:
         """The sentences within the semantic margin of the best cosine to the question."""

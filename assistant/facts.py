@@ -156,9 +156,10 @@ UNITS = {
 }
 
 
-def has_counted(sentence: str, unit: str) -> bool:
-    """Whether a sentence states a number of the thing the question counts (unit: a key of UNITS)."""
-    chars = UNITS.get(unit, "")
+def has_counted(sentence: str, unit: str, *, exact: bool = False) -> bool:
+    """Whether a sentence states a number of the thing the question counts (unit: a key of UNITS);
+    ``exact``: in the very measure word asked (31家 for 多少家, not 五个方面)."""
+    chars = unit if exact and unit in UNITS and unit != "面积" else UNITS.get(unit, "")
     if not chars:
         return has_count(sentence)
     measures = "平方米|平米|㎡|亩" if unit == "面积" else f"[{chars}]"

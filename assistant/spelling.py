@@ -8,14 +8,16 @@ follows the documents, not a hand-made list.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jieba
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -49,6 +51,55 @@ def pinyin_key(text: str) -> str:
     return " ".join(syllables(text))
 
 
+MAX_READINGS = 2  # readings of one character tried (藏: cang, zang)
+MAX_KEYS = 8  # sound keys tried for one piece
+READINGS_CACHE = 8192  # characters whose readings are kept
+_phrase_readings: dict[str, frozenset[str]] | None = None
+_phrase_lock = threading.Lock()
+
+
+def _readings_in_words() -> dict[str, frozenset[str]]:
+    """Each character's readings in the words of pypinyin's phrase dictionary (藏 in 西藏 and 收藏),
+    built once: an input method offers a character for the sounds it has in words, not for a rare
+    reading of a dictionary entry (姐 read ju)."""
+    global _phrase_readings
+    with _phrase_lock:
+        if _phrase_readings is None:
+            from pypinyin.phrases_dict import phrases_dict
+
+            found: dict[str, set[str]] = {}
+            for phrase, sounds in phrases_dict.items():
+                for char, sound in zip(phrase, sounds, strict=False):
+                    found.setdefault(char, set()).add(_toneless(sound[0]))
+            _phrase_readings = {char: frozenset(sounds) for char, sounds in found.items()}
+        return _phrase_readings
+
+
+def _toneless(sound: str) -> str:
+    """yī → yi, lǜ → lv: a toned syllable written as lazy_pinyin writes it."""
+    return "".join(c for c in unicodedata.normalize("NFD", sound.replace("ü", "v")) if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=READINGS_CACHE)
+def readings(char: str) -> tuple[str, ...]:
+    """A character's toneless readings, its usual one first: 海藏 is heard as hai zang (海葬) too."""
+    if not CJK.match(char):
+        return (char,)
+    usual = lazy_pinyin(char)[0]
+    if len(pinyin(char, style=Style.NORMAL, heteronym=True)[0]) < 2:
+        return (usual,)
+    heard = sorted(_readings_in_words().get(char, frozenset()) - {usual})
+    return (usual, *heard[: MAX_READINGS - 1])
+
+
+def sound_keys(sounds: list[tuple[str, ...]]) -> list[str]:
+    """The sound keys of a run of characters, each read any of its ways; the usual reading first."""
+    keys = [""]
+    for options in sounds:
+        keys = [f"{key} {option}" if key else option for key in keys for option in options][:MAX_KEYS]
+    return keys
+
+
 @dataclass(frozen=True)
 class Correction:
     wrong: str
@@ -74,6 +125,7 @@ class SpellingCorrector:
         self._df = {term: df for term, df in terms.items() if df >= MIN_TERM_DF and 2 <= len(term) <= MAX_LENGTH}
         self._lock = threading.Lock()
         self._common: dict[str, int] | None = None
+        self._alone: dict[str, bool] = {}
 
     def _common_words(self) -> dict[str, int]:
         with self._lock:
@@ -81,6 +133,7 @@ class SpellingCorrector:
                 jieba.setLogLevel(logging.WARNING)
                 jieba.dt.check_initialized()
                 self._common = jieba.dt.FREQ
+                _readings_in_words()  # the other dictionary the correction reads, loaded beside jieba's
             return self._common
 
     def everyday_frequency(self, word: str) -> int:
@@ -172,6 +225,35 @@ class SpellingCorrector:
                 return term
         return options[0]
 
+    def _stands_alone(self, term: str) -> bool:
+        """Whether the documents use a term as a word of its own somewhere, not only inside a longer
+        word (华人 only in 中华人民共和国 is no word a caller means)."""
+        with self._lock:
+            known = self._alone.get(term)
+        if known is not None:
+            return known
+        at = self._corpus_text.find(term)
+        alone = at < 0  # a listed word (another bureau's matter, a caller's word), not the documents'
+        for _ in range(MAX_HEARD_LOOKUPS):
+            if at < 0:
+                break
+            start = max(0, at - MAX_LENGTH)
+            window = self._corpus_text[start : at + len(term) + MAX_LENGTH]
+            offset, end, position = at - start, at - start + len(term), 0
+            alone = True
+            for token in jieba.dt.cut(window, HMM=False):
+                # a token overlapping the term must lie inside it (中华人民共和国 does not)
+                if position < end and offset < position + len(token) and (position < offset or position + len(token) > end):
+                    alone = False
+                    break
+                position += len(token)
+            if alone:
+                break
+            at = self._corpus_text.find(term, at + 1)
+        with self._lock:
+            self._alone[term] = alone
+        return alone
+
     @staticmethod
     def _in_reduplication(text: str, i: int, length: int) -> bool:
         """Whether a piece overlaps a verb said twice (歇一歇): its characters are the verb's."""
@@ -187,7 +269,7 @@ class SpellingCorrector:
         if not CJK.search(text):
             return text, ()
         self._common_words()
-        sounds = syllables(text)
+        sounds = [readings(char) for char in text]
         # A typo is a whole word the segmenter could not place; a run that starts or ends
         # inside a word (政府|能 → 府能) is a chance sound-alike, not a typo.
         tokens = {}  # start → token
@@ -205,9 +287,13 @@ class SpellingCorrector:
                     continue
                 if not all(CJK.match(c) for c in piece):
                     continue
-                key = " ".join(sounds[i : i + length])
+                key = next((k for k in sound_keys(sounds[i : i + length]) if k in self._by_sound), "")
                 options = self._by_sound.get(key)
                 if options is None or piece in options or self._is_meant(piece):
+                    continue
+                # 一站 only inside 一站式 is no word a caller means; 驿站, which sounds the same, is
+                options = tuple(t for t in options if self._stands_alone(t))
+                if not options:
                     continue
                 # The same sound later in the message is the same term (服务易站…易站能给老人).
                 term = meant.get(key) or self._in_context(text, i, length, options)

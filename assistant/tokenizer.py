@@ -42,6 +42,15 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+QUOTE_MARKS = re.compile(r"[“”‘’「」『』\"']")
+
+
+def plain(text: str) -> str:
+    """Folded text without quote marks, for finding a question's words in a sentence: 回炉培训 is in
+    面向行业从业人员开展“回炉”培训."""
+    return QUOTE_MARKS.sub("", fold(text))
+
+
 class Tokenizer:
     """jieba segmentation with the project's vocabulary; jieba loads on first use."""
 

@@ -80,7 +80,8 @@ AGE_WORDS = re.compile(
 )
 ELIGIBILITY_WORDS = re.compile(r"在不在[^，。？?]{0,16}范围|属不属于|谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构|组织|单位|企业|患者|病人|孩子|小孩)(?:才|可以|能)|算进去|算在内|包括在内|包不包括|条件|资格|能不能|可不可以|能否|可否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
 # What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
-FEE_WORDS = re.compile(r"床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|(?:交|缴|付)(?:多少|几多)|自付|自费")
+# 上门助浴一次指导价多少钱: a service's guide price is paid (a wage's guide price, 工资指导价, is earned).
+FEE_WORDS = re.compile(r"(?:服务|项目|上门|助浴|助餐)[^，。？?]{0,8}(?<!工资)指导(?:参考)?价|床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|(?:交|缴|付)(?:多少|几多)|自付|自费")
 # 要不要交钱？ 要自己出钱吗？ 使唔使畀钱？: whether one pays at all.
 PAY_ASKED = re.compile(
     r"(?:要|需要|用|得)(?:不要)?(?:自己)?(?:交|缴|付|掏|出|花)[^，。？?,]{0,3}(?:钱|费)|收不收费|收费吗|要钱吗|要不要钱|"
@@ -112,7 +113,8 @@ DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长�
 COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项|所|间|床|单|次|类|种|条)|(面积)")
 # 手上几份材料数字对不上 tells, 材料呢？ asks.
 MATERIALS_WORDS = re.compile(
-    r"带(?:些|点)?(?:哪些|什么|啥|乜|[几两三]样)|[几两三]样东西|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|"
+    # 考边几样嘢 (嘢 read as 东西) asks what is examined: things to bring are brought, handed in or needed.
+    r"带(?:些|点)?(?:哪些|什么|啥|乜|[几两三]样)|(?<=[带拿交要备])[几两三]样东西|(?:哪些|什么|啥|准备|乜)(?:材料|证件|证明|资料)|要(?:带|准备|交|提交)(?:哪些|什么|啥)|"
     r"(?:带|交|准备|提交|需要|要)[^，。？?,写]{0,4}(?<!写)材料|材料(?:呢|吗|有哪些|要哪些|是什么|清单|[？?]|$)"
 )
 # 哪里能查到床位和收费？ asks where to look, not the fee itself.
@@ -262,6 +264,9 @@ YEAR_NOW = re.compile(r"(?:现在|今年|而家|宜家)(?:已经|都|是|已)*(2
 # 孤儿养育标准现在最新是多少？ 有没有最新的数？: the newest figure is asked, and the newest is this year's;
 # 最新政策, 最新消息 ask where news is, no figure.
 NEWEST_FIGURE = re.compile(r"最新(?![的]?(?:政策|消息|资讯|动态|通知|情况|进展|文件))")
+# 现在深圳低保标准是多少一个月？: a standard is set year by year, so the one in force now is this year's
+# (现在有多少家 is told by the newest count the documents give; 现在的标准提高了没有 by the newest figure).
+STANDARD_ASKED = re.compile(r"(?:标准|指导价)[^，。？?]{0,8}(?:多少|几多|好多|几钱)")
 
 # -- the person's conditions ---------------------------------------------------------------------
 
@@ -278,7 +283,8 @@ GROUP_WORDS = (
 
 COMPLAINT = re.compile(
     r"(?<!被)投诉|(?<!被)举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
-    r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没有?|不|未)(?:到账|发|批|办|回复|人管|处理|解决|收到)|"
+    # 申请三个月了一直没批, 一直没给办 are grievances; 颐年卡一直没办 says the caller has not applied yet.
+    r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没有?|不|未)(?:到账|发|批|给办|办下来|办好|回复|人管|处理|解决|收到)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
     r"推来推去|踢来踢去|像话吗|转了一圈|互相推|搞什么名堂|搞什么鬼|搞乜鬼|"
     r"(?<![孩子童人老她他有])没人管|没人理|不负责|气死|气人|忍不住要说|"
@@ -326,8 +332,10 @@ PERSONAL_CASE = re.compile(
     # 市民要求核实：其母亲这个月的津贴为什么没打到卡上: a relayed request to check one person's case.
     r"要求(?:核实|核查|查询|查一下)|其(?:母亲|父亲|家人|老人|本人|子女|孩子)(?:[(（][^)）]{0,12}[)）])?[^，,。？?]{0,16}(?:为什么|为何|没有?(?:到|发|打)|未(?:到|发))|"
     r"帮(?:来电人|市民|群众|他|她|老人)(?:查|核实|催)|"
-    # 你帮忙看看能不能评上5A？ 你帮我判断下他算不算困境儿童: a judgement on one's own case.
-    r"帮(?:我们?|忙)?(?:判断|评估|看看|看下)[^，,。？?]{0,12}(?:能不能|能否|算不算|是不是|可不可以|评得上|评上|够不够|符不符合|哪里)|"
+    # 你帮忙看看能不能评上5A？ 你帮我判断下他算不算困境儿童, …能不能批低保？你帮我判断一下: a judgement on
+    # one's own case, asked of whoever reads the message.
+    r"帮(?:我们?|忙)?(?:看看|看下)[^，,。？?]{0,12}(?:能不能|能否|算不算|是不是|可不可以|评得上|评上|够不够|符不符合|哪里)|"
+    r"帮(?:我们?|忙)(?:判断|评估)|"
     # 能不能马上给他恢复, 能不能保证入选, 直接给个能不能批的结论: a decision on one case, or a guarantee.
     r"(?:马上|立刻|立即|尽快)(?:给|帮)(?:他|她|我)们?(?:恢复|办|批|发|处理|解决)|(?:能不能|能否|可不可以)保证|"
     r"给(?:个|一个)[^，。？?]{0,6}(?:结论|准话)|"
@@ -401,6 +409,14 @@ def _told(word: str, u: Understanding, kinds: tuple[str, ...] = ()) -> bool:
     """Whether a word is one of the person's conditions as told (非深户 of 那非深户的呢？), not a subject;
     ``kinds``: only conditions of these kinds."""
     return any((word in c.value or c.value in word) and (not kinds or c.kind in kinds) for c in u.conditions)
+
+
+def _shown_topic(inherited: tuple[str, ...], subjects: frozenset[str], earlier: Understanding) -> str:
+    """The conversation's topic as the answer names it: of the inherited words that are not the person's
+    age, household or state, the documents' subjects (适老化改造, not 中度失能深圳户口适老化改造得到), else
+    all of those."""
+    kept = [w for w in inherited if not _told(w, earlier, PERSON_ONLY) and w not in PERSON_STATES]
+    return "".join(w for w in kept if w in subjects) or "".join(kept) or "".join(inherited)
 
 
 def _with_earlier(current: Understanding, earlier: Understanding) -> tuple[Condition, ...]:
@@ -1025,7 +1041,7 @@ class Understander:
         this_year = today.year if THIS_YEAR.search(asking) else None
         if any(int(y) >= today.year for y in YEAR_NOW.findall(text)):
             this_year = today.year
-        if NEWEST_FIGURE.search(asking) and not years:
+        if (NEWEST_FIGURE.search(asking) or CURRENT_WORDS.search(asking) and STANDARD_ASKED.search(asking)) and not years:
             this_year = today.year
         if LAST_YEAR.search(asking):
             years = (*years, today.year - 1)
@@ -1275,7 +1291,7 @@ class Understander:
             programme=programme,
             personal=current.personal or earlier.personal,
             unit=counted_unit(text),
-            understood_as=programme if replaced_benefit else "".join(inherited) or "".join(earlier.topic),
+            understood_as=programme if replaced_benefit else _shown_topic(inherited, self._subjects, earlier) or "".join(earlier.topic),
             background=inherited,
             background_weight=factor,
             matters=current.matters or earlier.matters,

@@ -1009,3 +1009,34 @@ def test_whether_a_benefit_is_there_is_answered_with_its_own_figure_not_another_
 def test_a_figure_asked_about_a_proposals_reply_is_no_suggestion(pipeline_seed: Pipeline) -> None:
     answer = pipeline_seed.ask("推进智慧社区那份人大建议的答复里,说颐年卡惠及了多少老人?")
     assert answer.act == "question"
+
+
+def test_a_count_in_the_measure_asked_leads_when_a_long_sentence_leaves_it_no_room(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("2024年那会儿深圳一共有多少家医养结合机构？都是哪几种类型？")
+    assert answer.status == "answered", answer.reason
+    assert "医养结合机构共31家" in answer.citations[0].text  # not 12部门联合印发…五个方面
+
+
+def test_a_standard_asked_for_now_is_partial_with_the_last_one_stated(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("现在深圳低保标准是多少一个月？")
+    assert answer.status == "partial" and answer.refused
+    assert "1,250元" in answer.answer and "2026年" in answer.answer
+
+
+def test_a_services_guide_price_is_not_answered_with_a_subsidy_received(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("社区居家养老服务项目清单里不是有指导价吗？上门助浴一次指导价多少钱？")
+    assert answer.status == "partial", answer.reason
+    assert "指导参考价" in answer.answer and "300元" not in answer.answer
+
+
+def test_a_term_the_documents_put_in_quotes_is_the_callers_term(pipeline_seed: Pipeline) -> None:
+    # 面向行业从业人员开展“回炉”培训,符合条件的给予最高每人900元补贴
+    answer = pipeline_seed.ask("我们院想派几个护工去参加回炉培训，政府对这个培训每个人最多补多少钱？")
+    assert answer.status == "answered", answer.reason
+    assert "900元" in answer.answer
+
+
+def test_a_typo_in_another_reading_of_a_character_is_corrected(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("老伴走了想搞海藏,政府有没有奖里啊?")
+    assert ("海藏", "海葬") in answer.corrections
+    assert "海葬" in answer.citations[0].text

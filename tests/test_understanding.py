@@ -955,3 +955,37 @@ def test_the_shipped_act_model_decides_with_the_wording_of_the_message() -> None
 def test_a_requirement_of_area_asks_a_figure() -> None:
     assert "count" in intents("深圳对新建小区配套养老设施到底有没有面积要求？")
 
+
+
+def test_asking_whoever_reads_to_judge_ones_case_is_a_personal_case_and_not_having_applied_no_complaint() -> None:
+    assert speech_act("我妈深户七十了，她能不能批低保？你帮我判断一下") == "personal_case"
+    assert speech_act("我妈能自己吃饭但走不了路,你帮我判断下她算中度失能还是重度失能?") == "personal_case"
+    assert speech_act("我爸七十八了腿脚不好 颐年卡一直没办 都有啥办法能办啊") == "question"
+    assert speech_act("跑了三趟社区,一直没给办") == "complaint"
+
+
+def test_a_standard_in_force_now_is_this_years_but_whether_it_rose_is_not(understander: Understander) -> None:
+    assert understander.understand("现在深圳低保标准是多少一个月？").asked_years == (2026,)
+    assert understander.understand("那现在的标准提高了没有？").asked_years == ()
+    assert understander.understand("深圳现在有多少家医养结合机构？").asked_years == ()  # the newest count answers
+
+
+def test_a_services_guide_price_is_paid_and_a_wages_is_earned(understander: Understander) -> None:
+    assert "fee" in understander.understand("上门助浴一次指导价多少钱？").intents
+    assert "fee" not in understander.understand("一线养老护理员工资指导价是多少？").intents
+    assert "fee" not in understander.understand("一线养老护理员人工指导价几多钱一个月？").intents
+
+
+def test_a_cantonese_what_things_examined_is_a_list_not_papers() -> None:
+    # 考边几样嘢 as the dialect table reads it
+    assert "materials" not in intents("养老护理那个专项职业能力考核,考哪几样东西?")
+    assert "list" in intents("养老护理那个专项职业能力考核,考哪几样东西?")
+    assert "materials" in intents("要带几样东西去社区？")
+
+
+def test_a_follow_up_names_its_topic_without_the_persons_state(knowing: Understander) -> None:
+    u = knowing.understand(
+        "那要咋个申请嘛,网上能弄不?", ["家里老人六十五岁,中度失能,深圳户口,能申请适老化改造不?", "那最多补得到好多钱?"]
+    )
+    assert u.understood_as == "适老化改造"
+    assert "失能" in {c.value for c in u.conditions}

@@ -144,3 +144,17 @@ def test_wu_and_hokkien_words_are_read_as_mandarin() -> None:
     assert vocabulary.mandarin("一个号头几钿？") == "一个号头多少钱？"
     assert vocabulary.mandarin("长护险哪能申请？") == "长护险怎么申请？"
     assert vocabulary.mandarin("佗位可以办？") == "哪里可以办？"
+
+
+def test_a_typo_heard_in_another_reading_of_its_character_is_corrected() -> None:
+    corrector = SpellingCorrector({**TERMS, "海葬": 6}, CORPUS + " 倡导和鼓励骨灰海葬")
+    corrected, corrections = corrector.correct("老伴走了想搞海藏")  # 藏 is zang in 西藏
+    assert corrected == "老伴走了想搞海葬" and [(c.wrong, c.right) for c in corrections] == [("海藏", "海葬")]
+
+
+def test_a_rare_dictionary_reading_or_a_term_only_inside_a_longer_word_corrects_nothing() -> None:
+    terms = {**TERMS, "我局": 50, "华人": 9}
+    corpus = CORPUS + " 我局将会同医保局 《中华人民共和国老年人权益保障法》 《中华人民共和国民法典》"
+    corrector = SpellingCorrector(terms, corpus)
+    assert corrector.correct("全靠我和我姐轮流照顾")[1] == ()  # 姐 is read ju in no word
+    assert corrector.correct("深圳六十岁以上的老人一共有几化人啊")[1] == ()  # 华人 only in 中华人民共和国
