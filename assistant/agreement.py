@@ -61,6 +61,7 @@ class FigureAgreement:
     place: bool  # its clause names no place outside Shenzhen the question did not name
     kind: bool  # a fee when a fee was asked, a single figure when one was asked, not a city-wide total
     year: int | None  # the year the figure is of: stated in the sentence, else the document's
+    share: float = 0.0  # of the question's topic weight, the share the words around the figure name
 
     @property
     def agrees(self) -> bool:
@@ -288,7 +289,7 @@ def figure_agreement(
     if not programme and named and not _names_benefit_asked(named.group(0), understanding):
         here = before = False
     subject = here or before
-    return FigureAgreement(match.value, subject, time, place, kind, year)
+    return FigureAgreement(match.value, subject, time, place, kind, year, share)
 
 
 def sentence_figures(

@@ -133,6 +133,7 @@ DEFINITION_BONUS = 0.5
 ABOUT_SHARE = 0.8  # of the best sentence's coverage, below the usual floor, that is still about the question
 ELSEWHERE_STORY = 0.5  # the act model's probability that a story is about what other bureaus handle
 COUNTED_BONUS = 0.2  # a figure of what is counted (328张 for 多少张床)
+FIGURE_SUBJECT_MARGIN = 0.25  # how much more of the topic a figure's own words must name to come first
 RATE_BONUS = 0.2  # a percentage of the share asked (就业率达到80%)
 NEWEST_BONUS = 0.6  # a sentence of the newest document, when where a matter stands or what holds now is asked
 # 有没有一次性的补贴？ 有冇钱？: whether a benefit is there (not 是不是要去申请).
@@ -1318,6 +1319,21 @@ class Composer:
         kept = [c for c in chosen if not amounts(c.text) or any(f.agrees for f in figures.get(id(c), []))]
         if agreeing and not any(c in agreeing for c in kept):
             kept = [agreeing[0], *kept]
+
+        def named(c: _Sentence) -> float:
+            return max((f.share for f in figures.get(id(c), []) if f.agrees), default=0.0)
+
+        # 回炉培训每个人补多少钱？: when the first figure's own words name less than half the topic
+        # (护理员…岗位补贴…800元), one whose words name much more (开展“回炉”培训,…最高每人900元补贴) comes first.
+        # Only one scoring as a further sentence would (not 持续加大养老领域财政资金… sharing loose words).
+        first = next((c for c in kept if c in agreeing), None)
+        close = [c for c in agreeing if c.score >= self.settings.follow_ratio * chosen[0].score]
+        strongest = max(close, key=named, default=None)
+        # (a figure later in the same passage, 新增1张养老床位资助4万元;收住…600元, is read in its order)
+        same_passage = first is not None and strongest is not None and strongest.hit.chunk_id == first.hit.chunk_id
+        if first is not None and strongest is not None and not same_passage and named(first) < MIN_TOPIC_SHARE \
+                and named(strongest) >= named(first) + FIGURE_SUBJECT_MARGIN:
+            kept = [strongest, *(c for c in kept if c is not strongest)]
         own = next((c for c in agreeing if groups and any(g in c.text for g in groups)), None)
         if own is not None and not any(g in c.text for c in kept for g in groups or ()):
             kept = [own, *(c for c in kept if c is not own)]

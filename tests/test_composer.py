@@ -1040,3 +1040,13 @@ def test_a_typo_in_another_reading_of_a_character_is_corrected(pipeline_seed: Pi
     answer = pipeline_seed.ask("老伴走了想搞海藏,政府有没有奖里啊?")
     assert ("海藏", "海葬") in answer.corrections
     assert "海葬" in answer.citations[0].text
+
+
+def test_a_figure_whose_own_words_name_more_of_the_question_comes_first(pipeline_seed: Pipeline) -> None:
+    # not 对持证养老护理员按月发放岗位补贴,每人每月最高800元, beside 护理员 only
+    answer = pipeline_seed.ask("我老伴在养老院当护工,他们去搞那个回炉培训,每个人国家补多少钱啊?")
+    assert answer.status == "answered", answer.reason
+    assert "900元" in answer.citations[0].text
+    # two figures asked, each beside its own words: read in the answer's order, 4万元 first
+    both = pipeline_seed.ask("民办养老机构新增床位和收住失能老人，各有什么资助标准？")
+    assert "4万元" in both.citations[0].text
