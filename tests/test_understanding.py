@@ -989,3 +989,10 @@ def test_a_follow_up_names_its_topic_without_the_persons_state(knowing: Understa
     )
     assert u.understood_as == "适老化改造"
     assert "失能" in {c.value for c in u.conditions}
+
+
+def test_one_cases_outcome_or_the_reader_asked_to_look_at_it_is_a_personal_case() -> None:
+    assert speech_act("我们机构今年申请3A评估，能不能评上？") == "personal_case"
+    assert speech_act("我七十五,两套房,仔喺香港,你睇下我可唔可以入公办养老院?") == "personal_case"
+    assert speech_act("什么样的社会组织能评上5A？") == "question"
+    assert speech_act("你看一下他们这个政策是什么意思") == "question"
