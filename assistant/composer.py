@@ -789,6 +789,13 @@ class Composer:
             reached = [c for c in about if intent != "count" or TARGET_ASKED.search(u.text) or not TARGET_SENTENCE.search(c.text)]
             found = next((c for c in reached if holds(c.text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](c.text, u))), None)
             found = found or next((c for c in [*reached, *about] if holds(c.text)), None)
+            if found is None and intent == "time":
+                # 大调查系几时开始搞嘅？: a sentence as much about the question as the first that dates the
+                # thing asked (…基线调查,已于2021年7月20日…正式启动), wherever its passage ranks.
+                found = next((
+                    c for c in candidates
+                    if c.coverage >= chosen[0].coverage and holds(c.text) and FOR_TOPIC[intent](c.text, u)
+                ), None)
             if found is not None:
                 # (the figure in the measure asked leads when a long first sentence leaves it no room)
                 chosen = self._second(chosen, found, lead=counted)

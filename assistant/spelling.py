@@ -214,6 +214,14 @@ class SpellingCorrector:
                 return True
         return False
 
+    def _ends_the_word_before(self, text: str, i: int, length: int) -> bool:
+        """Whether a piece's first character ends the words before it as the documents write them and
+        the rest is a word (保教|费政府 is 保教费 and 政府, not 非政府)."""
+        rest = text[i + 1 : i + length]
+        return len(rest) >= 2 and self._is_meant(rest) and any(
+            i - k + 1 >= 0 and text[i - k + 1 : i + 1] in self._corpus_text for k in range(3, MAX_LENGTH + 1)
+        )
+
     def _in_context(self, text: str, i: int, length: int, options: tuple[str, ...]) -> str:
         """Of the terms that sound alike, the one the documents use beside the caller's neighbouring
         characters (居家养老服务义站 → 服务驿站, not 一站); else the most used."""
@@ -299,6 +307,8 @@ class SpellingCorrector:
                 term = meant.get(key) or self._in_context(text, i, length, options)
                 parts = [tokens[j] for j in sorted(tokens) if i <= j < i + length]
                 if self._chance(parts, term) or (length == 2 and self._cuts_a_term(text, i, length)):
+                    continue
+                if self._ends_the_word_before(text, i, length):
                     continue
                 if self._in_reduplication(text, i, length):
                     continue

@@ -33,7 +33,7 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
 # 我们几个, 兄妹几个: the few people who are talking, not a question; 想过几年再生: a time ahead.
-FEW = r"(?<![们好哪这那前近头十\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过])几(?![时号点]|好(?!多))"
+FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过])几(?![时号点]|好(?!多))"
 # 最低生活保障 is the name of 低保, no floor asked.
 # 一个月给好多: southwestern 好多 after a verb of giving is 多少.
 ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|面积(?:要求|标准|规定)|(?<=[给发补领拿交要涨])好多(?=钱|[啊呀嘛哦噻]?[?？!！。]*$)|(?:一共|总共|共)有?好多|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
@@ -123,7 +123,7 @@ HOURS_WORDS = re.compile(r"几点|开门|关门|营业时间|开放时间|办公
 # 有什么咨询电话可以打？ 打边个热线？: the number to call.
 PHONE_WORDS = re.compile(
     r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|哪些|啥|边个|谁)[^，。?？,]{0,4}(?:电话|热线|号码)|有没有[^，。?？,]{0,20}(?:电话|热线)|"
-    r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打)"
+    r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打|打(?:哪个|什么|啥|多少|几多|边个))|打(?:哪个|什么|啥|边个)(?:号|电话)"
 )
 PROGRESS_WORDS = re.compile(
     r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:有何|有什么|有啥|什么)(?:安排|打算|计划)|(?:印发|出台|落实|实施)情况|(?:落实|出台|建成|办好|完成|验收|实施|上线|开通)了?(?:没|吗)|现在.{0,4}情况|"
@@ -255,8 +255,11 @@ NUMBERISH = re.compile(r"[\d.]+|[\d一二三四五六七八九十两百千万多
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年|年度)?(?!\d)")
 TITLED_YEAR = re.compile(r"《[^》]*》|\d{4}年?版")  # not 现在（2026年）, which asks that year
 CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|而家|宜家")
-# 今年85了 states an age, not the year a figure is asked for.
-THIS_YEAR = re.compile(r"今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))|本年度?")
+# 今年85了, 今年刚满七十 state an age, not the year a figure is asked for.
+THIS_YEAR = re.compile(
+    r"今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))"
+    r"(?![已经都刚才就\s]{0,3}满[\d一二三四五六七八九十])|本年度?"
+)
 # 比上一年涨了多少 compares with last year; it asks no figure of last year.
 LAST_YEAR = re.compile(r"(?<![比较])(?:去年|上一年)")
 # 现在都2026年了, 今年已经2026年: the caller says which year it is now, and asks for now.
@@ -387,7 +390,8 @@ ANAPHORA = re.compile(
     r"^(?:如果|要是|假如|假设)[^，。？?]{0,14}呢[?？]|"
     # 我爸腿脚不好，也不会弄手机，那怎么办？: the last clause opens by going on from the conversation.
     r"[，,]\s*那(?:怎么|咋|点样|点算|该怎么|可以怎么)|"
-    r"这个|那个|这项|该项|上面|刚才|前面|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])|"
+    # 最早那家是哪年加入的？: one picked out of those the conversation named.
+    r"这个|那个|这项|该项|上面|刚才|前面|(?:最早|最晚|最新|最近|最大|最小|第[一二三四五六七八九十\d]+)(?:那|这)(?:家|间|所)|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])|"
     # 盐田嗰间 (那间 once read as Mandarin): the place the conversation named.
     r"[那这]间|"
     # 去哪办？ 怎么申请啊？: a way to apply for something the message does not name.

@@ -1050,3 +1050,10 @@ def test_a_figure_whose_own_words_name_more_of_the_question_comes_first(pipeline
     # two figures asked, each beside its own words: read in the answer's order, 4万元 first
     both = pipeline_seed.ask("民办养老机构新增床位和收住失能老人，各有什么资助标准？")
     assert "4万元" in both.citations[0].text
+
+
+def test_a_time_question_shows_a_sentence_that_dates_the_thing_asked(pipeline_seed: Pipeline) -> None:
+    # the first sentences speak of the survey without a date; …基线调查…已于2021年7月20日…正式启动 dates it
+    answer = pipeline_seed.ask("前几年话要同全市老人家做个大调查,问下大家需要咩服务,系几时开始搞嘅?")
+    assert answer.status == "answered", answer.reason
+    assert "2021年7月20日" in answer.answer

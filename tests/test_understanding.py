@@ -483,6 +483,8 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("能否以个人名义单独申请最低生活保障？", "eligibility", "count"),  # 最低生活保障 is 低保's name
         ("第十二届中华慈善奖深圳一共有多少拿奖的?", "count", "amount"),  # winners counted, no prize money
         ("隔壁小孩经常挨打,打哪个号码?", "phone", None),
+        ("问市里未成年人救助保护热线打哪个号？", "phone", None),
+        ("护士隔几天上门处理褥疮,医保到底给不给报？", "yesno", "count"),  # every few days, not how many
         ("想去申请救助,要带些什么东西去啊?", "materials", None),
         ("我们居民要怎么提这个需求啊？", "procedure", None),  # how to put a need forward
     ],
@@ -996,3 +998,15 @@ def test_one_cases_outcome_or_the_reader_asked_to_look_at_it_is_a_personal_case(
     assert speech_act("我七十五,两套房,仔喺香港,你睇下我可唔可以入公办养老院?") == "personal_case"
     assert speech_act("什么样的社会组织能评上5A？") == "question"
     assert speech_act("你看一下他们这个政策是什么意思") == "question"
+
+
+def test_an_age_just_reached_this_year_asks_no_years_figure(understander: Understander) -> None:
+    assert understander.understand("我老头子今年刚满七十 户口是深圳的 那个高龄津贴一个月能拿多少啊").asked_years == ()
+    assert understander.understand("我妈今年满80了，高龄津贴多少？").asked_years == ()
+    assert understander.understand("今年高龄津贴多少？").asked_years == (2026,)
+
+
+def test_the_first_or_last_of_those_named_is_taken_from_the_conversation(understander: Understander) -> None:
+    u = understander.understand("那家现在住了多少香港老人？", ["“广东计划”里深圳有哪几家养老院？", "最早那家是哪年加入的？"])
+    assert u.follow_up
+    assert understander.understand("最早那家是哪年加入的？").needs_topic

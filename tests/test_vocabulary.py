@@ -139,11 +139,15 @@ def test_other_bureaus_matters_are_found_longest_first(vocabulary):
     assert vocabulary.matters_in("我退休金今年涨多少") == ("退休金",)
 
 
-def test_wu_and_hokkien_words_are_read_as_mandarin() -> None:
+def test_wu_hokkien_and_hakka_words_are_read_as_mandarin() -> None:
     vocabulary = load_vocabulary()
     assert vocabulary.mandarin("一个号头几钿？") == "一个号头多少钱？"
     assert vocabulary.mandarin("长护险哪能申请？") == "长护险怎么申请？"
     assert vocabulary.mandarin("佗位可以办？") == "哪里可以办？"
+    assert vocabulary.mandarin("阮阿母厝内底一个人，颐年卡按怎办？") == "我妈家里一个人，颐年卡怎么办？"
+    assert vocabulary.mandarin("偌济钱一个月？啥物材料？") == "多少钱一个月？什么材料？"
+    assert vocabulary.mandarin("偃系客家人，爱唔爱去社区办？") == "我是客家人，要不要去社区办？"  # 偃 typed for Hakka 𠊎
+    assert vocabulary.mandarin("基金会使用捐款") == "基金会使用捐款"  # no Hakka 会使 (can) inside 基金会|使用
 
 
 def test_a_typo_heard_in_another_reading_of_its_character_is_corrected() -> None:
@@ -158,3 +162,9 @@ def test_a_rare_dictionary_reading_or_a_term_only_inside_a_longer_word_corrects_
     corrector = SpellingCorrector(terms, corpus)
     assert corrector.correct("全靠我和我姐轮流照顾")[1] == ()  # 姐 is read ju in no word
     assert corrector.correct("深圳六十岁以上的老人一共有几化人啊")[1] == ()  # 华人 only in 中华人民共和国
+
+
+def test_a_character_that_ends_the_documents_word_before_it_is_no_typo():
+    corrector = SpellingCorrector({**TERMS, "非政府": 5, "政府": 80, "保教费": 3}, CORPUS + " 非政府组织 学前教育保教费 政府")
+    assert corrector.correct("上幼儿园的保教费政府有没有补助？")[1] == ()  # 保教费|政府, not 非政府
+    assert corrector.correct("我们是个费政府组织能申请吗")[0] == "我们是个非政府组织能申请吗"
