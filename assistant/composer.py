@@ -150,7 +150,11 @@ SHARE_OF = re.compile(r"([\u4e00-\u9fff]{2})(?:能|可以|可)?百分之(?:多�
 ASKING_VERBS = frozenset("是不 现在 目前 大概 一共 总共 到底 能占 占了".split())
 DISTRICT_BONUS = 0.3  # the district asked about named (or only others named) in a sentence
 # “四同步”, 哪四个同步: a numbered term is defined by a sentence naming its part that many times.
-NUMBERED_TERM = re.compile(r"“([二三四五六七八九十两])([\u4e00-\u9fff]{2})”|([二三四五六七八九十两])个([\u4e00-\u9fff]{2})")
+# “四同步”, 三个同步, “两床融合” (its parts: 家庭养老床位 and 家庭病床, each a 床)
+NUMBERED_TERM = re.compile(
+    r"“([二三四五六七八九十两])([\u4e00-\u9fff]{2})”|([二三四五六七八九十两])个([\u4e00-\u9fff]{2})|"
+    r"“([二三四五六七八九十两])([\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}”"
+)
 # 具体是哪八项: a list of that many, not a sentence that only counts them (等八项敬老优待).
 NUMBERED_LIST = re.compile(r"哪([二三四五六七八九十两])(?:项|个|类|种|条|方面|样)")
 CN_NUMBER = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -409,7 +413,7 @@ def defines(text: str, u: Understanding, question: str) -> bool:
         if names_topic(before, u) or any(q in before for q in quoted):
             return True
     for match in NUMBERED_TERM.finditer(question):
-        n, part = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        n, part = next((match.group(i), match.group(i + 1)) for i in (1, 3, 5) if match.group(i))
         # 同步规划、同步建设…, not the 同步 of another numbered term (“三同步”)
         if len(re.findall(rf"(?<![一二三四五六七八九十两]){part}", text)) >= CN_NUMBER[n]:
             return True

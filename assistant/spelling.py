@@ -214,12 +214,15 @@ class SpellingCorrector:
                 return True
         return False
 
-    def _ends_the_word_before(self, text: str, i: int, length: int) -> bool:
-        """Whether a piece's first character ends the words before it as the documents write them and
-        the rest is a word (保教|费政府 is 保教费 and 政府, not 非政府)."""
-        rest = text[i + 1 : i + length]
-        return len(rest) >= 2 and self._is_meant(rest) and any(
-            i - k + 1 >= 0 and text[i - k + 1 : i + 1] in self._corpus_text for k in range(3, MAX_LENGTH + 1)
+    def _prefixed_word(self, piece: str, term: str) -> bool:
+        """Whether the term is the caller's own word with another first character that the documents
+        also use on its own (这种事|政府 → 市政府, 保教费|政府 → 非政府): the word is there, and the
+        character likelier ends the words before it than misspells a prefix (一年卡 → 颐年卡 stays a
+        typo: the documents write 年卡 only inside 颐年卡)."""
+        rest = piece[1:]
+        return (
+            len(rest) >= 2 and term[1:] == rest and self._is_meant(rest)
+            and self._corpus_text.count(rest) > self._corpus_text.count(term)
         )
 
     def _in_context(self, text: str, i: int, length: int, options: tuple[str, ...]) -> str:
@@ -308,7 +311,7 @@ class SpellingCorrector:
                 parts = [tokens[j] for j in sorted(tokens) if i <= j < i + length]
                 if self._chance(parts, term) or (length == 2 and self._cuts_a_term(text, i, length)):
                     continue
-                if self._ends_the_word_before(text, i, length):
+                if self._prefixed_word(piece, term):
                     continue
                 if self._in_reduplication(text, i, length):
                     continue

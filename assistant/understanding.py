@@ -33,7 +33,8 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
 # 我们几个, 兄妹几个: the few people who are talking, not a question; 想过几年再生: a time ahead.
-FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过])几(?![时号点]|好(?!多))"
+# 整多几张石凳: Cantonese for a few more (最多几天 still asks).
+FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过整搞弄])(?<![^最]多)几(?![时号点]|好(?!多))"
 # 最低生活保障 is the name of 低保, no floor asked.
 # 一个月给好多: southwestern 好多 after a verb of giving is 多少.
 ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|面积(?:要求|标准|规定)|(?<=[给发补领拿交要涨])好多(?=钱|[啊呀嘛哦噻]?[?？!！。]*$)|(?:一共|总共|共)有?好多|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
@@ -62,7 +63,8 @@ TOTAL_WORDS = re.compile(
     r"一共|总共|累计|总额|合计|全市|全区|总计|花了|投入|筹|规模|总的|加起来|合共|总数|至今|迄今|"
     r"(?:给|发|资助|帮扶|救助|捐)(?:了|过)(?=多少|几多)"
 )
-COUNT_WORDS = re.compile(rf"(?:多少|{FEW}|(?<=共)有?好多|有好多(?=[个家张人名对户次间项所位]?[^，。？?吗吧嘛啊]{{0,6}}[？?]?$))(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+# 请提供今年深圳市结婚登记数量。: a formal request for a count, with no question word.
+COUNT_WORDS = re.compile(rf"(?:提供|告知|给出|列出|公布)[^，。？?]{{0,24}}(?:数量|人数|总数|数目|件数|户数|床位数)|(?:多少|{FEW}|(?<=共)有?好多|有好多(?=[个家张人名对户次间项所位]?[^，。？?吗吧嘛啊]{{0,6}}[？?]?$))(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
 # 应该怎么给她办, 在哪里约, 去边度弄: the person helped and a colloquial verb do not change what is asked.
 # 个津贴年审点搞啊: Cantonese 点 (怎么) before a verb of doing asks a way.
@@ -303,6 +305,11 @@ COMPLAINT = re.compile(
     # 520那天根本抢不到,太坑了吧,你们能不能管管: a grievance, and a call on the bureau to step in.
     r"(?:太|好|真|很)坑|坑爹|(?:你们|政府|民政|部门|领导)[^，,。？?]{0,6}管一?管(?=[吧啊呀嘛啦]?(?:[？?！!。，,]|$))"
 )
+# 能让我儿子在网上帮我弄吗？ 家里人能不能代办？: whether someone else may do it for one is a rule.
+PROXY_ASKED = re.compile(
+    r"(?:儿子|女儿|子女|孩子|家人|家里人|家属|老伴|亲戚|别人|他人|其他人|邻居|社工|保姆)"
+    r"[^，,。？?]{0,8}(?:帮|代)(?:我|她|他|忙|办|领|认证|弄|搞|签|交)"
+)
 RULE_ASKED = re.compile(r"(?:有没有|是不是有|有什么|有无|有冇)[^，。？?]{0,6}(?:规定|政策|清单|文件|依据)|规定(?:了)?哪些")
 # 我有点担心她在那边身体出状况没人管: a worry about what might happen is no grievance, nor the question
 # asked after a supposition (要是半夜按了，有没有人管？).
@@ -324,7 +331,7 @@ PERSONAL_CASE = re.compile(
     r"(?<!上门)(?<!上门来)(?<!叫人)帮(?:我|忙)(?:办|催|处理|申请|联系|核实|跟进)|"
     # 能不能帮我们移出来？ 麻烦帮我改一下: asks the bureau to act on one case (not 帮我解释一下 or 帮我们这些老人).
     # 我儿子可不可以帮我搞: whether a relative may do it for one is a question of the rules.
-    r"(?<!儿子)(?<!女儿)(?<!子女)(?<!家人)(?<!家属)(?<!孩子)(?<!老伴)(?<!亲戚)(?<!朋友)(?<!邻居)(?<!别人)(?<!他人)(?<!旁人)"
+    r"(?<!儿子)(?<!女儿)(?<!子女)(?<!家人)(?<!家属)(?<!孩子)(?<!老伴)(?<!亲戚)(?<!朋友)(?<!邻居)(?<!别人)(?<!他人)(?<!旁人)(?<!家里人)(?<!屋企人)(?<!亲人)"
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?(?:先|就|直接)?帮(?:我们|我(?!们)|忙)(?!查|看|问|解|介绍|说明|讲|了解|想|分析|算|这|那|老人|[，,。？?])[\u4e00-\u9fff]|"
     r"(?:名字|名称)叫[\u4e00-\u9fff]{2,}|"
     # 帮我查一下我妈的津贴 asks about one person; 帮我查一下3A、4A各是多少 asks the policy.
@@ -345,6 +352,8 @@ PERSONAL_CASE = re.compile(
     # 能不能马上给他恢复, 能不能保证入选, 直接给个能不能批的结论: a decision on one case, or a guarantee.
     r"(?:马上|立刻|立即|尽快)(?:给|帮)(?:他|她|我)们?(?:恢复|办|批|发|处理|解决)|(?:能不能|能否|可不可以)保证|"
     r"给(?:个|一个)[^，。？?]{0,6}(?:结论|准话)|"
+    # 你能不能直接给我们家批一个？ 你直接告诉我能还是不能: the reader asked for the verdict on one's case.
+    r"给(?:我们家|我们|我家|俺家)(?:直接)?批|告诉(?:我|俺)(?:到底)?(?:能还是不能|行还是不行|可以还是不可以|能不能|行不行)(?:[，,。？?!！]|$)|"
     r"批(?:佢|他|她|我)(?:做|当|为)|批唔批|批不批得?到|批还是不批|(?:能不能|能否|可不可以)批(?:得)?下来|"
     # 能不能把我们移出来？: the bureau asked to undo a decision on one's own case.
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?把(?:我们?|我家|俺)[^，,。？?]{0,8}(?:移出|移除|撤销|撤掉|删除|删掉|恢复)|"
@@ -476,6 +485,8 @@ ASKING = frozenset(
     "全市 全区 一共 总共 打算 计划 要求 面积 规定 成立 设立 开始 时候 结果 效果 变化 人数 数量 地点 地址 位置 "
     # 要交钱吗？ 使唔使畀钱？: whether one pays, asked of a topic named elsewhere
     "交钱 付钱 花钱 出钱 掏钱 收钱 要钱 畀钱 俾钱 "
+    # 办下来要交钱不？ 办好了要收钱吗？工本费之类的: the verb's result and a trailing "and such", not a topic
+    "下来 办好 办完 之类 之类的 什么的 "
     # 能办不？ 办得了吗？: whether it can be done, asked of a topic named elsewhere
     "能办 可以办 办得 办得了 那要 那就 那还 "
     # 多少钱一张？ 火化一次要收多少钱？: the unit a price is asked per, no topic of its own
@@ -783,9 +794,11 @@ def mark_origins(places: tuple[Place, ...], text: str) -> tuple[Place, ...]:
         # 户口在东莞,东莞那边的高龄津贴…: a place named again as the subject is asked about.
         mentions = [m.start() for m in re.finditer(re.escape(place.name), text)] or [text.find(place.name)]
         # 广州…补几多钱？同深圳一唔一样？ asks about Guangzhou in a clause of its own.
+        # (在深圳坐公交都不要钱的，我就想问问惠州那边…免费吗？: the part of a clause that asks, as well)
         asked_here = any(
-            place.name in clause and not any(p.in_scope and p.name in clause for p in places)
+            place.name in part and not any(p.in_scope and p.name in part for p in places)
             for clause in clauses
+            for part in (clause, *(piece for piece in re.split(r"[，,]", clause) if ASKING_CLAUSE.search(piece)))
         )
         # 老家衡阳那边…有没有高龄补贴？: the place "over there" in a clause that asks is what is asked.
         over_there = asked_here and any(ASKED_AFTER.match(text[at + len(place.name) :]) for at in mentions)
@@ -904,6 +917,8 @@ class Understander:
         ages = [c.value for c in conditions_in(text) if c.kind == "age"]
         tokens = self.tokenizer.tokenize(text)
         straddling = self._straddling(tokens, text)
+        # 去考要不要交钱: a word cut into the A-not-A of 要不要 (考要) is no word the caller said.
+        straddling |= {t for t in tokens if len(t) >= 2 and re.search(re.escape(t) + "[不没]" + re.escape(t[-1]), text)}
         for token in tokens:
             if token in ASKING or len(token) < 2 or NUMBERISH.fullmatch(token) or any(token in c for c in ages):
                 continue
@@ -1117,6 +1132,9 @@ class Understander:
         # grievance, whatever its words (as speech_act reads relayed questions)
         if act == "complaint" and RELAY.search(u.question) and intents(asking_part(u.question)):
             act = u.act
+        # 能让我儿子在网上帮我弄吗？: whether another may act for one is asked of the rules, whoever's case
+        if act == "personal_case" and PROXY_ASKED.search(asking_part(u.question)):
+            act = u.act
         # 那份人大建议的答复里,说颐年卡惠及了多少老人？: a figure or a date asked with a question mark is a
         # question, whatever words of proposals or grievances it holds (建议…捐了多少都公开出来 tells one)
         if act in ("suggestion", "complaint") and FIGURE_ASKED & set(u.intents) and QUESTION_MARK.search(u.text):
@@ -1178,7 +1196,8 @@ class Understander:
         """
         for i in range(len(turns) - 1, -1, -1):
             turn = self._single(turns[i])
-            if turn.topic and not all(w in GENERIC for w in turn.topic):  # 政府有补贴吗？ names none
+            # 政府有补贴吗？ names none; 隔壁小孩老是被打,政府管不管？ names one by a caller's word (被打)
+            if (turn.topic and not all(w in GENERIC for w in turn.topic)) or self._read_subjects(turn):
                 tells = asking_part(turn.text) == turn.text and not ASKING_CLAUSE.search(turn.text)
                 # 南山区怎么补？ after 商协会租办公室有补贴吗？ asks the same for a place.
                 only_places = all(any(w in p.name or p.name in w for p in turn.places) for w in turn.topic)
@@ -1200,6 +1219,17 @@ class Understander:
                         return self._follow(turn, before, force=True)
                 return turn
         return None
+
+    def _read_subjects(self, u: Understanding) -> tuple[str, ...]:
+        """The documents' subjects a message's callers' words were read as (被打 → 未成年人救助保护热线),
+        without those inside another (未成年人 of 未成年人救助保护热线); not the person (小孩 → 儿童) nor
+        the person's conditions (非深户 → 非深户籍)."""
+        found = list(dict.fromkeys(
+            t for word, targets in self.vocabulary.synonyms
+            if word in u.text and word not in ASKING and not _told(word, u) and not HUKOU_WORDS.search(word)
+            for t in targets if t in self._subjects
+        ))
+        return tuple(t for t in found if not any(t != o and t in o for o in found))
 
     def _names_nothing_specific(self, current: Understanding) -> bool:
         """A short question in a conversation whose words are all common in the documents and none
@@ -1234,6 +1264,13 @@ class Understander:
         """
         replaced = {p.name for p in earlier.places} if current.places else set()
         inherited = tuple(w for w in earlier.topic if w not in current.topic and not any(w in r or r in w for r in replaced))
+        # 发现楼上小孩经常被打，这种事政府有人管吗？ names its subject only by callers' words outside its
+        # topic words (被打 → 未成年人救助保护热线): when its topic words name no subject of the
+        # documents, the documents' terms the earlier turn was expanded to carry the topic.
+        carried = () if any(
+            w in self._subjects or any(t in self._subjects for t in earlier.terms_for(w)) for w in earlier.topic
+        ) else tuple(t for t in self._read_subjects(earlier) if t not in current.text)
+        inherited = (*inherited, *carried)
         if self._names_new_subject(current, earlier):
             # 那颐年卡呢，又去哪里办？ after 高龄津贴…: the same question about another of the documents'
             # subjects, which replaces the earlier one (as a place replaces a place).
@@ -1298,7 +1335,11 @@ class Understander:
             programme=programme,
             personal=current.personal or earlier.personal,
             unit=counted_unit(text),
-            understood_as=programme if replaced_benefit else _shown_topic(inherited, self._subjects, earlier) or "".join(earlier.topic),
+            understood_as=(
+                programme if replaced_benefit
+                else max(carried, key=len) if carried
+                else _shown_topic(inherited, self._subjects, earlier) or "".join(earlier.topic)
+            ),
             background=inherited,
             background_weight=factor,
             matters=current.matters or earlier.matters,

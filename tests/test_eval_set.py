@@ -20,7 +20,7 @@ def cases():
     return load_eval_set(REPO / "eval" / "questions")
 
 
-@pytest.fixture(scope="module", params=["questions", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "training", "heldout-pool"])
+@pytest.fixture(scope="module", params=["questions", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "training", "training-next", "heldout-pool"])
 def any_set(request):
     """Every set: the main one, the held-out one, the blind rounds, the training pool and the held-out pool."""
     return load_eval_set(REPO / "eval" / request.param)

@@ -484,6 +484,9 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("第十二届中华慈善奖深圳一共有多少拿奖的?", "count", "amount"),  # winners counted, no prize money
         ("隔壁小孩经常挨打,打哪个号码?", "phone", None),
         ("问市里未成年人救助保护热线打哪个号？", "phone", None),
+        ("我们社区想用微实事的钱整多几张石凳,可以做哪几类项目?", "list", "amount"),  # a few more, not how many
+        ("最多几天能办好？", "days", None),
+        ("请提供今年深圳市结婚登记数量。", "count", None),  # a formal request for a count
         ("护士隔几天上门处理褥疮,医保到底给不给报？", "yesno", "count"),  # every few days, not how many
         ("想去申请救助,要带些什么东西去啊?", "materials", None),
         ("我们居民要怎么提这个需求啊？", "procedure", None),  # how to put a need forward
@@ -1010,3 +1013,27 @@ def test_the_first_or_last_of_those_named_is_taken_from_the_conversation(underst
     u = understander.understand("那家现在住了多少香港老人？", ["“广东计划”里深圳有哪几家养老院？", "最早那家是哪年加入的？"])
     assert u.follow_up
     assert understander.understand("最早那家是哪年加入的？").needs_topic
+
+
+def test_a_word_cut_into_an_a_not_a_question_or_a_verbs_result_is_no_topic(understander: Understander) -> None:
+    u = understander.understand("社会上的人去考要不要交钱？")
+    assert "考要" not in u.unknown_words
+    assert "下来" not in understander.understand("办下来要交钱不？工本费啥的").topic
+
+
+def test_a_relative_doing_it_for_one_is_a_rule() -> None:
+    assert speech_act("年审人不在深圳的话能在网上弄吗？家里人能不能帮忙代办？") == "question"
+    assert speech_act("能不能帮忙代办一下我的认证？") == "personal_case"
+
+
+def test_another_place_asked_after_a_comma_in_a_sentence_naming_shenzhen_is_asked_about(understander: Understander) -> None:
+    u = understander.understand("儿子在惠州给我们买了房。在深圳坐公交不要钱的，我想问问惠州那边老人坐公交也免费吗？")
+    assert [p.name for p in u.places if not p.in_scope and not p.origin] == ["惠州"]
+    u = understander.understand("我老家是惠州的，在深圳住了十年，深圳的老人坐公交免费吗？")
+    assert all(p.origin for p in u.places if not p.in_scope)
+
+
+def test_asking_the_reader_for_the_verdict_on_ones_case_is_a_personal_case() -> None:
+    assert speech_act("我儿子智力残疾二级，能不能领重度残疾人护理补贴？你直接告诉我能还是不能") == "personal_case"
+    assert speech_act("听说现在有家庭养老床位，你能不能直接给我们家批一个？") == "personal_case"
+    assert speech_act("你能告诉我能不能网上申请低保吗？") == "question"

@@ -164,7 +164,11 @@ def test_a_rare_dictionary_reading_or_a_term_only_inside_a_longer_word_corrects_
     assert corrector.correct("深圳六十岁以上的老人一共有几化人啊")[1] == ()  # 华人 only in 中华人民共和国
 
 
-def test_a_character_that_ends_the_documents_word_before_it_is_no_typo():
-    corrector = SpellingCorrector({**TERMS, "非政府": 5, "政府": 80, "保教费": 3}, CORPUS + " 非政府组织 学前教育保教费 政府")
+def test_a_callers_word_with_a_sound_alike_first_character_before_it_is_no_typo():
+    corrector = SpellingCorrector(
+        {**TERMS, "非政府": 5, "市政府": 8, "政府": 80, "保教费": 3}, CORPUS + " 非政府组织 学前教育保教费 市政府 政府 政府 政府"
+    )
     assert corrector.correct("上幼儿园的保教费政府有没有补助？")[1] == ()  # 保教费|政府, not 非政府
-    assert corrector.correct("我们是个费政府组织能申请吗")[0] == "我们是个非政府组织能申请吗"
+    assert corrector.correct("小孩被打，这种事政府有人管吗？")[1] == ()  # 这种事|政府, not 市政府
+    # the documents write 年卡 only inside 颐年卡: 以年卡 is still a typo
+    assert corrector.correct("多大年纪才能办以年卡?")[0] == "多大年纪才能办颐年卡?"
