@@ -156,6 +156,8 @@ NUMBERED_TERM = re.compile(
     r"“([二三四五六七八九十两])([\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}”"
 )
 # 具体是哪八项: a list of that many, not a sentence that only counts them (等八项敬老优待).
+# “两项补贴”到底是哪两项: a term counting its parts by a measure word; the parts are named by its noun
+NUMBERED_NOUN = re.compile(r"([二三四五六七八九十两])(?:项|类|种|张)([\u4e00-\u9fff]{2})")
 NUMBERED_LIST = re.compile(r"哪([二三四五六七八九十两])(?:项|个|类|种|条|方面|样)")
 CN_NUMBER = {"二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 QUALIFIERS = re.compile(r"每[人户月年生]|最高|一次性|不超过")  # a cap per household is not a yearly total
@@ -418,6 +420,13 @@ def defines(text: str, u: Understanding, question: str) -> bool:
         if len(re.findall(rf"(?<![一二三四五六七八九十两]){part}", text)) >= CN_NUMBER[n]:
             return True
     return False
+
+
+def _names_parts(text: str, counted: re.Match[str]) -> bool:
+    """Whether a sentence names as many of a counted term's noun as the term counts (两项补贴: 生活补贴
+    和护理补贴), the term itself and other counted ones (“两项补贴”, 三类补贴) left out."""
+    rest = re.sub(rf"[二三四五六七八九十两\d](?:项|类|种|张)?{counted.group(2)}", "", text)
+    return rest.count(counted.group(2)) >= CN_NUMBER[counted.group(1)]
 
 
 def _rate_test(u: Understanding) -> Callable[[str], bool]:
@@ -734,6 +743,15 @@ class Composer:
             found = next((c for c in [*chosen, *candidates] if defines(c.text, u, u.text)), None)
             if found is not None:  # a sentence that says what the term means comes first
                 chosen = self._first(chosen, found)
+        # 残补“两项补贴”到底是哪两项？: the sentence naming that many of its noun (困难残疾人生活补贴和重度
+        # 残疾人护理补贴) comes first, not one naming the term alone (完善残疾人“两项补贴”动态调整机制).
+        term = NUMBERED_NOUN.search(u.question) if {"list", "definition"} & set(wanted) else None
+        if term is not None and not _names_parts(chosen[0].text, term):
+            parts = next((
+                c for c in [*chosen, *about, *candidates] if _names_parts(c.text, term) and touches_topic(c.text, u)
+            ), None)
+            if parts is not None:
+                chosen = self._first(chosen, parts)
         # 要经过哪些步骤？: the sentence naming the stages of the process comes first.
         if STEPS_ASKED.search(u.text) and not STAGES.search(chosen[0].text):
             # …从提需求到最后落地要经过哪些环节？: after a long story, the stages wherever they rank.
@@ -1511,6 +1529,9 @@ class Composer:
             tests.append(lambda piece: defines(piece, u, u.text))
         if STEPS_ASKED.search(u.text):
             tests.append(STAGES.search)  # 要经过哪些环节: the clause naming the stages
+        counted = NUMBERED_NOUN.search(u.question) if {"list", "definition"} & set(u.intents) else None
+        if counted is not None:  # 哪两项: the clause naming that many of the term's noun
+            tests.append(lambda piece: _names_parts(piece, counted))
         # A sentence none of whose clauses holds the asked kind or names the topic (在充分科学论证方面,根据
         # 《工作规程》的有关规定,…) gives the line nothing, unless no sentence gives anything.
         # The letter's own formulas and the proposal quoted back (…建议收悉, 衷心感谢您对…的关注) are no line

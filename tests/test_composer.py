@@ -1085,3 +1085,10 @@ def test_a_numbered_term_is_defined_by_the_sentence_naming_its_parts(pipeline_se
     answer = pipeline_seed.ask("听说要搞“两床融合”，这个到底指什么意思？")
     first = answer.citations[0].text
     assert "家庭病床" in first and "家庭养老床位" in first
+
+
+def test_which_parts_a_counted_term_has_is_answered_by_the_sentence_naming_them(pipeline_seed: Pipeline) -> None:
+    # not 完善残疾人“两项补贴”动态调整机制, which names the term and none of its two parts
+    answer = pipeline_seed.ask("常听说残疾人有“两项补贴”，具体是哪两项？")
+    assert "生活补贴" in answer.citations[0].text and "护理补贴" in answer.citations[0].text
+    assert answer.answer.startswith("困难残疾人生活补贴和重度残疾人护理补贴")
