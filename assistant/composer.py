@@ -422,6 +422,11 @@ def defines(text: str, u: Understanding, question: str) -> bool:
     return False
 
 
+def _counted_term(u: Understanding) -> re.Match[str] | None:
+    """A term counting its parts in a question asking what they are (“两项补贴”到底是哪两项)."""
+    return NUMBERED_NOUN.search(u.question) if {"list", "definition"} & set(u.intents) else None
+
+
 def _names_parts(text: str, counted: re.Match[str]) -> bool:
     """Whether a sentence names as many of a counted term's noun as the term counts (两项补贴: 生活补贴
     和护理补贴), the term itself and other counted ones (“两项补贴”, 三类补贴) left out."""
@@ -745,7 +750,7 @@ class Composer:
                 chosen = self._first(chosen, found)
         # 残补“两项补贴”到底是哪两项？: the sentence naming that many of its noun (困难残疾人生活补贴和重度
         # 残疾人护理补贴) comes first, not one naming the term alone (完善残疾人“两项补贴”动态调整机制).
-        term = NUMBERED_NOUN.search(u.question) if {"list", "definition"} & set(wanted) else None
+        term = _counted_term(u)
         if term is not None and not _names_parts(chosen[0].text, term):
             parts = next((
                 c for c in [*chosen, *about, *candidates] if _names_parts(c.text, term) and touches_topic(c.text, u)
@@ -1529,7 +1534,7 @@ class Composer:
             tests.append(lambda piece: defines(piece, u, u.text))
         if STEPS_ASKED.search(u.text):
             tests.append(STAGES.search)  # 要经过哪些环节: the clause naming the stages
-        counted = NUMBERED_NOUN.search(u.question) if {"list", "definition"} & set(u.intents) else None
+        counted = _counted_term(u)
         if counted is not None:  # 哪两项: the clause naming that many of the term's noun
             tests.append(lambda piece: _names_parts(piece, counted))
         # A sentence none of whose clauses holds the asked kind or names the topic (在充分科学论证方面,根据

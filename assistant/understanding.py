@@ -1225,8 +1225,8 @@ class Understander:
         without those inside another (未成年人 of 未成年人救助保护热线); not the person (小孩 → 儿童) nor
         the person's conditions (非深户 → 非深户籍)."""
         found = list(dict.fromkeys(
-            t for word, targets in self.vocabulary.synonyms
-            if word in u.text and word not in ASKING and not _told(word, u) and not HUKOU_WORDS.search(word)
+            t for word, targets in self.vocabulary.callers_words(u.text)
+            if word not in ASKING and not _told(word, u) and not HUKOU_WORDS.search(word)
             for t in targets if t in self._subjects
         ))
         return tuple(t for t in found if not any(t != o and t in o for o in found))

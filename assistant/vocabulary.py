@@ -62,12 +62,15 @@ class Vocabulary:
                 applied.append((wrong, right))
         return text, tuple(applied)
 
+    def callers_words(self, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The callers' words found in the text, each with the document terms it is read as."""
+        return tuple((word, targets) for word, targets in self.synonyms if word in text)
+
     def expansions(self, text: str) -> tuple[str, ...]:
         """The document terms for callers' words found in the text."""
         found: list[str] = []
-        for word, targets in self.synonyms:
-            if word in text:
-                found.extend(t for t in targets if t not in text and t not in found)
+        for _, targets in self.callers_words(text):
+            found.extend(t for t in targets if t not in text and t not in found)
         return tuple(found)
 
     def mandarin(self, text: str) -> str:
