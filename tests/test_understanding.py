@@ -261,6 +261,11 @@ def test_southwestern_and_xiang_dialect_words_are_read_as_mandarin(understander:
     assert "time" in understander.understand("超过退休年龄参加工伤保险是从么子时候开始的？").intents
 
 
+def test_internet_slang_is_read_as_the_words_it_stands_for(understander: Understander) -> None:
+    u = understander.understand("高龄津贴肿么申请？有木有网上办的")
+    assert "procedure" in u.intents and "yesno" in u.intents
+
+
 def test_the_benefit_named_is_the_programme(understander: Understander) -> None:
     assert understander.understand("养老护理员每个月能领多少岗位补贴").programme in {"岗位", "岗位补贴"}
 
@@ -374,6 +379,8 @@ def test_a_follow_up_for_another_district_replaces_the_earlier_one(understander:
 def test_a_question_without_its_own_topic_in_a_conversation_is_a_follow_up(understander: Understander) -> None:
     u = understander.understand("全市一共设了多少个？", ["颐年卡到底是干什么用的?"])
     assert u.follow_up and "颐年卡" in u.text
+    inside = understander.understand("里头都能提供哪些服务？", ["颐年卡到底是干什么用的?"])
+    assert inside.follow_up and "颐年卡" in inside.text
 
 
 def test_a_wage_asked_for_is_earned_not_a_fee(understander: Understander) -> None:
@@ -490,6 +497,11 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("护士隔几天上门处理褥疮,医保到底给不给报？", "yesno", "count"),  # every few days, not how many
         ("想去申请救助,要带些什么东西去啊?", "materials", None),
         ("我们居民要怎么提这个需求啊？", "procedure", None),  # how to put a need forward
+        ("福彩一年卖咗几多钱？我成日买", "total", None),  # what was sold is a total
+        ("一键呼叫晚上半夜也有人接吗？", "hours", None),  # staffed at night: the hours
+        ("过年婚姻登记处开不开？", "hours", None),
+        ("老人要全天照看，有什么服务？", None, "hours"),  # all-day care is no opening time
+        ("退休金今年涨了好多嘛?啥子时候发?", "amount", None),  # southwestern 好多 after 涨了
     ],
 )
 def test_what_kind_of_answer_is_asked(question: str, kind: str | None, not_kind: str | None) -> None:
@@ -566,6 +578,8 @@ def test_asking_the_bureau_to_decide_or_waive_in_ones_own_case_is_a_personal_cas
     assert speech_act("我爸在养老院欠了三个月费用，你们能不能先帮我们把费用减免了？") == "personal_case"
     assert speech_act("我一个人带俩娃、月收入三千出头，你帮我看看到底够不够条件，能不能给我重新批？") == "personal_case"
     assert speech_act("低保申请被驳回了可以再申请吗？") == "question"
+    # an organisation's own application sent back is one case too
+    assert speech_act("我们养老院上个月报的运营补贴被退回了，能帮忙看下吗？") == "personal_case"
 
 
 def test_one_applications_progress_is_a_personal_case_and_a_child_alone_no_complaint() -> None:
