@@ -361,6 +361,22 @@ def _turn_terms(u: Understanding) -> set[str]:
     }
 
 
+# Acts done with or to a benefit, whose way is asked (咋激活, 去哪里挂失), as opposed to applying for it
+# (办, 申请: every passage on the topic tells that).
+NAMED_ACTS = frozenset("激活 绑定 开通 挂失 补办 补领 注销 认证 年审 预约 报名".split())
+
+
+def _act_asked(u: Understanding) -> str:
+    """The act a procedure question in this turn asks the way of (咋激活 → 激活), if it is one of NAMED_ACTS."""
+    if "procedure" not in u.intents:
+        return ""
+    for match in PROCEDURE_WORDS.finditer(u.question):
+        act = ASKING_PREFIX.sub("", match.group(0))
+        if act in NAMED_ACTS:
+            return act
+    return ""
+
+
 CONDITION_BONUS = 0.1
 # 为诊断明确、病情稳定…的老年患者, 对于已成立1年左右…的初创期社会组织, (含户籍儿童…以及流动儿童), not
 # (含社区老年人日间照料中心), which names what a count includes:
@@ -797,6 +813,24 @@ class Composer:
             )
             if found is not None:
                 chosen = self._second(chosen, found)
+        # 那2021年那会儿呢？ (after 现在有多少家医养结合机构？): a figure of the year asked (the 2021 reply's
+        # 全市现有…25家) leads, before one of another year that would only make the answer partial.
+        if {"count", "amount", "rate"} & set(wanted) and self._stale(u, chosen[:1]) is not None:
+            target = bool(TARGET_ASKED.search(u.text))
+            of_year = next((
+                c for c in [*chosen[1:], *about]
+                if has_quantity(c.text) and names_topic(c.text, u) and self._stale(u, [c]) is None
+                and (target or not TARGET_SENTENCE.search(c.text))
+            ), None)
+            if of_year is not None:
+                chosen = self._first(chosen, of_year)
+        # 人不在深圳，卡咋激活？ (after a 颐年卡 turn): the sentence naming the act asked (…提供线上激活服务)
+        # and the topic answers how to do it, first, wherever it ranks among those about the question.
+        act = _act_asked(u)
+        if act and act not in chosen[0].text:
+            done = next((c for c in [*chosen, *about, *candidates] if act in c.text and touches_topic(c.text, u)), None)
+            if done is not None:
+                chosen = self._first(chosen, done)
         for intent, general, _ in SENTENCE_BONUS:
             holds = _counted_test(u) if intent == "count" and u.unit else general
             counted = False

@@ -49,6 +49,8 @@ class FusionWeights:
 
 QUERY_CACHE_SIZE = 512
 SENTENCE_SCORED_HITS = 8
+# Added to the fused score (in z units) of a passage of the year a question asks (那2021年呢？).
+YEAR_BONUS = 0.5
 CANDIDATES = 200  # per index; the fused top-10 of the seed corpus never falls outside them
 SPREAD_SAMPLE = 4096  # chunks whose sentences give the sentence signal's mean and spread
 
@@ -352,6 +354,7 @@ class Retriever:
             lexical_scores = lexical.of(candidates) if lexical is not None else np.zeros(len(candidates), np.float32)
             if lexical is not None:
                 fused = fused + w.lexical * _zscore(lexical_scores, lexical.mean, lexical.std)
+            fused = fused + YEAR_BONUS * self._of_asked_year(candidates, understanding.asked_years)
             ranked = np.argsort(-fused, kind="stable")[:k]
             order, fused = candidates[ranked], fused[ranked]
             dense_scores, lexical_scores = dense_scores[ranked], lexical_scores[ranked]
@@ -391,6 +394,15 @@ class Retriever:
             understanding=understanding,
             sentence_spread=(sentence_mean, sentence_std),
         )
+
+    def _of_asked_year(self, candidates: np.ndarray, years: tuple[int, ...]) -> np.ndarray:
+        """1 for the passages of a document of an asked year (那2021年呢？ → the 2021 reply's 现有…25家), else 0.
+
+        Not a passage merely naming the year: 2023年以来…回炉培训 is no more about 2023年底那次 than others.
+        """
+        if not years:
+            return np.zeros(len(candidates))
+        return np.isin(self._years[candidates], years).astype(np.float64)
 
     def _sentence_scores(self, rows: np.ndarray, similarities: np.ndarray) -> dict[tuple[str, int], float]:
         """Cosines of the given sentence rows, keyed by (doc_id, start), for the composer."""

@@ -1092,3 +1092,17 @@ def test_which_parts_a_counted_term_has_is_answered_by_the_sentence_naming_them(
     answer = pipeline_seed.ask("常听说残疾人有“两项补贴”，具体是哪两项？")
     assert "生活补贴" in answer.citations[0].text and "护理补贴" in answer.citations[0].text
     assert answer.answer.startswith("困难残疾人生活补贴和重度残疾人护理补贴")
+
+
+def test_a_follow_up_for_an_earlier_year_is_answered_with_that_years_figure(pipeline_seed: Pipeline) -> None:
+    # the 2021 reply's 全市现有医养结合机构25家, not the 2024 target of 33家 as a partial answer
+    answer = pipeline_seed.ask("2021年的时候有几家？", history=["深圳有多少家医养结合机构？"])
+    assert answer.status == "answered", answer.reason
+    assert "25家" in answer.citations[0].text
+
+
+def test_the_way_to_do_an_act_asked_is_led_by_the_sentence_naming_it(pipeline_seed: Pipeline) -> None:
+    # 激活 a card while away: the 线上激活 sentence, not the card's description or how to apply
+    answer = pipeline_seed.ask("老人在外地，卡怎么激活？", history=["颐年卡有什么用？"])
+    assert answer.status == "answered", answer.reason
+    assert "线上激活" in answer.citations[0].text

@@ -11,7 +11,7 @@ from assistant.errors import InputError
 from assistant.evaluation import load_eval_set, relevant_chunks
 from assistant.metrics import hit_rate, mrr
 from assistant.pipeline import Pipeline
-from assistant.retriever import validate_question
+from assistant.retriever import YEAR_BONUS, validate_question
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -73,7 +73,8 @@ def test_bad_filters_are_refused(pipeline_seed: Pipeline) -> None:
 def _full_scan(pipeline: Pipeline, question: str, mode: str, year: int | None) -> list[tuple[str, float]]:
     """The fused ranking computed the way the retriever did before candidates: every chunk scored."""
     retriever, index = pipeline.retriever, pipeline.index
-    rewritten = retriever.understand(question, classify=mode != "lexical").rewritten
+    understanding = retriever.understand(question, classify=mode != "lexical")
+    rewritten = understanding.rewritten
     lexical = index.lexical.scores(retriever.tokenizer.tokenize(rewritten.expanded))
     n = len(index.chunks)
     if mode == "lexical":
@@ -92,6 +93,9 @@ def _full_scan(pipeline: Pipeline, question: str, mode: str, year: int | None) -
 
         w = retriever.weights
         fused = w.passage * z(dense) + w.sentence * z(best) + (w.lexical * z(lexical) if mode == "hybrid" else 0)
+        # a passage of a document of the year asked (那2021年呢？) is raised by YEAR_BONUS
+        of_year = np.array([index.documents[c.doc_id].year in understanding.asked_years for c in index.chunks])
+        fused = fused + YEAR_BONUS * of_year
         allowed = np.ones(n, dtype=bool)
     if year is not None:
         allowed &= np.array([index.documents[c.doc_id].year == year for c in index.chunks])

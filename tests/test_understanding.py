@@ -580,6 +580,8 @@ def test_asking_the_bureau_to_decide_or_waive_in_ones_own_case_is_a_personal_cas
     assert speech_act("低保申请被驳回了可以再申请吗？") == "question"
     # an organisation's own application sent back is one case too
     assert speech_act("我们养老院上个月报的运营补贴被退回了，能帮忙看下吗？") == "personal_case"
+    assert speech_act("烦请核实本单位是否被列入活动异常名录") == "personal_case"
+    assert speech_act("怎么查询社会组织是否被列入活动异常名录？") == "question"
 
 
 def test_one_applications_progress_is_a_personal_case_and_a_child_alone_no_complaint() -> None:
