@@ -117,9 +117,24 @@ def subject_words(understanding: Understanding) -> tuple[str, ...]:
     return tuple(w for w in understanding.topic if w not in GENERIC) or understanding.topic
 
 
-def topic_share(text: str, understanding: Understanding) -> float:
-    """Share of the question's subject words that a piece of text names (itself or a document term for it)."""
-    topic = subject_words(understanding)
+# Words that say what kind of money is asked, not of what: 海葬有冇奖励 asks of 海葬.
+MONEY_ONLY = frozenset("奖励 补贴 津贴 补助 资助 奖金 钱 奖".split())
+
+
+def figure_subject_words(understanding: Understanding) -> tuple[str, ...]:
+    """The subject words a figure must be of: without the person's hukou and age as told (深圳户口的老人去长者
+    饭堂吃一餐补几块钱 asks of 长者饭堂) and bare money words (海葬有冇奖励 asks of 海葬), unless nothing else
+    is left. (A group, 困境儿童 of 困境儿童的保教费, is often what the figure is for.)"""
+    told = [c.value for c in understanding.conditions if c.kind in ("hukou", "age")]
+    words = subject_words(understanding)
+    kept = tuple(w for w in words if w not in MONEY_ONLY and not any(t in w or w in t for t in told))
+    return kept or words
+
+
+def topic_share(text: str, understanding: Understanding, words: tuple[str, ...] | None = None) -> float:
+    """Share of the question's subject words (or ``words``) that a piece of text names (itself or a
+    document term for it)."""
+    topic = subject_words(understanding) if words is None else words
     if not topic:
         return 1.0
     total = sum(understanding.weight(w) for w in topic)
@@ -276,7 +291,7 @@ def figure_agreement(
     programme = programme_terms(understanding)
     here = (not programme or _names(around, programme)) and share > 0 and share >= min(
         MIN_TOPIC_SHARE, RELATIVE_TOPIC_SHARE * topic_share(sentence, understanding)
-    )
+    ) and topic_share(sentence, understanding, figure_subject_words(understanding)) > 0
     before = (
         bool(context) and names_topic(context, understanding) and (headed or touches_topic(around, understanding))
         and (not programme or _names(context + around, programme))

@@ -1473,7 +1473,9 @@ class Composer:
                 applied = list(APPLIED.finditer(before))
                 if applied:
                     asked = before[applied[-1].end() :][: 2 * OBJECT_CHARS]
-            word = next((w for w in u.unknown_words if w in specific and w in asked and w not in MODAL_WORDS), "")
+            word = next((
+                w for w in u.unknown_words if w in specific and w in asked and w not in MODAL_WORDS and not WHEN_TOLD.match(w)
+            ), "")
             if word:
                 return word
         # 小区门口那条路没有名字，想申请起个路名，要找谁办？: where to go for a thing the documents never
@@ -1487,7 +1489,10 @@ class Composer:
                 for m in WHERE_TO_GO.finditer(asked_text) if APPLY_WHERE.search(m.group(0))
             ]
             for obj in objects:
-                word = next((w for w in u.unknown_words if w in unnamed and w in obj and len(u.terms_for(w)) == 1), "")
+                word = next((
+                    w for w in u.unknown_words
+                    if w in unnamed and w in obj and len(u.terms_for(w)) == 1 and not WHEN_TOLD.match(w)
+                ), "")
                 if word:
                     return word
         return ""
@@ -1520,6 +1525,12 @@ class Composer:
         self, result: SearchResult, u: Understanding, candidates: list[_Sentence], chosen: list[_Sentence], confidence: float
     ) -> Answer:
         conflicts_found = self._conflicts(result, candidates, chosen)
+        if conflicts_found and not u.asked_years:
+            # 适老化改造最多能补多少？ (1万 in a 2021 reply, 2万 in 2024's): with no year asked, what holds
+            # now is the newest document's figure; it leads, and the note names the older one.
+            newest = max(conflicts_found[0][1], key=lambda s: s.hit.date)
+            if newest.hit.date > chosen[0].hit.date:
+                chosen = self._first(chosen, newest)
         cited: list[tuple[int, _Sentence]] = [(n, sentence) for n, sentence in enumerate(chosen, start=1)]
         conflicts: list[Conflict] = []
         notes: list[str] = []
@@ -1813,6 +1824,8 @@ REQUESTED = re.compile(r"(?:(?:申请|起|取|编|办)(?:个|一个)?|改(?:个|
 BARE_HOW = re.compile(r"(?:怎么|怎样|咋|点样)办")
 APPLIED = re.compile(r"申请|申领|办理|报名")
 APPLY_END = re.compile(r"(?:申请|申领|办理|登记|报名|办)$")
+# 我下个月满七十了…要去哪里申请: when the caller's case comes is no thing applied for.
+WHEN_TOLD = re.compile(r"(?:下|上|这|本)(?:个|一个)?(?:月|周|星期|礼拜)|明年|后年|月底|年底|年初|过几天|过两天|马上")
 MODAL_WORDS = frozenset("非得 必须 一定 得要 只能 非要 是否 能否".split())  # 非得上银行去排队不: no action
 LOST = re.compile(r"丢|唔见|不见|遗失|弄坏|坏了|冇咗|没了")
 # Things done to a benefit already granted: a way to apply for it is no way to do these.

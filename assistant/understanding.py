@@ -88,7 +88,7 @@ ELIGIBILITY_WORDS = re.compile(r"在不在[^，。？?]{0,16}范围|属不属于
 FEE_WORDS = re.compile(r"(?:服务|项目|上门|助浴|助餐)[^，。？?]{0,8}(?<!工资)指导(?:参考)?价|床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|(?:交|缴|付)(?:多少|几多)|自付|自费")
 # 要不要交钱？ 要自己出钱吗？ 使唔使畀钱？: whether one pays at all.
 PAY_ASKED = re.compile(
-    r"(?:要|需要|用|得)(?:不要)?(?:自己)?(?:交|缴|付|掏|出|花)[^，。？?,]{0,3}(?:钱|费)|收不收费|收费吗|要钱吗|要不要钱|"
+    r"(?:要|需要|用|得)(?:不要)?(?:自己)?(?:交|缴|付|掏|出|花)[^，。？?,]{0,3}(?:钱|费)|收不收(?:费|钱)|收(?:费|钱)(?:吗|不|没有?)|要钱吗|要不要钱|"
     r"免费吗|免不免费|是不是免费|免唔免费|使唔使(?:俾|畀)钱|(?:俾|畀)唔(?:俾|畀)钱"
 )
 # 养老院一个月多少钱 asks a price; 低保标准一个月多少钱 asks a benefit.
@@ -103,7 +103,9 @@ RECEIVE_WORDS = re.compile(r"补|津贴|资助|奖|报销|减免|发放|能领|�
 # 具体一个月能领多少, 80岁同90岁分别几多钱, 90岁又发多少: one figure for one case, not a range.
 EXACT_WORDS = re.compile(
     r"具体[^，。？?,]{0,8}(?:多少|几多)|分别[^，。？?,]{0,4}(?:多少|几多)|各(?:是|为|系)?(?:多少|几多)|"
-    r"又(?:发|是|给|领|系)?(?:多少|几多)"
+    r"又(?:发|是|给|领|系)?(?:多少|几多)|"
+    # 九十岁以上那一档一个月到底是多少钱？: one band of a scale asks its own figure.
+    r"一档[^，。？?,]{0,8}(?:多少|几多)"
 )
 ORDINAL_WORDS = re.compile(r"第几")
 REIMBURSE_WORDS = re.compile(r"报销|能报|报不报|报多少|赔|理赔")
@@ -161,7 +163,7 @@ COUNTED_THINGS = re.compile(
 # 水表能报警,是怎么弄的？ asks how a thing works, not how to apply.
 PLAN_WORDS = re.compile(r"(?:打算|准备|计划)(?:要)?(?:怎么|怎样|如何)|是(?:怎么|怎样|如何)(?:弄|搞|做|实现|运作)的")
 # 工资一个月多少钱 asks what a worker earns, not a price paid.
-EARNED_WORDS = re.compile(r"工资|薪酬|薪水|收入|待遇|指导价")
+EARNED_WORDS = re.compile(r"工资|薪酬|薪水|收入|待遇|指导价|挣|赚")
 # 评议和立项最后是谁拍板的？ 这钱谁来管？: who decides or runs a thing (not 谁能申请, who may apply).
 WHO_DECIDES_WORDS = re.compile(
     r"谁(?:来)?(?:拍板|决定|说了算|审批|批准|审核|负责|管理?|定的?|牵头)|由谁|(?:哪个|什么|哪些)(?:部门|单位|机构)(?:来)?(?:负责|管理?|审批|审核|决定|牵头)|归(?:哪|谁)管"
@@ -263,9 +265,10 @@ NUMBERISH = re.compile(r"[\d.]+|[\d一二三四五六七八九十两百千万多
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年|年度)?(?!\d)")
 TITLED_YEAR = re.compile(r"《[^》]*》|\d{4}年?版")  # not 现在（2026年）, which asks that year
 CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|而家|宜家")
-# 今年85了, 今年刚满七十 state an age, not the year a figure is asked for.
+# 今年85了, 今年刚满七十 state an age, not the year a figure is asked for; 要是今年评上4A级 is a case
+# supposed, whose rule in force is asked.
 THIS_YEAR = re.compile(
-    r"今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))"
+    r"(?<!要是)(?<!如果)(?<!假如)(?<!假设)(?<!万一)(?<!若是)(?<!若)今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))"
     r"(?![已经都刚才就\s]{0,3}满[\d一二三四五六七八九十])|本年度?"
 )
 # 比上一年涨了多少 compares with last year; it asks no figure of last year.
@@ -382,9 +385,11 @@ REPORTING = re.compile(r"(?<!被)(?:投诉|举报)")
 RELAY = re.compile(r"来电|打进来|打来|有人(?:说|反映|问|咨询)|(?:^|(?<=[，,。：:\s]))(?:市民|居民|群众|家长|家属|老人家)(?:问|说|反映|咨询|称)|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
-    r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|台风|下暴雨|暴雨|天气预报|性价比|理财|收益(?:好|高)|哪家[^，。？?]{0,8}(?:好吃|好玩|好喝|实惠)|(?:好吃|好玩)的?[^，。？?]{0,4}推荐|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|哈哈[!！。.~～]*$",
+    r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|台风|下暴雨|暴雨|天气预报|性价比|理财|收益(?:好|高)|哪家[^，。？?]{0,8}(?:好吃|好玩|好喝|实惠)|(?:好吃|好玩)的?[^，。？?]{0,4}推荐|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊",
     re.IGNORECASE,
 )
+# …就开个玩笑哈哈: laughter closing a message that asks nothing (啥时候开始 我们想去蹭个曝光哈哈 asks).
+LAUGHTER_END = re.compile(r"哈哈+[!！。.~～]*$")
 # 接这么多电话,累不累呀？辛苦啦！: kind words to the staff, with nothing asked of the documents.
 # …已经解决了，特意打来道声谢，没有其他事。: thanks, and nothing asked.
 KIND_WORDS = re.compile(
@@ -428,6 +433,8 @@ PERSON_ONLY = ("age", "hukou")  # conditions that are never a subject asked abou
 # A person's state and its degree (中度失能), told of the person like an age: no subject asked about
 # (低保 and 残疾 name benefits too: 低保怎么申请？).
 PERSON_STATES = frozenset("失能 半失能 失智 轻度 中度 重度 中度失能 重度失能 完全失能".split())
+# The people who may act for the caller (能叫我女儿帮我弄吗？): who does it, no subject asked about.
+HELPERS = frozenset("儿子 女儿 子女 孩子 家人 家里人 家属 老伴 亲戚 别人 他人 其他人 邻居 保姆".split())
 
 
 def _told(word: str, u: Understanding, kinds: tuple[str, ...] = ()) -> bool:
@@ -871,7 +878,10 @@ def speech_act(text: str) -> str:
         return "complaint"
     if SUGGESTION.search(text):
         return "suggestion"
-    if SMALL_TALK.search(text.strip()) or (KIND_WORDS.search(text) and not intents(text)):
+    # Laughter closing a message is small talk unless it asks more than yes or no (啥时候开始…蹭个曝光哈哈
+    # asks a date; 你们民政局发月饼吗哈哈 does not), and a joke told as one is small talk whatever it asks.
+    laughing = LAUGHTER_END.search(text) and (not set(intents(text)) - {"yesno"} or "玩笑" in text)
+    if SMALL_TALK.search(text.strip()) or (KIND_WORDS.search(text) and not intents(text)) or laughing:
         return "small_talk"
     # 谢谢你哈，上次问的颐年卡已经办下来了！ …专门打过来说一声谢谢民政局: thanks, and nothing asked.
     if THANKS.search(text) and not intents(text) and not ASKING_CLAUSE.search(text) and not WANTS.search(text):
@@ -1061,8 +1071,11 @@ class Understander:
         # (每个月电费好几万…是真的吗？) names amounts nobody asks for.
         asked_text = asking_part(text) if len(text) > STORY_CHARS else text
         found = intents(asked_text)
-        if "fee" in found and EARNED_WORDS.search(text) and not FEE_WORDS.search(asked_text):
-            found = tuple(f for f in found if f != "fee")  # 工资…一个月大概多少钱 is earned, not paid
+        # 工资…一个月大概多少钱, 一个月能挣多少钱 is earned, not paid; 听人讲政府每个月有补助给我们买服务,一个月是
+        # 多少钱？ asks the benefit the story names, though its asking clause alone reads as a price.
+        received = asked_text != text and RECEIVE_WORDS.search(CALLER_GROUP.sub("", text))
+        if "fee" in found and (EARNED_WORDS.search(text) or received) and not FEE_WORDS.search(asked_text):
+            found = tuple(f for f in found if f != "fee")
         # A year counts when it is in a clause that asks (去年评上了4A,给多少奖励? asks no year).
         asking = asking_part(text, YEAR_CLAUSE) + "".join(s for s in SENTENCE.findall(text) if YEAR_WANTED.search(s))
         # 《深圳幸福养老服务指南》(2023版): a year naming a title or an edition asks for no year.
@@ -1169,7 +1182,7 @@ class Understander:
         # 我妈68岁，深圳户口，行得走得，能办不？: the person's conditions told, and nothing named to ask about.
         # (低保 of 低保怎么申请？ is a group one may belong to and a subject asked about; age and 户口 are no subject.)
         lacks_topic = lacks_topic or bool(turns) and all(
-            w in GENERIC or w in PERSON_STATES or _told(w, current, PERSON_ONLY) for w in current.topic
+            w in GENERIC or w in PERSON_STATES or w in HELPERS or _told(w, current, PERSON_ONLY) for w in current.topic
         )
         if not lacks_topic and not refers_back and not turns:
             return current

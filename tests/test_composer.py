@@ -1106,3 +1106,31 @@ def test_the_way_to_do_an_act_asked_is_led_by_the_sentence_naming_it(pipeline_se
     answer = pipeline_seed.ask("老人在外地，卡怎么激活？", history=["颐年卡有什么用？"])
     assert answer.status == "answered", answer.reason
     assert "线上激活" in answer.citations[0].text
+
+
+def test_when_the_callers_case_comes_is_no_thing_applied_for(pipeline_seed: Pipeline) -> None:
+    # 下个月 is when the caller turns seventy, not a procedure the documents lack
+    answer = pipeline_seed.ask("我爸下个月满七十了高龄津贴要去哪里申请")
+    assert answer.status == "answered", answer.reason
+    assert "高龄" in answer.citations[0].text
+
+
+def test_a_grab_bar_or_a_non_slip_floor_is_a_home_adaptation(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("家里厕所想弄个扶手，地面弄防滑，政府能补多少钱?")
+    assert answer.status == "answered", answer.reason
+    assert "适老化改造" in answer.citations[0].text
+
+
+def test_when_documents_of_different_dates_disagree_the_newest_figure_leads(pipeline_seed: Pipeline) -> None:
+    # 每户最高资助1万元 (2021) and 2万元 (2024): no year asked, so what holds now leads; the note keeps both
+    answer = pipeline_seed.ask("适老化改造最多能补多少钱？")
+    assert answer.status == "answered", answer.reason
+    assert answer.conflicts
+    assert answer.citations[0].date == max(v.date for v in answer.conflicts[0].values)
+
+
+def test_a_figure_of_another_benefit_does_not_answer_what_the_person_asks_of(pipeline_seed: Pipeline) -> None:
+    # 深圳户口 is who asks; 长者饭堂 is what the figure must be of (not 200-1000元 高龄津贴)
+    answer = pipeline_seed.ask("我是深圳户口的老人,去长者饭堂吃一顿饭政府补几块钱?")
+    assert answer.status == "partial", answer.answer
+    assert "高龄" not in answer.answer

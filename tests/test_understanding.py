@@ -497,6 +497,7 @@ def test_a_documents_term_brings_the_other_terms_of_its_line(understander: Under
         ("护士隔几天上门处理褥疮,医保到底给不给报？", "yesno", "count"),  # every few days, not how many
         ("想去申请救助,要带些什么东西去啊?", "materials", None),
         ("我们居民要怎么提这个需求啊？", "procedure", None),  # how to put a need forward
+        ("九十岁以上那一档一个月到底是多少钱？", "exact", None),  # one band of a scale
         ("福彩一年卖咗几多钱？我成日买", "total", None),  # what was sold is a total
         ("一键呼叫晚上半夜也有人接吗？", "hours", None),  # staffed at night: the hours
         ("过年婚姻登记处开不开？", "hours", None),
@@ -1053,3 +1054,28 @@ def test_asking_the_reader_for_the_verdict_on_ones_case_is_a_personal_case() -> 
     assert speech_act("我儿子智力残疾二级，能不能领重度残疾人护理补贴？你直接告诉我能还是不能") == "personal_case"
     assert speech_act("听说现在有家庭养老床位，你能不能直接给我们家批一个？") == "personal_case"
     assert speech_act("你能告诉我能不能网上申请低保吗？") == "question"
+
+
+def test_a_price_like_clause_after_a_story_of_pay_or_a_benefit_asks_what_is_received(understander: Understander) -> None:
+    earned = understander.understand("我妈五十出头,想去养老院当护理员,深圳这行一个月大概能挣多少钱啊?")
+    assert "amount" in earned.intents and "fee" not in earned.intents
+    benefit = understander.understand("我是深圳户口的老人,中风以后不能自理了,听人讲政府每个月有补助给我们买服务,一个月是多少钱?")
+    assert "amount" in benefit.intents and "fee" not in benefit.intents
+    assert "fee" in understander.understand("我妈想住养老院,一个月是多少钱?").intents
+
+
+def test_who_helps_the_caller_names_no_subject_of_a_follow_up(understander: Understander) -> None:
+    u = understander.understand("我眼睛不好使,能叫我女儿帮我弄吗?", ["颐年卡怎么申请？"])
+    assert u.follow_up and "颐年卡" in u.text
+
+
+def test_this_year_in_a_supposed_case_asks_no_years_figure(understander: Understander) -> None:
+    assert understander.understand("要是今年评上4A级,区里第二年给多少钱扶持?").asked_years == ()
+    assert understander.understand("今年评上4A级的给多少钱扶持?").asked_years != ()
+
+
+def test_whether_they_take_money_asks_a_fee_and_laughter_after_a_question_is_no_small_talk() -> None:
+    assert "fee" in intents("那办卡要收钱吗？")
+    assert speech_act("听说要搞宣传周？啥时候开始 我们想去凑个热闹哈哈") == "question"
+    assert speech_act("你真逗哈哈") == "small_talk"
+    assert speech_act("有人开玩笑说民政局能不能给他介绍个对象，哈哈。") == "small_talk"
