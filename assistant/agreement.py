@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .facts import FactMatch, amounts
 from .places import Gazetteer
 from .tokenizer import plain
-from .understanding import GENERIC, Understanding
+from .understanding import GENERIC, PERSON_ONLY, Understanding
 
 # An ASCII comma between digits (1,200元) separates thousands; it does not end a clause.
 CLAUSE_BREAK = re.compile(r"[，；;。：:！？!?]|,(?!\d{3}(?!\d))")
@@ -117,15 +117,11 @@ def subject_words(understanding: Understanding) -> tuple[str, ...]:
     return tuple(w for w in understanding.topic if w not in GENERIC) or understanding.topic
 
 
-# Words that say what kind of money is asked, not of what: 海葬有冇奖励 asks of 海葬.
-MONEY_ONLY = frozenset("奖励 补贴 津贴 补助 资助 奖金 钱 奖".split())
-
-
 def figure_subject_words(understanding: Understanding) -> tuple[str, ...]:
     """The subject words a figure must be of: without the person's hukou and age as told (深圳户口的老人去长者
     饭堂吃一餐补几块钱 asks of 长者饭堂) and bare money words (海葬有冇奖励 asks of 海葬), unless nothing else
     is left. (A group, 困境儿童 of 困境儿童的保教费, is often what the figure is for.)"""
-    told = [c.value for c in understanding.conditions if c.kind in ("hukou", "age")]
+    told = [c.value for c in understanding.conditions if c.kind in PERSON_ONLY]
     words = subject_words(understanding)
     kept = tuple(w for w in words if w not in MONEY_ONLY and not any(t in w or w in t for t in told))
     return kept or words
@@ -156,6 +152,8 @@ def touches_topic(text: str, understanding: Understanding) -> bool:
 BENEFIT_SUFFIX = re.compile(r"(?:补贴|津贴|补助|资助|奖励|奖补)$")
 MONEY_NOUN = re.compile(r"补贴|津贴|补助|资助|奖励|奖补|救助|资金|金")
 BENEFIT_SUFFIXES = ("补贴", "津贴", "补助", "资助", "奖励")
+# Words that say what kind of money is asked, not of what: 海葬有冇奖励 asks of 海葬.
+MONEY_ONLY = frozenset((*BENEFIT_SUFFIXES, "奖金", "钱", "奖"))
 
 
 def programme_terms(understanding: Understanding) -> tuple[str, ...]:

@@ -377,6 +377,12 @@ def _act_asked(u: Understanding) -> str:
     return ""
 
 
+def _reached(text: str, u: Understanding) -> bool:
+    """Whether a sentence states a figure reached rather than a target set (计划到2024年底…达33家), or a
+    target is what is asked (规划到2025年要达到多少)."""
+    return bool(TARGET_ASKED.search(u.text)) or not TARGET_SENTENCE.search(text)
+
+
 CONDITION_BONUS = 0.1
 # 为诊断明确、病情稳定…的老年患者, 对于已成立1年左右…的初创期社会组织, (含户籍儿童…以及流动儿童), not
 # (含社区老年人日间照料中心), which names what a count includes:
@@ -816,11 +822,9 @@ class Composer:
         # 那2021年那会儿呢？ (after 现在有多少家医养结合机构？): a figure of the year asked (the 2021 reply's
         # 全市现有…25家) leads, before one of another year that would only make the answer partial.
         if {"count", "amount", "rate"} & set(wanted) and self._stale(u, chosen[:1]) is not None:
-            target = bool(TARGET_ASKED.search(u.text))
             of_year = next((
                 c for c in [*chosen[1:], *about]
-                if has_quantity(c.text) and names_topic(c.text, u) and self._stale(u, [c]) is None
-                and (target or not TARGET_SENTENCE.search(c.text))
+                if has_quantity(c.text) and names_topic(c.text, u) and self._stale(u, [c]) is None and _reached(c.text, u)
             ), None)
             if of_year is not None:
                 chosen = self._first(chosen, of_year)
@@ -847,7 +851,7 @@ class Composer:
                 continue
             # one whose clause holding the kind is about the topic, if any (FOR_TOPIC); for a count, a
             # figure reached before a target set (计划到2024年底…达33家), unless a target is asked
-            reached = [c for c in about if intent != "count" or TARGET_ASKED.search(u.text) or not TARGET_SENTENCE.search(c.text)]
+            reached = [c for c in about if intent != "count" or _reached(c.text, u)]
             found = next((c for c in reached if holds(c.text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](c.text, u))), None)
             found = found or next((c for c in [*reached, *about] if holds(c.text)), None)
             if found is None and intent == "time":
@@ -1453,6 +1457,8 @@ class Composer:
     def _unknown_action(self, result: SearchResult, u: Understanding) -> str:
         """A specific word the documents never use where the question names what to do (哪里挂失补办)."""
         specific = {t.text for t in result.terms if t.df == 0 and t.everyday < self.settings.everyday_word_freq}
+        # 我下个月满七十了…要去哪里申请: when the caller's case comes is no thing applied for.
+        unknown = [w for w in u.unknown_words if not WHEN_TOLD.match(w)]
         # 颐年卡丢了，补办要带哪些材料？: a thing done to what one has (补办, 挂失) the documents never tell
         # (a 补办 after a loss: 而家补办定系点 of a benefit never applied for is applying late)
         for match in OTHER_ACTION.finditer(u.question):
@@ -1473,9 +1479,7 @@ class Composer:
                 applied = list(APPLIED.finditer(before))
                 if applied:
                     asked = before[applied[-1].end() :][: 2 * OBJECT_CHARS]
-            word = next((
-                w for w in u.unknown_words if w in specific and w in asked and w not in MODAL_WORDS and not WHEN_TOLD.match(w)
-            ), "")
+            word = next((w for w in unknown if w in specific and w in asked and w not in MODAL_WORDS), "")
             if word:
                 return word
         # 小区门口那条路没有名字，想申请起个路名，要找谁办？: where to go for a thing the documents never
@@ -1489,10 +1493,7 @@ class Composer:
                 for m in WHERE_TO_GO.finditer(asked_text) if APPLY_WHERE.search(m.group(0))
             ]
             for obj in objects:
-                word = next((
-                    w for w in u.unknown_words
-                    if w in unnamed and w in obj and len(u.terms_for(w)) == 1 and not WHEN_TOLD.match(w)
-                ), "")
+                word = next((w for w in unknown if w in unnamed and w in obj and len(u.terms_for(w)) == 1), "")
                 if word:
                     return word
         return ""
@@ -1824,7 +1825,7 @@ REQUESTED = re.compile(r"(?:(?:申请|起|取|编|办)(?:个|一个)?|改(?:个|
 BARE_HOW = re.compile(r"(?:怎么|怎样|咋|点样)办")
 APPLIED = re.compile(r"申请|申领|办理|报名")
 APPLY_END = re.compile(r"(?:申请|申领|办理|登记|报名|办)$")
-# 我下个月满七十了…要去哪里申请: when the caller's case comes is no thing applied for.
+# 下个月, 明年: when the caller's case comes, never a thing applied for.
 WHEN_TOLD = re.compile(r"(?:下|上|这|本)(?:个|一个)?(?:月|周|星期|礼拜)|明年|后年|月底|年底|年初|过几天|过两天|马上")
 MODAL_WORDS = frozenset("非得 必须 一定 得要 只能 非要 是否 能否".split())  # 非得上银行去排队不: no action
 LOST = re.compile(r"丢|唔见|不见|遗失|弄坏|坏了|冇咗|没了")

@@ -354,7 +354,8 @@ class Retriever:
             lexical_scores = lexical.of(candidates) if lexical is not None else np.zeros(len(candidates), np.float32)
             if lexical is not None:
                 fused = fused + w.lexical * _zscore(lexical_scores, lexical.mean, lexical.std)
-            fused = fused + YEAR_BONUS * self._of_asked_year(candidates, understanding.asked_years)
+            if understanding.asked_years:
+                fused = fused + YEAR_BONUS * self._of_asked_year(candidates, understanding.asked_years)
             ranked = np.argsort(-fused, kind="stable")[:k]
             order, fused = candidates[ranked], fused[ranked]
             dense_scores, lexical_scores = dense_scores[ranked], lexical_scores[ranked]
@@ -400,8 +401,6 @@ class Retriever:
 
         Not a passage merely naming the year: 2023年以来…回炉培训 is no more about 2023年底那次 than others.
         """
-        if not years:
-            return np.zeros(len(candidates))
         return np.isin(self._years[candidates], years).astype(np.float64)
 
     def _sentence_scores(self, rows: np.ndarray, similarities: np.ndarray) -> dict[tuple[str, int], float]:

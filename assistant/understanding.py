@@ -314,9 +314,12 @@ COMPLAINT = re.compile(
     # 520那天根本抢不到,太坑了吧,你们能不能管管: a grievance, and a call on the bureau to step in.
     r"(?:太|好|真|很)坑|坑爹|(?:你们|政府|民政|部门|领导)[^，,。？?]{0,6}管一?管(?=[吧啊呀嘛啦]?(?:[？?！!。，,]|$))"
 )
+# The people who may act for the caller (能叫我女儿帮我弄吗？): who does it, no subject asked about
+# (社工 may act for one too, but 社会工作者 is a subject of the documents).
+HELPERS = frozenset("儿子 女儿 子女 孩子 家人 家里人 家属 老伴 亲戚 别人 他人 其他人 邻居 保姆".split())
 # 能让我儿子在网上帮我弄吗？ 家里人能不能代办？: whether someone else may do it for one is a rule.
 PROXY_ASKED = re.compile(
-    r"(?:儿子|女儿|子女|孩子|家人|家里人|家属|老伴|亲戚|别人|他人|其他人|邻居|社工|保姆)"
+    rf"(?:{'|'.join(sorted(HELPERS | {'社工'}, key=lambda w: (-len(w), w)))})"
     r"[^，,。？?]{0,8}(?:帮|代)(?:我|她|他|忙|办|领|认证|弄|搞|签|交)"
 )
 RULE_ASKED = re.compile(r"(?:有没有|是不是有|有什么|有无|有冇)[^，。？?]{0,6}(?:规定|政策|清单|文件|依据)|规定(?:了)?哪些")
@@ -433,8 +436,6 @@ PERSON_ONLY = ("age", "hukou")  # conditions that are never a subject asked abou
 # A person's state and its degree (中度失能), told of the person like an age: no subject asked about
 # (低保 and 残疾 name benefits too: 低保怎么申请？).
 PERSON_STATES = frozenset("失能 半失能 失智 轻度 中度 重度 中度失能 重度失能 完全失能".split())
-# The people who may act for the caller (能叫我女儿帮我弄吗？): who does it, no subject asked about.
-HELPERS = frozenset("儿子 女儿 子女 孩子 家人 家里人 家属 老伴 亲戚 别人 他人 其他人 邻居 保姆".split())
 
 
 def _told(word: str, u: Understanding, kinds: tuple[str, ...] = ()) -> bool:
