@@ -41,6 +41,7 @@ from .chunking import passage_sentences
 from .facts import (
     AGE,
     HUKOU,
+    NAMING_NUMBERS,
     FactMatch,
     amount_value,
     amounts,
@@ -377,6 +378,20 @@ def _act_asked(u: Understanding) -> str:
     return ""
 
 
+COUNTED_FIGURE = re.compile(r"(?:\d[\d,.]*\s*(?:万|千|百)?(?:多|余)?|[一二三四五六七八九十两百千]+[个家张所项名人位条种类批])")
+COUNTED_REACH = 16  # characters after a figure that say what it counts
+
+
+def _counts_topic(text: str, u: Understanding) -> int:
+    """How many of the question's topic words the words right after a figure name (30个社会组织交流服务
+    展示点: three), the most over the sentence's figures."""
+    best, plain_text = 0, NAMING_NUMBERS.sub("", text)
+    for match in COUNTED_FIGURE.finditer(plain_text):
+        after = re.split(r"[，,。；;]", plain_text[match.end() : match.end() + COUNTED_REACH])[0]
+        best = max(best, sum(w in after for w in u.topic))
+    return best
+
+
 def _reached(text: str, u: Understanding) -> bool:
     """Whether a sentence states a figure reached rather than a target set (计划到2024年底…达33家), or a
     target is what is asked (规划到2025年要达到多少)."""
@@ -557,6 +572,10 @@ TARGET_SENTENCE = re.compile(r"到\d{4}年|力争|不少于|不低于|将(?:达�
 # 规划到2025年要达到多少: a target asked, which a target year answers.
 TARGET_ASKED = re.compile(r"目标|计划|规划|打算|要达到|要搞到|要建到|(?:到|至)\s*20\d\d")
 SPAN_KINDS = ("days", "duration")  # lengths of time: said of the matter asked or not at all
+# 现在已经建成多少张了？: a figure reached is asked, which a target (至2025年…不低于1000张) does not state.
+REACHED_ASKED = re.compile(r"(?:已经|现在|目前|如今|眼下|至今)[^，,。？?]{0,8}(?:多少|几)")
+# 至2025年全市失智照护床位不低于1000张: a figure set for a year to come (not 超额完成…目标, a figure reached).
+TARGET_YEAR = re.compile(r"(?:(?<!截止)(?<!直)到|(?<!截)至)\s*20\d\d年")  # not 截至2024年5月31日, a date reached
 
 
 QUESTION_FILLER = re.compile(r"[^\u4e00-\u9fff\w]|什么|怎么|多少|有没有|能不能|可不可以|是不是|请问|我们|我爸|我妈|我家|现在|那个|这个|一下|吗|呢|吧|啊|的|了")
@@ -847,7 +866,11 @@ class Composer:
                 if not any(exact(c.text) for c in shown) and any(exact(c.text) and names_topic(c.text, u) for c in about):
                     holds = exact
                     counted = True
-            if intent not in wanted or intent not in SHOWN or any(holds(c.text) for c in shown):
+            # 全市有几个？: a figure reached of what is counted answers a count before a target set (…不少于
+            # 30家), unless a target is asked
+            first_held = next((c for c in shown if holds(c.text)), None)
+            targets_only = intent == "count" and not TARGET_ASKED.search(u.text) and first_held is not None
+            if intent not in wanted or intent not in SHOWN or (any(holds(c.text) for c in shown) and not targets_only):
                 continue
             # one whose clause holding the kind is about the topic, if any (FOR_TOPIC); for a count, a
             # figure reached before a target set (计划到2024年底…达33家), unless a target is asked
@@ -861,9 +884,19 @@ class Composer:
                     c for c in candidates
                     if c.coverage >= chosen[0].coverage and holds(c.text) and FOR_TOPIC[intent](c.text, u)
                 ), None)
+            if targets_only:
+                # the figure reached of the thing asked leads (等30个社会组织交流服务展示点, not 百家社会组织案例集)
+                assert first_held is not None
+                counting = [c for c in about if holds(c.text) and _reached(c.text, u) and _counts_topic(c.text, u)]
+                best = max(counting, key=lambda c: _counts_topic(c.text, u), default=None)
+                if best is not None and not _reached(first_held.text, u):
+                    chosen = self._first(chosen, best)
+                continue
             if found is not None:
                 # (the figure in the measure asked leads when a long first sentence leaves it no room)
-                chosen = self._second(chosen, found, lead=counted)
+                # (and where a matter stands, told at length by a sentence as much about the question)
+                lead = counted or (intent == "progress" and found.coverage >= chosen[0].coverage)
+                chosen = self._second(chosen, found, lead=lead)
         # 那刚入职的呢，有没有一次性的补贴？: whether a benefit is there is answered with how much it is,
         # from a sentence naming that benefit.
         named = [t for t in programme_terms(u) if BENEFIT_SUFFIX.search(t)]  # 入职补贴, not a stem (生活)
@@ -1311,6 +1344,9 @@ class Composer:
                 c for c in shown
                 if any(f.subject and f.time and f.place and RANGE.search(f.value) for f in figures[id(c)])
             ][:1] if asked == "exact" else []
+            if asked == "reached":  # 现在已经建成多少张？: the target the documents set for it
+                said = [c for c in [*relevant, *chosen] if TARGET_YEAR.search(c.text) and _counted_test(u)(c.text)
+                        and names_topic(c.text, u)][:1]
             return Decision(self._partial(result, u, reason, said or chosen[:1], confidence, asked=named), signals, reason)
         if not answerable or missing:
             threshold = self.model.threshold if self.model else 0.0
@@ -1667,6 +1703,10 @@ class Composer:
                 where = [c for c in where if c is first or touches_topic(c.text, u)]
             if intent in wanted and not any(holds(c.text) for c in where):
                 return intent, f"no {what} in the matching sentences"
+        if "count" in wanted and u.unit and u.unit != "面积" and REACHED_ASKED.search(u.text) and not TARGET_ASKED.search(u.text):
+            about = [c for c in relevant if _counted_test(u)(c.text) and names_topic(c.text, u)]
+            if about and all(TARGET_YEAR.search(c.text) for c in about):
+                return "reached", "only targets in the matching sentences"
         numbered = NUMBERED_LIST.search(u.text) if "list" in wanted else None
         if numbered and not any(_items(c.text) >= CN_NUMBER[numbered.group(1)] - 1 for c in relevant):
             return "list", "no list of that many in the matching sentences"

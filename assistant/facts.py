@@ -121,9 +121,15 @@ RELATIVE_FIGURE = re.compile(
 )
 
 
+# 4.社会组织交流服务展示点…, (一)…: a heading's number; 一批品牌社会组织, 一个号码: 一 as an article.
+NOT_COUNTS = re.compile(
+    r"^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[)）])|(?<![\d一二三四五六七八九十两百千万第])一(?=[个批项种类件条])"
+)
+
+
 def has_count(sentence: str) -> bool:
     """Whether a sentence states how many: a quantity that is not only a share or a multiple."""
-    return has_quantity(RELATIVE_FIGURE.sub("", sentence))
+    return has_quantity(RELATIVE_FIGURE.sub("", NOT_COUNTS.sub("", sentence)))
 
 
 DAYS = re.compile(r"(?<![月\d])(?:\d+|[一二三四五六七八九十两百]+)个?(?:工作)?[天日](?!起)")

@@ -7,6 +7,7 @@ terms (see vocabulary); BM25 sees the expanded question, the embedder the correc
 from __future__ import annotations
 
 import math
+import re
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -23,7 +24,7 @@ from .errors import InputError
 from .index import Index
 from .spelling import FUNCTION_CHARS, MIN_TERM_DF, SpellingCorrector
 from .tokenizer import Tokenizer
-from .understanding import MAX_HISTORY, Understander, Understanding, load_act_model
+from .understanding import MAX_HISTORY, SOURCE_NAMED, Understander, Understanding, load_act_model
 from .vocabulary import RewrittenQuery, Vocabulary
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -51,6 +52,12 @@ QUERY_CACHE_SIZE = 512
 SENTENCE_SCORED_HITS = 8
 # Added to the fused score (in z units) of a passage of the year a question asks (那2021年呢？).
 YEAR_BONUS = 0.5
+# Added to the fused score of the passages of a document the question names by its number (第20210642号
+#建议答复, 0535号答复): a hotline agent looking up one reply.
+NAMED_BONUS = 1.0
+NAMED_NUMBER = re.compile(r"(?<!\d)(?:(\d{8})|(\d{4})(?=\s*号))(?!\d)")
+QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{3,6})”")
+ASKING_IN_NAME = re.compile(r"谁|怎么|什么|哪")  # “服务谁”, “怎么服务”: a phrase callers say as it is
 CANDIDATES = 200  # per index; the fused top-10 of the seed corpus never falls outside them
 SPREAD_SAMPLE = 4096  # chunks whose sentences give the sentence signal's mean and spread
 
@@ -212,12 +219,19 @@ class Retriever:
         self._sample_passages = np.asarray(index.embeddings[self._sample], dtype=np.float32)
         self._years = np.array([index.documents[d].year or 0 for d in index.chunks.doc_ids])
         self._kinds = np.array([index.documents[d].kind for d in index.chunks.doc_ids])
+        self._numbers = np.array([index.documents[d].number or "" for d in index.chunks.doc_ids])
         # Other bureaus' matters (住房公基金) and the callers' words the vocabulary maps (扫幕 of 扫墓) are
         # heard with typos too: the speller knows their names.
         # A caller's phrase holding a function character (没钱) is no term: 没签 is no typo of it.
         callers = (w for w, _ in vocabulary.synonyms if not FUNCTION_CHARS.intersection(w))
         heard = {m: MIN_TERM_DF for m in (*vocabulary.matters, *callers)}
-        self.speller = SpellingCorrector({**heard, **index.terms}, index.corpus_text())
+        corpus_text = index.corpus_text()
+        # “四同步”, “时间银行”: what the documents name in quotes is a term callers mishear (四同部), though
+        # the segmenter splits it.
+        named = {
+            m: MIN_TERM_DF for d in index.documents.values() for m in QUOTED_TERM.findall(d.text) if not ASKING_IN_NAME.search(m)
+        }
+        self.speller = SpellingCorrector({**heard, **named, **index.terms}, corpus_text)
         self.understander = Understander(
             vocabulary, tokenizer, self.speller.pairs, index.lexical.document_frequency, passages=len(index.chunks),
             embed=self._query_vector, acts=load_act_model(index.manifest.model), in_documents=self.speller.occurs,
@@ -268,10 +282,11 @@ class Retriever:
         return float(values.mean()), float(values.std())
 
     def query_terms(self, rewritten: RewrittenQuery) -> tuple[QueryTerm, ...]:
-        """The distinct words of the corrected question (expansions excluded) with their idf."""
+        """The distinct words of the corrected question (expansions excluded, and the document it names as
+        where the caller read it: 那份提案办理总结里说…) with their idf."""
         n = len(self.index.chunks)
         terms = []
-        for token in dict.fromkeys(self.tokenizer.tokenize(rewritten.text)):
+        for token in dict.fromkeys(self.tokenizer.tokenize(SOURCE_NAMED.sub("，", rewritten.text))):
             df = self.index.lexical.document_frequency(token)
             everyday = self.speller.everyday_frequency(token)
             terms.append(QueryTerm(token, df, math.log(1 + (n - df + 0.5) / (df + 0.5)), everyday))
@@ -356,6 +371,8 @@ class Retriever:
                 fused = fused + w.lexical * _zscore(lexical_scores, lexical.mean, lexical.std)
             if understanding.asked_years:
                 fused = fused + YEAR_BONUS * self._of_asked_year(candidates, understanding.asked_years)
+            if NAMED_NUMBER.search(understanding.text):
+                fused = fused + NAMED_BONUS * self._of_named_document(candidates, understanding.text)
             ranked = np.argsort(-fused, kind="stable")[:k]
             order, fused = candidates[ranked], fused[ranked]
             dense_scores, lexical_scores = dense_scores[ranked], lexical_scores[ranked]
@@ -402,6 +419,16 @@ class Retriever:
         Not a passage merely naming the year: 2023年以来…回炉培训 is no more about 2023年底那次 than others.
         """
         return np.isin(self._years[candidates], years).astype(np.float64)
+
+    def _of_named_document(self, candidates: np.ndarray, text: str) -> np.ndarray:
+        """1 for the passages of a document the question names by its number (20210642, or 0535号 by
+        its last four digits), else 0."""
+        numbers = self._numbers[candidates]
+        named = np.zeros(len(candidates), dtype=bool)
+        for match in NAMED_NUMBER.finditer(text):
+            full, tail = match.groups()
+            named |= (numbers == full) if full else np.char.endswith(numbers.astype(str), tail)
+        return named.astype(np.float64)
 
     def _sentence_scores(self, rows: np.ndarray, similarities: np.ndarray) -> dict[tuple[str, int], float]:
         """Cosines of the given sentence rows, keyed by (doc_id, start), for the composer."""

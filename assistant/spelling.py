@@ -309,7 +309,7 @@ class SpellingCorrector:
                 # The same sound later in the message is the same term (服务易站…易站能给老人).
                 term = meant.get(key) or self._in_context(text, i, length, options)
                 parts = [tokens[j] for j in sorted(tokens) if i <= j < i + length]
-                if self._chance(parts, term) or (length == 2 and self._cuts_a_term(text, i, length)):
+                if self._chance(parts, term) or (length <= 3 and self._cuts_a_term(text, i, length)):
                     continue
                 if self._prefixed_word(piece, term):
                     continue

@@ -130,15 +130,16 @@ HOURS_WORDS = re.compile(
     # 晚上半夜也有人接吗？: whether it is open at night is asked by the hours, 24小时 answers it
     r"(?:晚上|夜里|夜间|半夜|深夜|凌晨|节假日|过年|24小时|二十四小时|全天候?)[^，,。？?]{0,6}(?:有人|开|接|办|上班|值班|营业)"
 )
-# 有什么咨询电话可以打？ 打边个热线？: the number to call.
+# 有什么咨询电话可以打？ 打边个热线？ 心理热线 号码 (keywords): the number to call.
 PHONE_WORDS = re.compile(
-    r"(?:电话|热线|号码)(?:是|多少|号)|(?:什么|哪个|哪些|啥|边个|谁)[^，。?？,]{0,4}(?:电话|热线|号码)|有没有[^，。?？,]{0,20}(?:电话|热线)|"
+    r"(?:电话|热线|号码)\s*(?:是|多少|号)|(?:什么|哪个|哪些|啥|边个|谁)[^，。?？,]{0,4}(?:电话|热线|号码)|有没有[^，。?？,]{0,20}(?:电话|热线)|"
     r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打|打(?:哪个|什么|啥|多少|几多|边个))|打(?:哪个|什么|啥|边个)(?:号|电话)"
 )
 PROGRESS_WORDS = re.compile(
     r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:有何|有什么|有啥|什么)(?:安排|打算|计划)|(?:印发|出台|落实|实施)情况|(?:落实|出台|建成|办好|完成|验收|实施|上线|开通)了?(?:没|吗)|现在.{0,4}情况|"
     # 慈善条例出咗未啊 (出了没): whether a thing is out yet.
-    r"(?:出|出台|落地|通过|批)(?:了|咗)?(?:没|未|冇)(?:有)?[啊呀啦吖嘛]?[?？]?$"
+    # …配套文件出了没有什么时候印发的: and then when.
+    r"(?:出|出台|落地|通过|批|印发)(?:了|咗)?(?:没|未|冇)(?:有)?[啊呀啦吖嘛]?(?:[?？]?$|[?？，,。！!\s]|(?=什么时候|啥时候|几时|哪天))"
 )
 # 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
 # 都能做些什么: the things of a kind, in the plural.
@@ -269,7 +270,10 @@ CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|�
 # supposed, whose rule in force is asked.
 THIS_YEAR = re.compile(
     r"(?<!要是)(?<!如果)(?<!假如)(?<!假设)(?<!万一)(?<!若是)(?<!若)今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))"
-    r"(?![已经都刚才就\s]{0,3}满[\d一二三四五六七八九十])|本年度?"
+    r"(?![已经都刚才就\s]{0,3}满[\d一二三四五六七八九十])"
+    # 今年评上4A了, 今年入幼儿园, 今年刚退休: what happened to the caller this year, not the year asked.
+    r"(?![已经都刚才就\s]{0,3}(?:评上|评为|被评|获评|入园|入学|入读|入职|上幼儿园|上小学|上初中|考上|退休|结婚|毕业|成立|注册|搬|来深|到深))"
+    r"|本年度?"
 )
 # 比上一年涨了多少 compares with last year; it asks no figure of last year.
 LAST_YEAR = re.compile(r"(?<![比较])(?:去年|上一年)")
@@ -317,6 +321,7 @@ COMPLAINT = re.compile(
 # The people who may act for the caller (能叫我女儿帮我弄吗？): who does it, no subject asked about
 # (社工 may act for one too, but 社会工作者 is a subject of the documents).
 HELPERS = frozenset("儿子 女儿 子女 孩子 家人 家里人 家属 老伴 亲戚 别人 他人 其他人 邻居 保姆".split())
+MAY = re.compile(r"能|可以|可不可以|可否|得唔得|行不行|允许")
 # 能让我儿子在网上帮我弄吗？ 家里人能不能代办？: whether someone else may do it for one is a rule.
 PROXY_ASKED = re.compile(
     rf"(?:{'|'.join(sorted(HELPERS | {'社工'}, key=lambda w: (-len(w), w)))})"
@@ -378,7 +383,7 @@ PERSONAL_CASE = re.compile(
     # 适老化改造的申请交上去两个月了: one application's progress.
     r"申请(?:交|递|报|提)上去(?:了)?[^，,。？?]{0,4}[\d一二三四五六七八九十两几半]+个?(?:月|天|周|星期|年)了|"
     # 而家排到第几位: where one application stands in a queue.
-    r"(?:排|轮)到(?:第几|几|我)|排第几|"
+    r"(?:排|轮)到(?:第几|几|我|多少号)|排第几|"
     # 我申请适老化改造都两个月了,现在到哪一步了: one application's progress.
     r"我们?(?:去年|上个月|之前)?(?:申请|报|提交|递交)(?:了|的)?[^，,。？?]{0,12}(?:都|已经)?[\d一二三四五六七八九十两几半]+个?(?:月|天|周|星期|年)了"
 )
@@ -388,7 +393,9 @@ REPORTING = re.compile(r"(?<!被)(?:投诉|举报)")
 RELAY = re.compile(r"来电|打进来|打来|有人(?:说|反映|问|咨询)|(?:^|(?<=[，,。：:\s]))(?:市民|居民|群众|家长|家属|老人家)(?:问|说|反映|咨询|称)|有(?:个|位|名)?(?:市民|居民|家长|老人|群众|阿姨|大爷|阿婆|街坊|家属)(?:来电|打|说|反映|咨询|问)")
 SMALL_TALK = re.compile(
     r"^(?:你好|您好|嗨|哈喽|hello|hi|在吗|在不在|谢谢|多谢|感谢|辛苦了|早上好|晚上好|晚安|再见|拜拜|好的|ok|嗯+|哈+)[!！。.~～,， 呀啊啦哈]*$|"
-    r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|台风|下暴雨|暴雨|天气预报|性价比|理财|收益(?:好|高)|哪家[^，。？?]{0,8}(?:好吃|好玩|好喝|实惠)|(?:好吃|好玩)的?[^，。？?]{0,4}推荐|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊",
+    r"你是谁|你叫什么|你是机器人|你是真人|你是(?:AI|ai|人工智能)|开(?:个)?玩笑的?(?:哈|啦|啊|嘛)?[!！。.~～]*$|讲个笑话|讲笑话|陪我聊|聊聊天|天气|下雨|下大雨|台风|下暴雨|暴雨|天气预报|性价比|理财|收益(?:好|高)|哪家[^，。？?]{0,8}(?:好吃|好玩|好喝|实惠)|(?:好吃|好玩)的?[^，。？?]{0,4}推荐|吃饭了吗|吃了吗|你几岁|你多大了|唱首歌|无聊|"
+    # 帮我写个请假条, 写一首诗: something to be written is asked, nothing the documents say.
+    r"帮(?:我|忙)?(?:写|编|拟|起草|翻译)(?:个|一个|一份|一篇|一封|份|篇|封|首|一首|段|一段)",
     re.IGNORECASE,
 )
 # …就开个玩笑哈哈: laughter closing a message that asks nothing (啥时候开始 我们想去蹭个曝光哈哈 asks).
@@ -489,6 +496,11 @@ def _names_head(current: Understanding, earlier: Understanding) -> bool:
     )
 
 
+# 2024年那份提案办理总结里说…, 2021年的答复里…: the document where the caller read it, not what is asked.
+SOURCE_NAMED = re.compile(
+    r"(?:20\d\d年的?)?(?:那份|这份|那个|这个)?(?:20\d\d年的?)?(?:市政协|政协|人大|代表|委员)?(?:提案|建议)?(?:办理)?(?:工作)?"
+    r"(?:总结|答复函|答复|回复)(?:里面|里|中|上)(?:说|提到|讲|写|提)?的?"
+)
 # Words that ask rather than name a topic: a question made only of these lacks its topic.
 ASKING = frozenset(
     "申请 申领 办理 怎么办 材料 资料 证件 证明 条件 资格 标准 多少 多少钱 钱 元 流程 手续 时间 电话 热线 地址 "
@@ -514,6 +526,8 @@ ASKING = frozenset(
     "别的 其他 其它 办法 方法 途径 床位 "
     # 民生微实事是什么东西？: a thing, whatever it is
     "东西 什么东西 "
+    # 系鼓励边啲人去帮边啲人？ 支持啲乜？: what a policy does, asked of a topic named elsewhere
+    "鼓励 支持 帮 帮助 帮忙 "
     "不想 不用 不会 不能 不可 "
     "几多 点样 边度 乜嘢 咩 嘅 咗 冇 唔 系 佢 而家 宜家".split()
 )
@@ -865,7 +879,10 @@ def _case_only_told(text: str) -> bool:
 
 def speech_act(text: str) -> str:
     """question, or what the message is instead by its wording: complaint, suggestion, personal_case, small_talk."""
-    if PERSONAL_CASE.search(text) and not _case_only_told(text):
+    # 家属能不能帮忙办？: whether a relative may do it is asked of the rules, not one case handed over
+    # (负责人让我们帮他查 hands one over).
+    permitted = PROXY_ASKED.sub(lambda m: "，" if MAY.search(m.group(0)) else m.group(0), text)
+    if PERSONAL_CASE.search(permitted) and not _case_only_told(text):
         return "personal_case"
     relayed = RELAY.search(text) and intents(asking_part(text))
     # 我想举报,该打哪个电话？ asks where to report, it makes no complaint to the bureau.
@@ -934,6 +951,7 @@ class Understander:
         Asking words (申请, 材料, 多少), numbers and the person's conditions are left out.
         """
         known, unknown = [], []
+        text = SOURCE_NAMED.sub("，", text)
         ages = [c.value for c in conditions_in(text) if c.kind == "age"]
         tokens = self.tokenizer.tokenize(text)
         straddling = self._straddling(tokens, text)

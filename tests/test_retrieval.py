@@ -11,7 +11,7 @@ from assistant.errors import InputError
 from assistant.evaluation import load_eval_set, relevant_chunks
 from assistant.metrics import hit_rate, mrr
 from assistant.pipeline import Pipeline
-from assistant.retriever import YEAR_BONUS, validate_question
+from assistant.retriever import NAMED_BONUS, NAMED_NUMBER, YEAR_BONUS, validate_question
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -96,6 +96,10 @@ def _full_scan(pipeline: Pipeline, question: str, mode: str, year: int | None) -
         # a passage of a document of the year asked (那2021年呢？) is raised by YEAR_BONUS
         of_year = np.array([index.documents[c.doc_id].year in understanding.asked_years for c in index.chunks])
         fused = fused + YEAR_BONUS * of_year
+        # and a passage of a document the question names by its number (0535号答复) by NAMED_BONUS
+        numbers = [m.group(1) or m.group(2) for m in NAMED_NUMBER.finditer(understanding.text)]
+        named = np.array([any((index.documents[c.doc_id].number or "").endswith(x) for x in numbers) for c in index.chunks])
+        fused = fused + NAMED_BONUS * named
         allowed = np.ones(n, dtype=bool)
     if year is not None:
         allowed &= np.array([index.documents[c.doc_id].year == year for c in index.chunks])
@@ -118,3 +122,10 @@ def test_candidates_rank_the_evaluation_questions_as_scoring_every_chunk_does(pi
             ):
                 differences.append(case.id)
     assert differences == []
+
+
+def test_a_reply_named_by_its_number_ranks_first(pipeline_seed: Pipeline) -> None:
+    # a hotline agent looking up one reply: 第20210642号建议 is the reply on the 社工 measures, not 20210713
+    result = pipeline_seed.search("查一下第20210642号建议答复：《若干措施》的4个配套文件印发了几个？", 3)
+    assert result.hits[0].doc_id == "npc-2021-20210642", [h.doc_id for h in result.hits]
+    assert pipeline_seed.search("0535号答复里适老化改造最多补多少？", 1).hits[0].doc_id == "cppcc-2024-20240535"
