@@ -375,7 +375,8 @@ def _act_asked(u: Understanding) -> str:
         act = ASKING_PREFIX.sub("", match.group(0))
         if act in NAMED_ACTS:
             return act
-    return ""
+    # 那个年审咋整啊？ 每年要做那个认证…在哪里弄: the act named before the way it is asked
+    return next((act for act in NAMED_ACTS if act in u.question), "")
 
 
 COUNTED_FIGURE = re.compile(r"(?:\d[\d,.]*\s*(?:万|千|百)?(?:多|余)?|[一二三四五六七八九十两百千]+[个家张所项名人位条种类批])")

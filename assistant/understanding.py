@@ -37,7 +37,9 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过整搞弄])(?<![^最]多)几(?![时号点]|好(?!多))"
 # 最低生活保障 is the name of 低保, no floor asked.
 # 一个月给好多, 今年涨了好多嘛?: southwestern 好多 after a verb of giving is 多少.
-ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|面积(?:要求|标准|规定)|(?:(?<=[给发补领拿交要涨])|(?<=[给发补领拿交要涨][了咗]))好多(?=钱|[啊呀嘛哦噻]?(?:[?？]|[!！。]*$))|(?:一共|总共|共)有?好多|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久")
+ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|面积(?:要求|标准|规定)|(?:(?<=[给发补领拿交要涨])|(?<=[给发补领拿交要涨][了咗]))好多(?=钱|[啊呀嘛哦噻]?(?:[?？]|[!！。]*$))|(?:一共|总共|共)有?好多|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久|"
+    # 七普 深圳 60岁以上常住人口 占比: a search naming the figure it wants, last
+    r"(?:的|\s)(?:占比|人数|数量|总数)\s*$")
 # 有么？ asks yes or no; 搞些什么？ does not.
 # 在手机上能弄不, 能办那个颐年卡不: a verb of ability, then 不 closing the message, asks yes or no.
 YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|(?P<verb>[报领办发给补收交])不(?P=verb)|啱唔啱|真(?:唔|不)真|係唔係|系唔系")
@@ -45,7 +47,7 @@ YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|�
 # 一个月最低交多少: what one pays, though 钱 is not said.
 MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发|交|缴|付)(?:多少|好多)(?:钱|元|$|[?？,，。])|几多钱|多少钱|好多钱")
 # 奖 of an award's name (“鹏城慈善奖”, 中华慈善奖) is no money: 有几家企业被表彰 counts; 多少拿奖的 counts winners.
-MONEY_WORDS = re.compile(r"钱|元|补|津贴|(?:退休|养老|抚恤)金|资助|(?<!慈善)(?<![拿获得])奖(?![”\"」』])|奖[金励]|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
+MONEY_WORDS = re.compile(r"钱|元|港币|港元|补|津贴|(?:退休|养老|抚恤)金|资助|(?<!慈善)(?<![拿获得])奖(?![”\"」』])|奖[金励]|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
 # 就业率定了什么目标？ asks the target share.
 TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什么|多少|几)")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:了)?(?:多少|几成|比)|几成|多大比重")
@@ -76,7 +78,10 @@ PROCEDURE_WORDS = re.compile(
     r"(?:走|经过)(?:些|哪些|什么|啥子?|几道){0,2}(?:程序|环节)|(?:怎么|怎样|如何)通知|"
     r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:去)?(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|激活|挂失|补办|享受|建床)"
 )
-TIME_WORDS = re.compile(r"哪一年|哪年|什么时候|啥时候|何时|哪天|哪一天|哪日|几月|几号|几时|哪个月|什么时间|啥时间|最早|截止|期限")
+TIME_WORDS = re.compile(
+    r"哪一年|哪年|什么时候|啥时候|何时|哪天|哪一天|哪日|几月|几号|几时|哪个月|什么时间|啥时间|最早|截止|期限|"
+    r"(?:的|\s)(?:印发|发布|出台|实施|成立|开始)?(?:日期|时间)\s*$"  # 《…办法》的印发日期: a search for a date
+)
 # 几岁 asks an age; 八十几岁了 tells one, as do 年龄到了换档, 超过退休年龄的 and 年纪大了.
 # 排查的是多大以下的孩子: 多大 before 以下 or a person asks an age.
 AGE_WORDS = re.compile(
@@ -132,7 +137,7 @@ HOURS_WORDS = re.compile(
 )
 # 有什么咨询电话可以打？ 打边个热线？ 心理热线 号码 (keywords): the number to call.
 PHONE_WORDS = re.compile(
-    r"(?:电话|热线|号码)\s*(?:是|多少|号)|(?:什么|哪个|哪些|啥|边个|谁)[^，。?？,]{0,4}(?:电话|热线|号码)|有没有[^，。?？,]{0,20}(?:电话|热线)|"
+    r"(?:电话|热线|号码)\s*(?:是|多少|号)|有(?:没有)?(?:热线|电话)(?:号码)?(?:吗|嘛|没|冇)|(?:什么|哪个|哪些|啥|边个|谁)[^，。?？,]{0,4}(?:电话|热线|号码)|有没有[^，。?？,]{0,20}(?:电话|热线)|"
     r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打|打(?:哪个|什么|啥|多少|几多|边个))|打(?:哪个|什么|啥|边个)(?:号|电话)"
 )
 PROGRESS_WORDS = re.compile(
@@ -149,7 +154,7 @@ LIST_WORDS = re.compile(r"哪几|哪些(?!人)|些(?:什么|啥)|(?<![们好这�
 REASON_WORDS = re.compile(r"为什么|为何|为啥|点解|什么原因|啥原因|原因是")
 DEFINITION_WORDS = re.compile(
     r"什么是|是什么(?!时候|时间|日子)|是啥(?!时候|时间|日子)|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
-    r"才算|怎么算|(?:按|以)(?:什么|啥|哪个|哪种)标准(?:来)?算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义|"
+    r"才算|怎么算|(?:按|以)(?:什么|啥子?|哪个|哪种)标准(?:来)?算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义|"
     # 啥叫老龄化社区, 系点样计㗎 (Cantonese 怎么算), 到底指哪些孩子: what a term covers.
     r"(?:什么|啥|乜嘢?|咩)叫|(?:怎么|怎样|点样)计(?!划|算)|指(?:的是)?哪些"
 )
@@ -339,7 +344,7 @@ SUGGESTION = re.compile(
     r"我建议|(?:街坊|居民|市民|群众|老人家|大家|有人)(?:都)?建议|(?:请|希望)[^，。？?！!]{0,6}采纳|建议[^，。？?！!]{0,10}多(?:建|开|设|起|办|搞)|"
     r"(?:我|想)?提(?:个|点|条)(?:意见|建议)|(?:我|俺)有(?:个|一个|条|一条|点)(?:小)?建议|(?:转给|转达给?|反映给)(?:你们)?(?:的)?领导|建议(?:你们|政府|民政|市里|相关部门|有关部门|增加|增设|多建|多设|加大|把|在全市)|"
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
-    r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,8}多(?:建|开|设|办|搞|啲)|为什么不(?:多建|多开|多设)|"
+    r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,12}多(?:建|开|设|办|搞|啲|放|装|配|加|修)|为什么不(?:多建|多开|多设)|"
     # 你们能不能考虑调整一下, 我觉得…应该从65岁开始发: a suggestion asked as a question.
     r"(?:能不能|可不可以|能否|可否|是否可以|可唔可以)(?:考虑|研究|调整|改一下|改改)|我(?:觉得|认为|看)[^。？?]{0,24}应该"
 )
@@ -365,7 +370,7 @@ PERSONAL_CASE = re.compile(
     # 你帮忙看看能不能评上5A？ 你帮我判断下他算不算困境儿童, …能不能批低保？你帮我判断一下: a judgement on
     # one's own case, asked of whoever reads the message.
     r"帮(?:我们?|忙)?(?:看看|看下)[^，,。？?]{0,12}(?:能不能|能否|算不算|是不是|可不可以|评得上|评上|够不够|符不符合|哪里)|"
-    r"帮(?:我们?|忙)(?:判断|评估)|"
+    r"帮(?:我们?|忙|她|他|佢)(?:判断|评估)|"
     # 今年申请3A评估，能不能评上？ 能不能排上公办养老院？ 你睇下我可唔可以入: one case's outcome, or
     # the reader asked to look at one's own case.
     r"(?:能不能|能否|可不可以|可唔可以|得唔得)(?:评上|评得上|排上|排得上)|你(?:睇|看)(?:下|一下)(?:我|佢|他(?!们)|她(?!们))|"
@@ -373,7 +378,7 @@ PERSONAL_CASE = re.compile(
     r"(?:马上|立刻|立即|尽快)(?:给|帮)(?:他|她|我)们?(?:恢复|办|批|发|处理|解决)|(?:能不能|能否|可不可以)保证|"
     r"给(?:个|一个)[^，。？?]{0,6}(?:结论|准话)|"
     # 你能不能直接给我们家批一个？ 你直接告诉我能还是不能: the reader asked for the verdict on one's case.
-    r"给(?:我们家|我们|我家|俺家)(?:直接)?批|告诉(?:我|俺)(?:到底)?(?:能还是不能|行还是不行|可以还是不可以|能不能|行不行)(?:[，,。？?!！]|$)|"
+    r"给(?:我们家|我们|我家|俺家)(?:直接)?批|告诉(?:我|俺)(?:到底)?(?:能还是不能|行还是不行|可以还是不可以|能不能|行不行|批不批|批唔批|给不给)(?:[，,。？?!！]|$)|"
     r"批(?:佢|他|她|我)(?:做|当|为)|批唔批|批不批得?到|批还是不批|(?:能不能|能否|可不可以)批(?:得)?下来|"
     # 能不能把我们移出来？: the bureau asked to undo a decision on one's own case.
     r"(?:能不能|能否|可不可以|可否|麻烦|请)(?:你们)?把(?:我们?|我家|俺)[^，,。？?]{0,8}(?:移出|移除|撤销|撤掉|删除|删掉|恢复)|"
@@ -643,6 +648,7 @@ STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
 MIN_STATEMENT_CHARS = 12  # shorter messages without a question are keyword searches (高龄津贴 标准)
 FIGURE_ASKED = {"amount", "fee", "rate", "total", "count", "ordinal", "days", "duration", "time"}
+FIGURE_KINDS = ("rate", "amount", "fee", "minimum", "exact", "reimburse", "total")  # a figure's kinds a turn may inherit
 MIN_ACT_PROBABILITY_ASKING = 0.75  # the same when the message asks something (多少, 吗, ？)
 
 
@@ -1335,6 +1341,9 @@ class Understander:
             # 那2021年呢？ asks what the earlier turn asked, for another year; 那还要自己跑社区去申请吗？
             # asks a yes or no of its own.
             found = tuple(dict.fromkeys((*earlier.intents, *found)))
+        elif set(found) <= {"count", "yesno"} and "count" in found and not current.unit and {"rate", "amount"} & set(earlier.intents):
+            # 那2021年初的时候是多少？ after 护理型床位占比多少: a bare 多少 asks the kind of figure asked before.
+            found = tuple(dict.fromkeys((*(i for i in earlier.intents if i in FIGURE_KINDS), *(f for f in found if f != "count"))))
         factor = INHERITED_WEIGHT
         own = sum(current.weights)
         if own and ELLIPSIS.fullmatch(current.text.strip()):

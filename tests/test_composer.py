@@ -1205,3 +1205,21 @@ def test_a_name_the_documents_quote_is_corrected_when_misheard(pipeline_seed: Pi
     corrected, pairs = pipeline_seed.retriever.speller.pairs("新小区养老用房要搞什么四同部")
     assert ("四同部", "四同步") in pairs, corrected
 
+
+
+def test_a_bare_how_much_after_a_share_asks_the_share(pipeline_seed: Pipeline) -> None:
+    u = pipeline_seed.retriever.understand("那2021年初的时候是多少？", ["现在深圳养老机构护理型床位占比多少？"])
+    assert "rate" in u.intents and "count" not in u.intents
+
+
+def test_what_a_stay_costs_asked_in_cantonese_is_a_fee_not_a_subsidy(pipeline_seed: Pipeline) -> None:
+    # 要俾几多钱 is paid: a care home's 每月资助600元 is received and does not answer it
+    answer = pipeline_seed.ask("公办老人院住一个月要俾几多钱啊？")
+    assert "fee" in pipeline_seed.retriever.understand("公办老人院住一个月要俾几多钱啊？").intents
+    assert answer.status != "answered", answer.answer
+
+
+def test_the_act_named_before_the_way_asked_leads(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我妈高龄津贴每年要做那个认证 她不会弄手机 我在外地上班 能不能我帮她弄 在哪里弄")
+    assert answer.status == "answered", answer.reason
+    assert "认证" in answer.citations[0].text

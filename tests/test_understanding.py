@@ -1106,3 +1106,27 @@ def test_keywords_with_a_space_ask_a_phone_number() -> None:
 def test_whether_it_came_out_followed_by_when_asks_progress() -> None:
     assert "progress" in intents("社工若干措施那几个配套文件出了没有什么时候印发的")
     assert "progress" not in intents("出了事没有人管吗")
+
+
+def test_hong_kong_dollars_are_money_asked() -> None:
+    assert "amount" in intents("香港那边的长者院舍照顾服务券，一张券值多少港币？")
+
+
+def test_judging_someone_elses_case_or_demanding_the_verdict_is_a_personal_case() -> None:
+    assert speech_act("一位72岁的深户阿婆，名下有套房子，她能不能批低保？帮她判断一下。") == "personal_case"
+    assert speech_act("我妈中度失能，我们家这种能不能批适老化改造？你直接告诉我批不批") == "personal_case"
+    assert speech_act("适老化改造怎么申请？批不批要多久？") == "question"
+
+
+def test_asking_to_have_more_of_something_put_in_is_a_suggestion() -> None:
+    assert speech_act("你们能不能跟公园说一声多放几根板凳嘛，我们老年人走一截路就累了") == "suggestion"
+
+
+def test_a_search_naming_the_figure_or_date_it_wants_last_asks_it() -> None:
+    assert "time" in intents("《深圳市承接政府职能转移和购买服务社会组织推荐目录编制管理办法》的印发日期")
+    assert "rate" in intents("七普 深圳 60岁以上常住人口 占比")
+    assert "time" not in intents("办事时间紧")
+
+
+def test_whether_there_is_a_hotline_asks_a_phone_number() -> None:
+    assert "phone" in intents("这种婚恋平台去哪投诉？有热线吗")
