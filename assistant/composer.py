@@ -870,8 +870,15 @@ class Composer:
             # 全市有几个？: a figure reached of what is counted answers a count before a target set (…不少于
             # 30家), unless a target is asked
             first_held = next((c for c in shown if holds(c.text)), None)
-            targets_only = intent == "count" and not TARGET_ASKED.search(u.text) and first_held is not None
-            if intent not in wanted or intent not in SHOWN or (any(holds(c.text) for c in shown) and not targets_only):
+            if intent not in wanted or intent not in SHOWN:
+                continue
+            if first_held is not None:
+                # the figure reached of the thing asked leads (等30个社会组织交流服务展示点, not 百家社会组织案例集)
+                if intent == "count" and not TARGET_ASKED.search(u.text) and not _reached(first_held.text, u):
+                    scores = {id(c): _counts_topic(c.text, u) for c in about if holds(c.text) and _reached(c.text, u)}
+                    best = max((c for c in about if scores.get(id(c))), key=lambda c: scores[id(c)], default=None)
+                    if best is not None:
+                        chosen = self._first(chosen, best)
                 continue
             # one whose clause holding the kind is about the topic, if any (FOR_TOPIC); for a count, a
             # figure reached before a target set (计划到2024年底…达33家), unless a target is asked
@@ -885,14 +892,6 @@ class Composer:
                     c for c in candidates
                     if c.coverage >= chosen[0].coverage and holds(c.text) and FOR_TOPIC[intent](c.text, u)
                 ), None)
-            if targets_only:
-                # the figure reached of the thing asked leads (等30个社会组织交流服务展示点, not 百家社会组织案例集)
-                assert first_held is not None
-                counting = [c for c in about if holds(c.text) and _reached(c.text, u) and _counts_topic(c.text, u)]
-                best = max(counting, key=lambda c: _counts_topic(c.text, u), default=None)
-                if best is not None and not _reached(first_held.text, u):
-                    chosen = self._first(chosen, best)
-                continue
             if found is not None:
                 # (the figure in the measure asked leads when a long first sentence leaves it no room)
                 # (and where a matter stands, told at length by a sentence as much about the question)
