@@ -40,6 +40,7 @@ from .answerability import AnswerabilityModel, load_model
 from .chunking import passage_sentences
 from .facts import (
     AGE,
+    AT_ONCE,
     HUKOU,
     NAMING_NUMBERS,
     FactMatch,
@@ -80,7 +81,11 @@ HEADING_SENTENCE_CHARS = 25
 EVENT_VERBS = frozenset("实施 开始 执行 施行 出台 启动 上线 推出 印发 生效 开展".split())
 START_ASKED = re.compile(r"(?:什么时候|啥时候|几时|哪天|哪一天|哪年|何时|么子时候|几时起)[^，。？?]{0,6}(?:开始|执行|实施|施行|生效)|从(?:什么|啥|么子|哪)")
 # 已于今年3月1日正式施行: the day it took effect, said with 于 as well as 自…起.
-START_SENTENCE = re.compile(r"自[^，。,；;]{2,16}起(?:正式)?(?:执行|施行|实施|生效)|起正式(?:实施|施行|执行)|(?<!关)于[^，。,；;]{0,12}[年月日][^，。,；;]{0,4}?(?:正式)?(?:执行|施行|实施|生效)")
+# 已于2021年7月20日“我为长者办实事”事项清单发布会现场正式启动: a start told with where it was made.
+START_SENTENCE = re.compile(
+    r"自[^，。,；;]{2,16}?起?(?:正式)?(?:执行|施行|实施|生效)|起正式(?:实施|施行|执行)|"
+    r"(?<!关)于[^，。,；;]{0,12}[年月日](?:[^，。,；;]{0,4}?(?:正式)?(?:执行|施行|实施|生效)|[^，。,；;]{0,24}?正式(?:启动|开始|上线|开通|运行))"
+)
 REFERS_BACK = re.compile(r"(?:该|此|上述|这一|这项)(?:项)?(?:政策|办法|规定|措施|制度|项目|计划|条例|文件|通知|标准|方案)")
 ENUMERATED = re.compile(r"^[一二三四五六七八九十]是")  # 二是开展…: one of a list of measures, heading its body
 MIN_BODY_COVERAGE = 0.05  # of the question's weight, for a heading's body to be shown with it
@@ -120,7 +125,8 @@ PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
 REASON_SENTENCE = re.compile(r"因为|由于|因(?![此而素])|导致|原因|鉴于|考虑到|为了|旨在|出于")
 # 现有的道路绿化用地不可让渡并改变用途 answers 能不能划一块给我们用: a rule that permits or forbids.
 VERDICT_SENTENCE = re.compile(r"不可|不得|不能|不予|禁止|严禁|不允许|不符合|允许|准予|无需|不需要|可免费")
-PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步|拟于|计划于|正式印发")
+# 验收工作暂时延后: a matter put off tells where it stands; 原计划于 is a plan that did not hold.
+PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步|拟于|(?<!原)计划于|正式印发|延后|推迟|延期|暂缓|尚未")
 # 合同到期后: the time is the end of something named.
 RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度|(?:到期|期满|届满|结束)后")
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
@@ -381,15 +387,23 @@ def _act_asked(u: Understanding) -> str:
 
 COUNTED_FIGURE = re.compile(r"(?:\d[\d,.]*\s*(?:万|千|百)?(?:多|余)?|[一二三四五六七八九十两百千]+[个家张所项名人位条种类批])")
 COUNTED_REACH = 16  # characters after a figure that say what it counts
+# 多少个行业协会商会: the thing a question counts, named right after its measure word
+COUNTED_NOUN = re.compile(r"(?:多少|几多|几)[个家张所座名位对户](?:的)?([\u4e00-\u9fff]{2,10})")
+COUNTED_BEFORE = 8  # characters before it, the verb of counting left out, that name what it counts
+COUNT_VERB_END = re.compile(r"(?:共|有|达到?|为|计|约|累计|已|登记|建成|设立|总数|数量|分别为|合计|超过?)+$")
 
 
 def _counts_topic(text: str, u: Understanding) -> int:
     """How many of the question's topic words the words right after a figure name (30个社会组织交流服务
-    展示点: three), the most over the sentence's figures."""
+    展示点: three), or the noun right before it in its clause (全市共登记行业商协会737家, not …对接平台682个),
+    the most over the sentence's figures."""
     best, plain_text = 0, NAMING_NUMBERS.sub("", text)
     for match in COUNTED_FIGURE.finditer(plain_text):
         after = re.split(r"[，,。；;]", plain_text[match.end() : match.end() + COUNTED_REACH])[0]
-        best = max(best, sum(w in after for w in u.topic))
+        before = re.split(r"[，,。；;：:]", plain_text[: match.start()])[-1]
+        # the noun right before it, not another item of a list (…展示点及百家…案例集, …基金会等30个…)
+        before = re.split(r"[及和与、等]", COUNT_VERB_END.sub("", before))[-1][-COUNTED_BEFORE:]
+        best = max(best, sum(w in after or any(t in before for t in u.terms_for(w)) for w in u.topic))
     return best
 
 
@@ -502,6 +516,13 @@ def _counted_test(u: Understanding, *, exact: bool = False) -> Callable[[str], b
     return lambda text: has_counted(text, u.unit, exact=exact)
 
 
+def _counted_about(u: Understanding, sentences: list[_Sentence]) -> list[_Sentence]:
+    """The sentences stating a figure of what the question counts and naming its topic, in order:
+    where a "reached" figure is looked for, and the target shown when only targets are stated."""
+    counted = _counted_test(u)
+    return [c for c in sentences if counted(c.text) and names_topic(c.text, u)]
+
+
 def _standing(cosine: float, spread: tuple[float, float]) -> float:
     """How far a cosine stands above the question's cosines to the whole corpus, in standard deviations:
     a colloquial question has lower cosines to every sentence, the answering one still stands out."""
@@ -520,8 +541,13 @@ def _dated_event_test(u: Understanding) -> Callable[[str], bool]:
     events = [w for w in u.topic if w not in u.programme and u.programme not in w]
     if not events and not u.unknown_words:
         return _is_dated  # 高龄津贴哪年开始的: the benefit itself
-    # 几号打到卡上: words the documents never use name an event they never date.
-    return lambda text: _is_dated(text) and any(names_topic(text, _only(u, w)) for w in events)
+    # 几号打到卡上: words the documents never use name an event they never date. The documents' term a
+    # caller's description was read as (不用自己跑、回个短信就能办的 → 无感申办) names the event too.
+    benefit = set(programme_terms(u))
+    named = [t for t in u.rewritten.expansions if len(t) >= 3 and t not in benefit and not any(t in b or b in t for b in benefit)]
+    return lambda text: _is_dated(text) and (
+        any(names_topic(text, _only(u, w)) for w in events) or any(t in text for t in named)
+    )
 
 
 def _items(text: str) -> int:
@@ -874,8 +900,15 @@ class Composer:
                 continue
             if first_held is not None:
                 # the figure reached of the thing asked leads (等30个社会组织交流服务展示点, not 百家社会组织案例集)
-                if intent == "count" and not TARGET_ASKED.search(u.text) and not _reached(first_held.text, u):
-                    scores = {id(c): _counts_topic(c.text, u) for c in about if holds(c.text) and _reached(c.text, u)}
+                # and a figure naming the thing the question counts by name before one of something else
+                # (…对接平台682个 for 多少个行业协会商会: 全市共登记行业商协会737家)
+                noun = COUNTED_NOUN.search(u.text)
+                counted_u = replace(u, topic=tuple(w for w in u.topic if noun and w in noun.group(1)))
+                if intent == "count" and not TARGET_ASKED.search(u.text) and (
+                    not _reached(first_held.text, u) or (counted_u.topic and not _counts_topic(first_held.text, counted_u))
+                ):
+                    by = counted_u if _reached(first_held.text, u) else u  # a target leading: as before
+                    scores = {id(c): _counts_topic(c.text, by) for c in about if holds(c.text) and _reached(c.text, u)}
                     best = max((c for c in about if scores.get(id(c))), key=lambda c: scores[id(c)], default=None)
                     if best is not None:
                         chosen = self._first(chosen, best)
@@ -1345,8 +1378,7 @@ class Composer:
                 if any(f.subject and f.time and f.place and RANGE.search(f.value) for f in figures[id(c)])
             ][:1] if asked == "exact" else []
             if asked == "reached":  # 现在已经建成多少张？: the target the documents set for it
-                said = [c for c in [*relevant, *chosen] if TARGET_YEAR.search(c.text) and _counted_test(u)(c.text)
-                        and names_topic(c.text, u)][:1]
+                said = [c for c in _counted_about(u, [*relevant, *chosen]) if TARGET_YEAR.search(c.text)][:1]
             return Decision(self._partial(result, u, reason, said or chosen[:1], confidence, asked=named), signals, reason)
         if not answerable or missing:
             threshold = self.model.threshold if self.model else 0.0
@@ -1626,8 +1658,12 @@ class Composer:
         own = [(n, s) for n, s in cited if not s.quoted] or cited
         for source, telling in ((own, True), (cited, True), (own, False)):
             parts: list[str] = []
-            for n, sentence in source[:3]:
-                clause = self._summary_clause(sentence.text, u, tests, telling=telling)
+            clauses = [(n, self._summary_clause(sentence.text, u, tests, telling=telling)) for n, sentence in source[:3]]
+            # 是哪天开始的？: a clause of the topic holding the asked kind (…基线调查,已于2021年7月20日…正式
+            # 启动) is read out before one that only names the topic, though its sentence is cited later.
+            if clauses and not any(test(clauses[0][1]) for test in tests):
+                clauses.sort(key=lambda found: not (any(test(found[1]) for test in tests) and names_topic(found[1], u)))
+            for n, clause in clauses:
                 if clause and not any(clause in p for p in parts):
                     piece = f"{clause}[{n}]"
                     if sum(len(p) for p in parts) + len(piece) > SUMMARY_MAX_CHARS and parts:
@@ -1695,6 +1731,9 @@ class Composer:
                 holds, where = _counted_test(u), typed
             if intent == "time":
                 holds = _dated_event_test(u)
+            if intent == "days":
+                # 注销登记现在还要等几天: 即来即办 answers, in a sentence naming the matter (not another's).
+                holds = lambda text: has_days(text) or bool(AT_ONCE.search(text) and names_topic(text, u))  # noqa: E731
             if intent == "rate" and _share_of(u):  # 医保能报销百分之多少: a share of reimbursement, not any percentage
                 holds = _share_test(u)
             if intent in SPAN_KINDS and u.topic:
@@ -1704,7 +1743,7 @@ class Composer:
             if intent in wanted and not any(holds(c.text) for c in where):
                 return intent, f"no {what} in the matching sentences"
         if "count" in wanted and u.unit and u.unit != "面积" and REACHED_ASKED.search(u.text) and not TARGET_ASKED.search(u.text):
-            about = [c for c in relevant if _counted_test(u)(c.text) and names_topic(c.text, u)]
+            about = _counted_about(u, relevant)
             if about and all(TARGET_YEAR.search(c.text) for c in about):
                 return "reached", "only targets in the matching sentences"
         numbered = NUMBERED_LIST.search(u.text) if "list" in wanted else None

@@ -10,7 +10,7 @@ Layout of an index folder::
     index/<build>/sentences.jsonl, sentence_spans.npy, sentence_embeddings.npy
     index/<build>/sentences.faiss  (the sentence vectors in fp16, exact or HNSW as for chunks)
     index/<build>/bm25/        bm25s arrays (no pickle)
-    index/<build>/terms.json   corpus words with document frequencies (spelling correction)
+    index/<build>/terms.json   corpus words with document frequencies, and the terms the documents quote (spelling correction)
 
 Above EXACT_LIMIT vectors an HNSW index holds the only copy of its vectors (the manifest's
 ``"vectors": "index"``; no ``embeddings.npy`` or ``sentence_embeddings.npy``): the candidates'
@@ -54,7 +54,7 @@ from .documents import Document
 from .embedding import Embedder
 from .errors import IndexMismatchError, IndexMissingError
 from .lexical import BM25Settings, LexicalIndex
-from .spelling import MIN_TERM_DF, chinese_terms
+from .spelling import MIN_TERM_DF, chinese_terms, quoted_terms
 from .tokenizer import Tokenizer
 
 FORMAT_VERSION = 1
@@ -403,6 +403,8 @@ def build_index(
             del token_lists
             terms = chinese_terms(lexical.document_frequencies())
             for term, _ in tokenizer.vocabulary.terms:
+                terms.setdefault(term, MIN_TERM_DF)
+            for term in sorted(quoted_terms(d.text for d in documents)):
                 terms.setdefault(term, MIN_TERM_DF)
             (staging / "terms.json").write_text(
                 json.dumps(terms, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"

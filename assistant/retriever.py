@@ -56,8 +56,6 @@ YEAR_BONUS = 0.5
 #建议答复, 0535号答复): a hotline agent looking up one reply.
 NAMED_BONUS = 1.0
 NAMED_NUMBER = re.compile(r"(?<!\d)(?:(\d{8})|(\d{4})(?=\s*号))(?!\d)")
-QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{3,6})”")
-ASKING_IN_NAME = re.compile(r"谁|怎么|什么|哪")  # “服务谁”, “怎么服务”: a phrase callers say as it is
 CANDIDATES = 200  # per index; the fused top-10 of the seed corpus never falls outside them
 SPREAD_SAMPLE = 4096  # chunks whose sentences give the sentence signal's mean and spread
 
@@ -226,12 +224,8 @@ class Retriever:
         callers = (w for w, _ in vocabulary.synonyms if not FUNCTION_CHARS.intersection(w))
         heard = {m: MIN_TERM_DF for m in (*vocabulary.matters, *callers)}
         corpus_text = index.corpus_text()
-        # “四同步”, “时间银行”: what the documents name in quotes is a term callers mishear (四同部), though
-        # the segmenter splits it.
-        named = {
-            m: MIN_TERM_DF for d in index.documents.values() for m in QUOTED_TERM.findall(d.text) if not ASKING_IN_NAME.search(m)
-        }
-        self.speller = SpellingCorrector({**heard, **named, **index.terms}, corpus_text)
+        # The terms the documents quote (“四同步”) are in index.terms, written at build time.
+        self.speller = SpellingCorrector({**heard, **index.terms}, corpus_text)
         self.understander = Understander(
             vocabulary, tokenizer, self.speller.pairs, index.lexical.document_frequency, passages=len(index.chunks),
             embed=self._query_vector, acts=load_act_model(index.manifest.model), in_documents=self.speller.occurs,

@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import jieba
@@ -39,6 +39,8 @@ PASSIVE_MARKERS = frozenset("被给让叫俾畀")
 AGENTS = frozenset("人他她我你")
 # 一是, 二是: the documents' way of numbering points, not a term anyone means (伊是 is "he is").
 ENUMERATION = re.compile(r"[一二三四五六七八九十]+是")
+QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{3,6})”")
+ASKING_IN_NAME = re.compile(r"谁|怎么|什么|哪")  # “服务谁”, “怎么服务”: a phrase callers say as it is
 FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想")
 
 
@@ -332,6 +334,12 @@ class SpellingCorrector:
             cursor = i + length
         out.append(text[cursor:])
         return "".join(out), tuple(corrections)
+
+
+def quoted_terms(texts: Iterable[str]) -> set[str]:
+    """What the documents name in quotes (“四同步”, “时间银行”): terms callers mishear (四同部), though
+    the segmenter splits them."""
+    return {m for text in texts for m in QUOTED_TERM.findall(text) if not ASKING_IN_NAME.search(m)}
 
 
 def chinese_terms(frequencies: Mapping[str, int]) -> dict[str, int]:

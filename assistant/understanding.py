@@ -45,14 +45,15 @@ ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|面积(?:要求|标准|�
 YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|(?P<verb>[报领办发给补收交])不(?P=verb)|啱唔啱|真(?:唔|不)真|係唔係|系唔系")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 # 一个月最低交多少: what one pays, though 钱 is not said.
-MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发|交|缴|付)(?:多少|好多)(?:钱|元|$|[?？,，。])|几多钱|多少钱|好多钱")
+# 花了好多钱，屋里头困难得很: southwestern 好多 after a verb done (了) and before a comma tells a lot spent.
+MONEY_FIRST = re.compile(r"(?:报|领|拿|补|给|发|交|缴|付)(?:多少|好多)(?:钱|元|$|[?？,，。])|几多钱|多少钱|(?<!了)好多钱|了好多钱(?![，,。！!；;])")
 # 奖 of an award's name (“鹏城慈善奖”, 中华慈善奖) is no money: 有几家企业被表彰 counts; 多少拿奖的 counts winners.
 MONEY_WORDS = re.compile(r"钱|元|港币|港元|补|津贴|(?:退休|养老|抚恤)金|资助|(?<!慈善)(?<![拿获得])奖(?![”\"」』])|奖[金励]|赔|(?<![消免])费(?!标准)|工资|报销|能报|金额|经费|资金")
 # 就业率定了什么目标？ asks the target share.
 TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什么|多少|几)")
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:了)?(?:多少|几成|比)|几成|多大比重")
-# 一笔补贴, 一次性的补贴: a money word that names no benefit of its own.
-BARE_BEFORE = r"(?<=[的笔些点种项])"
+# 一次性补贴, 一笔补贴: a money word standing bare after how it is paid, naming no benefit of its own
+BARE_BEFORE = r"(?<=[的笔些点种项性])"
 CLAUSE_END = re.compile(r"[，,。；;？?！!：:]")
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
 BENEFIT_NAMES = ("补贴", "津贴", "补助", "资助", "奖励", "奖补", "补偿", "救助金", "经费")
@@ -78,9 +79,13 @@ PROCEDURE_WORDS = re.compile(
     r"(?:走|经过)(?:些|哪些|什么|啥子?|几道){0,2}(?:程序|环节)|(?:怎么|怎样|如何)通知|"
     r"(?:去|到|在)?(?:哪里|哪儿|哪|边度)(?:去)?(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|激活|挂失|补办|享受|建床)"
 )
+# 刚毕业入职养老机构的有没有一次性补贴: the benefit's word may stand this many characters before the money word.
+BENEFIT_NAME_REACH = 14
+EVENT_DATED = r"(?:印发|发布|出台|实施|施行|生效|成立|开始|上线|开通|启动|启用|投用|运行|举办|开展|挂牌)"
 TIME_WORDS = re.compile(
     r"哪一年|哪年|什么时候|啥时候|何时|哪天|哪一天|哪日|几月|几号|几时|哪个月|什么时间|啥时间|最早|截止|期限|"
-    r"(?:的|\s)(?:印发|发布|出台|实施|成立|开始)?(?:日期|时间)\s*$"  # 《…办法》的印发日期: a search for a date
+    # 《…办法》的印发日期, …个案管理系统上线时间: a search for a date, naming the event or not
+    rf"(?:(?:的|\s){EVENT_DATED}?|{EVENT_DATED})(?:日期|时间)\s*$"
 )
 # 几岁 asks an age; 八十几岁了 tells one, as do 年龄到了换档, 超过退休年龄的 and 年纪大了.
 # 排查的是多大以下的孩子: 多大 before 以下 or a person asks an age.
@@ -121,7 +126,7 @@ DAYS_WORDS = re.compile(r"(?:多少|几)个?(?:工作)?[天日]")
 # it is long, answered by how soon).
 DURATION_WORDS = re.compile(r"多久|多长时间|多长的时间|几耐|几长时间|(?<!是不是)(?<!是否)(?<!会不会)(?:要|得|需要)(?:等|排)?好久")
 # 多少张床, 几多个, 多大面积: what is counted.
-COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项|所|间|床|单|次|类|种|条)|(面积)")
+COUNTED = re.compile(r"(?:多少|几多|几)(个|家|张|人|名|位|对|户|项|所|间|床|单|次|类|种|条|座|分(?![钟之类配别成布散期批档]))|(面积)")
 # 手上几份材料数字对不上 tells, 材料呢？ asks.
 MATERIALS_WORDS = re.compile(
     # 考边几样嘢 (嘢 read as 东西) asks what is examined: things to bring are brought, handed in or needed.
@@ -137,8 +142,9 @@ HOURS_WORDS = re.compile(
 )
 # 有什么咨询电话可以打？ 打边个热线？ 心理热线 号码 (keywords): the number to call.
 PHONE_WORDS = re.compile(
-    r"(?:电话|热线|号码)\s*(?:是|多少|号)|有(?:没有)?(?:热线|电话)(?:号码)?(?:吗|嘛|没|冇)|(?:什么|哪个|哪些|啥|边个|谁)[^，。?？,]{0,4}(?:电话|热线|号码)|有没有[^，。?？,]{0,20}(?:电话|热线)|"
-    r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打|打(?:哪个|什么|啥|多少|几多|边个))|打(?:哪个|什么|啥|边个)(?:号|电话)"
+    r"(?:电话|热线|号码)\s*(?:是|多少|号)|有(?:没有)?(?:热线|电话)(?:号码)?(?:吗|嘛|没|冇)|(?:什么|哪个|哪些|啥|边个|谁)[^，。?？,]{0,4}(?:电话|热线|号码)|(?:有没有|有无|有冇|有唔有)[^，。?？,]{0,20}(?:电话|热线)|"
+    # Minnan 电话通拍 (可以打)
+    r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打|通拍|通打|打(?:哪个|什么|啥|多少|几多|边个))|打(?:哪个|什么|啥|边个)(?:号|电话)"
 )
 PROGRESS_WORDS = re.compile(
     r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:有何|有什么|有啥|什么)(?:安排|打算|计划)|(?:印发|出台|落实|实施)情况|(?:落实|出台|建成|办好|完成|验收|实施|上线|开通)了?(?:没|吗)|现在.{0,4}情况|"
@@ -148,7 +154,8 @@ PROGRESS_WORDS = re.compile(
 )
 # 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
 # 都能做些什么: the things of a kind, in the plural.
-LIST_WORDS = re.compile(r"哪几|哪些(?!人)|些(?:什么|啥)|(?<![们好这那])[几多少]+(?:种|类)|哪[二三四五六七八九十两]+(?:项|个|类|种|条|方面|样)")
+# 里面有做什么服务, 提供啥活动: the services or activities a place offers, in the plural.
+LIST_WORDS = re.compile(r"哪几|哪些(?!人)|些(?:什么|啥)|(?:有|提供|做|开展|搞)(?:什么|啥|哪些)(?:服务|功能|项目|活动)|(?<![们好这那])[几多少]+(?:种|类)|哪[二三四五六七八九十两]+(?:项|个|类|种|条|方面|样)")
 # 是指…, 是干啥的, 怎样的社区才算老龄化社区, 指的是哪四个同步: what a term means or what a thing does.
 # 为何迟迟未能出台, 为什么不批: the reason, answered by a sentence that gives one.
 REASON_WORDS = re.compile(r"为什么|为何|为啥|点解|什么原因|啥原因|原因是")
@@ -307,8 +314,9 @@ GROUP_WORDS = (
 COMPLAINT = re.compile(
     r"(?<!被)投诉|(?<!被)举报|态度(?:太|很|非常|极其)?(?:差|恶劣|不好|冷淡)|推诿|踢皮球|不作为|敷衍|乱收费|不给办|"
     # 申请三个月了一直没批, 一直没给办 are grievances; 颐年卡一直没办 says the caller has not applied yet.
-    r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没有?|不|未)(?:到账|发|批|给办|办下来|办好|回复|人管|处理|解决|收到)|"
+    r"(?:一直|到现在|至今|[\d一二三四五六七八九十两几]+个?(?:月|星期|周|天|年)|半年)了?(?:都|还|也)?(?:没有?|不|未)(?:到账|发|批|给办|办下来|办好|回复|人管|处理|解决|收到|打到|打过来|到卡)|"
     r"没到账|你们(?:到底|这|是)?(?:怎么回事|怎么搞的|怎么做事|干什么吃的)|工作是怎么做的|凭什么(?![证材资手身户])|太过分|坑人|"
+    r"(?:太|好|真|这么|多么)(?:奇葩|离谱|荒唐|荒谬)|岂不是|"
     r"推来推去|踢来踢去|像话吗|转了一圈|互相推|搞什么名堂|搞什么鬼|搞乜鬼|"
     r"(?<![孩子童人老她他有])没人管|没人理|不负责|气死|气人|忍不住要说|"
     # 老人被护工骂了，有没有人管？ is a grievance; 街道又有没有人管？ 半夜出事了有没有人管？ ask who is in charge.
@@ -346,7 +354,10 @@ SUGGESTION = re.compile(
     r"希望(?:你们|政府|民政|相关部门|有关部门|以后|将来|能够?多|可以多)|"
     r"(?:政府|你们|民政局)(?:应该|应当|最好)|呼吁|(?:能不能|可不可以|可唔可以|能否|可否)[^，。？?]{0,12}多(?:建|开|设|办|搞|啲|放|装|配|加|修)|为什么不(?:多建|多开|多设)|"
     # 你们能不能考虑调整一下, 我觉得…应该从65岁开始发: a suggestion asked as a question.
-    r"(?:能不能|可不可以|能否|可否|是否可以|可唔可以)(?:考虑|研究|调整|改一下|改改)|我(?:觉得|认为|看)[^。？?]{0,24}应该"
+    r"(?:能不能|可不可以|能否|可否|是否可以|可唔可以)(?:考虑|研究|调整|改一下|改改)|我(?:觉得|认为|看)[^。？?]{0,24}应该|"
+    # 颐年卡可唔可以加个坐车提醒功能？你同上面讲声: a feature asked for, passed on to those above.
+    r"(?:能不能|可不可以|能否|可否|可唔可以)(?:加(?![载入强])|增加|添|多加)(?:个|一个|啲|点)?[^，。？?]{0,8}功能|"
+    r"(?:同|跟|和|向)(?:上面|上头|上级|领导)(?:讲|说|反映|提)(?:一)?(?:声|下|吓|嘢)"
 )
 PERSONAL_CASE = re.compile(
     # 能不能叫人上门来帮我办: a service that comes to the door is asked about, not one case handed over.
@@ -360,6 +371,8 @@ PERSONAL_CASE = re.compile(
     r"帮(?:我们?|忙)(?:查|看(?![住着护管顾])|问)(?:一下|下|看)?(?=[^，,。？?]{0,8}(?:我|妈|爸|家|他|她|的(?:申请|津贴|补贴|进度|情况|钱)|为什么|原因|怎么还|到账|进度|卡在|哪一步|哪个环节|审核|通过了?没|批了?没))|帮(?:我们?|忙)(?:查|看|问)(?:查|看|问)?(?:一下|下|看)?(?:吧|啊)?(?:[，,。？?!！]|$)|帮(?:我们?|忙)(?:揀|拣|挑|选)(?:一下|下|个|间|家)?(?:吧|啊)?(?:[，,。？?!！]|$)|(?<!单位)(?<!单位能)(?<!单位会)(?<!公司)(?<!公司能)(?<!老板)给(?:我|俺)(?:查|办|回电|打电话|处理|回复|重新批|批|算算|算一下|算下)|查(?:一下|查)?我(?:的|家|妈|爸)|"
     # 烦请核查我会…是否已审核通过: checking one's own organisation's standing is one case too.
     r"(?:核查|核实|查核|查询)(?:一下)?(?:我|本)(?:会|协会|单位|机构|公司|院)|"
+    # 只肯赔两千，我们到底该要多少赔偿？: what to claim in one's own dispute is a case to judge.
+    r"(?:我|我们|我家|俺|俺们)(?:到底|究竟)?(?:该|应该|应当|能|可以)(?:要|索要|索赔|争取|让[他她]们?赔)(?:多少|几多)|"
     # 我们养老院上个月报的运营补贴被退回了: an organisation's own application is one case too.
     r"(?:我|(?<=[说问])(?:他|她))(?:(?:们|的|家|妈|爸|奶奶|爷爷|外婆|外公)[^，。？?!！]{0,12}|(?=申请|低保|津贴|补贴|救助|补助))(?:申请|津贴|补贴|低保|救助|补助)[^，。？?!！]{0,8}"
     r"(?:被驳回|被拒|驳回|不批|没批|没通过|不通过|停了|停发|被停|取消了|卡住|打回|退回|少发|少打|少给|扣了|没到账|没有到账|没收到)|身份证号|(?:身份证|手机|电话)号?码?尾号|我的电话是|我叫[\u4e00-\u9fff]{2,3}(?:[，,。!！]|$)|(?:卡|证)(?:做|办|制|批|寄)(?:好|出来|出去|下来|到)(?:了)?(?:没有?|未|吗)|"
@@ -522,7 +535,7 @@ ASKING = frozenset(
     # 办下来要交钱不？ 办好了要收钱吗？工本费之类的: the verb's result and a trailing "and such", not a topic
     "下来 办好 办完 之类 之类的 什么的 "
     # 能办不？ 办得了吗？: whether it can be done, asked of a topic named elsewhere
-    "能办 可以办 办得 办得了 那要 那就 那还 "
+    "能办 可以办 办得 办得了 那要 那就 那还 还要 还得 还需 还需要 "
     # 多少钱一张？ 火化一次要收多少钱？: the unit a price is asked per, no topic of its own
     "一张 一次 一间 一位 一份 一餐 一顿 一晚 一天 一人 一户 一床 每张 每次 每间 每位 每份 每餐 每顿 每天 每户 "
     # which one or which came first (第一家在哪个区？ 最早是哪个区在试？): the order asked, not a topic
@@ -531,6 +544,10 @@ ASKING = frozenset(
     "别的 其他 其它 办法 方法 途径 床位 "
     # 民生微实事是什么东西？: a thing, whatever it is
     "东西 什么东西 "
+    # 老龄化社区是咋定义的？: what a term means is asked of it, no topic of its own
+    "定义 界定 含义 意思 "
+    # 照顾老人方面的证: the side of things named, no topic of its own
+    "方面 "
     # 系鼓励边啲人去帮边啲人？ 支持啲乜？: what a policy does, asked of a topic named elsewhere
     "鼓励 支持 帮 帮助 帮忙 "
     "不想 不用 不会 不能 不可 "
@@ -1031,7 +1048,7 @@ class Understander:
             return ""
         for match in re.finditer(BARE_BEFORE + "(" + "|".join(BENEFIT_NAMES) + ")", text):
             start = max((m.end() for m in CLAUSE_END.finditer(text, 0, match.start())), default=0)
-            clause = text[max(start, match.start() - 10) : match.start()]
+            clause = text[max(start, match.start() - BENEFIT_NAME_REACH) : match.start()]
             for i in range(len(clause) - 2, -1, -1):
                 for word in (clause[i : i + 3], clause[i : i + 2]):
                     # 居家养老的补助 names the documents' 居家养老服务补助 by its words: only a word set apart

@@ -1223,3 +1223,66 @@ def test_the_act_named_before_the_way_asked_leads(pipeline_seed: Pipeline) -> No
     answer = pipeline_seed.ask("我妈高龄津贴每年要做那个认证 她不会弄手机 我在外地上班 能不能我帮她弄 在哪里弄")
     assert answer.status == "answered", answer.reason
     assert "认证" in answer.citations[0].text
+
+
+def test_a_wage_asked_as_what_one_earns_finds_the_wage_guide(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("去养老院做护理员一个月能挣多少钱？")
+    assert answer.status == "answered", answer.reason
+    assert "4455元" in answer.answer
+
+
+def test_no_wait_at_all_answers_how_many_days_of_that_matter_only(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("基金会注销登记现在还要等几天？")
+    assert answer.status == "answered", answer.reason
+    assert "即来即办" in answer.answer
+    # 即来即办 of social organisations' registrations says nothing of 低保
+    assert pipeline_seed.ask("低保从受理到审批要多少个工作日？").status != "answered"
+
+
+def test_a_matter_put_off_tells_where_it_stands(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("盐田社会组织承接街道服务职能那个实验，民政部验收完了没？")
+    assert answer.status == "answered", answer.reason
+    assert "暂时延后" in answer.answer.splitlines()[0]  # the line read out
+
+
+def test_a_start_told_with_where_it_was_made_dates_it(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("全市老年人口现状和养老服务需求基线调查是哪天开始的？")
+    assert answer.status == "answered", answer.reason
+    assert "2021年7月20日" in answer.answer.splitlines()[0]  # the line read out
+
+
+def test_a_benefit_named_apart_from_a_one_off_payment_is_the_benefit(pipeline_seed: Pipeline) -> None:
+    u = pipeline_seed.retriever.understand("刚毕业入职养老机构的有没有一次性补贴？最多多少")
+    assert u.programme == "入职补贴"
+    answer = pipeline_seed.ask("刚毕业入职养老机构的有没有一次性补贴？最多多少")
+    assert "1.5万元" in answer.answer, answer.answer
+
+
+def test_a_term_defined_in_parentheses_defines_it(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("老龄化社区咋定义？")
+    assert answer.status == "answered", answer.reason
+    assert "即60岁及以上老年人占比超过10%" in answer.citations[0].text
+
+
+def test_a_count_of_sites_never_stated_is_not_answered_by_a_numbered_heading(pipeline_seed: Pipeline) -> None:
+    assert pipeline_seed.ask("深圳一共有多少座公墓？").status != "answered"
+
+
+def test_a_figure_naming_what_is_counted_leads(pipeline_seed: Pipeline) -> None:
+    # …对接平台682个 counts platforms; 全市共登记行业商协会737家 counts the associations asked
+    answer = pipeline_seed.ask("深圳现在一共有多少个行业协会商会？")
+    assert answer.status == "answered", answer.reason
+    assert "737家" in answer.citations[0].text
+
+
+def test_a_free_exam_answers_what_it_costs(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("想考个养老护理方面的专项能力证书，考试要交多少钱？")
+    assert answer.status == "answered", answer.reason
+    assert "免费" in answer.answer
+
+
+def test_a_grade_named_is_no_count() -> None:
+    from assistant.facts import has_quantity
+
+    assert not has_quantity("对评估等级达到3A以上的行业协会商会等社会组织给予资金奖励")
+    assert has_quantity("全市5A级社会组织共120家")
