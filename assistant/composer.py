@@ -1225,7 +1225,10 @@ class Composer:
             for match in amounts(anchor.text):
                 found, values = self._differing(anchor, match, candidates)
                 if len(found) >= 2:
-                    topic_terms = [t.text for t in result.terms if t.df > 0 and all(t.text in s.text for s in found)]
+                    # the longest word of the question (or term it was read as) all of them name; one
+                    # character (人 of 啥人) names nothing
+                    words = [*(t.text for t in result.terms if t.df > 0), *result.rewritten.expansions]
+                    topic_terms = [w for w in words if len(w) >= 2 and all(w in s.text for s in found)]
                     topic = max(topic_terms, key=len) if topic_terms else "这一事项"
                     return [(topic, found, values)]
         return []
@@ -1345,10 +1348,15 @@ class Composer:
             return refuse(f"about {missing_places[0]}, not Shenzhen", [], ("place",))
         # Stricter than places: a letter may mention 住房公积金 in passing, so the answer's leading
         # sentences must (社保 is named by 养老保险金, a document's term for it).
-        # (and tell a figure when one is asked: 退休金涨好多 is not told by …领取养老保险金…只需一次生存认证)
+        # (and tell a figure or the way when one is asked: 退休金涨好多, 在哪里可以查 are not told by …领取
+        # 养老保险金…只需一次生存认证)
         missing_matters = [
             m for m in u.matters
-            if not any(any(t in c.text for t in u.terms_for(m)) and _holds_figure_asked(c.text, u) for c in chosen[:2])
+            if not any(
+                any(t in c.text for t in u.terms_for(m)) and _holds_figure_asked(c.text, u)
+                and ("procedure" not in u.intents or _tells_how(c.text))  # 医保卡丢了上哪儿补: the way, told
+                for c in chosen[:2]
+            )
         ]
         if missing_matters:
             return refuse(f"about {missing_matters[0]}, a matter of another bureau", [], ("matter",))

@@ -41,7 +41,7 @@ AGENTS = frozenset("人他她我你")
 ENUMERATION = re.compile(r"[一二三四五六七八九十]+是")
 QUOTED_TERM = re.compile(r"“([\u4e00-\u9fff]{3,6})”")
 ASKING_IN_NAME = re.compile(r"谁|怎么|什么|哪")  # “服务谁”, “怎么服务”: a phrase callers say as it is
-FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想")
+FUNCTION_CHARS = frozenset("我你他她它是有几的了在和就都也还又被把给从到对为要会能可不没吗呢吧啊哪啥么这那个做搞去来让请想咯啰喽嘞噢哦呀嘛")
 
 
 def syllables(text: str) -> list[str]:

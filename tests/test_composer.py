@@ -1286,3 +1286,20 @@ def test_a_grade_named_is_no_count() -> None:
 
     assert not has_quantity("对评估等级达到3A以上的行业协会商会等社会组织给予资金奖励")
     assert has_quantity("全市5A级社会组织共120家")
+
+
+def test_another_bureaus_matter_needs_the_way_when_the_way_is_asked(pipeline_seed: Pipeline) -> None:
+    # 医保 sentences (…费用纳入医保目录) name the matter but tell no way to replace a card
+    answer = pipeline_seed.ask("俺的医保卡丢了上哪儿补去啊？")
+    assert answer.status == "refused" and "another bureau" in answer.reason, answer.reason
+
+
+def test_a_conflict_note_names_the_matter_not_a_single_character(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("我爸七十二了，家里想装扶手、换防滑地砖，啥人好申请？政府最多补多少？")
+    assert answer.conflicts and answer.conflicts[0].topic == "适老化改造", answer.conflicts
+
+
+def test_a_sentence_final_particle_is_no_typo_of_a_matter(pipeline_seed: Pipeline) -> None:
+    # 咯 may be read ka, yet 医保咯 is 医保 and a particle, not 医保卡
+    corrected, pairs = pipeline_seed.retriever.speller.pairs("我外孙在深圳读小学,能不能在深圳买居民医保咯?")
+    assert "医保卡" not in corrected, pairs

@@ -1187,3 +1187,7 @@ def test_what_services_a_place_offers_asks_a_list() -> None:
 
 def test_the_side_of_things_named_is_no_topic(understander: Understander) -> None:
     assert "方面" not in understander.understand("想考个照顾老人方面的证，要交钱吗？").topic
+
+
+def test_where_to_go_to_replace_a_card_asks_the_way() -> None:
+    assert "procedure" in intents("俺的社保卡丢了上哪儿补去啊？")
