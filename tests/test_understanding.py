@@ -1191,3 +1191,8 @@ def test_the_side_of_things_named_is_no_topic(understander: Understander) -> Non
 
 def test_where_to_go_to_replace_a_card_asks_the_way() -> None:
     assert "procedure" in intents("俺的社保卡丢了上哪儿补去啊？")
+
+
+def test_what_a_programme_does_for_a_whole_estate_is_a_question() -> None:
+    assert speech_act("民生微实事能不能帮我们小区加几张椅子、修修路灯？") == "question"
+    assert speech_act("能不能帮我们办一下低保") == "personal_case"
