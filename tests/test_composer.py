@@ -1303,3 +1303,10 @@ def test_a_sentence_final_particle_is_no_typo_of_a_matter(pipeline_seed: Pipelin
     # 咯 may be read ka, yet 医保咯 is 医保 and a particle, not 医保卡
     corrected, pairs = pipeline_seed.retriever.speller.pairs("我外孙在深圳读小学,能不能在深圳买居民医保咯?")
     assert "医保卡" not in corrected, pairs
+
+
+def test_points_are_another_bureaus_matter_unless_the_documents_tell_them(pipeline_seed: Pipeline) -> None:
+    # 学位 sentences tell nothing of how school points are counted; 社工…进行积分,申请安居房 tells social workers'
+    answer = pipeline_seed.ask("孩子非深户，明年上公办小学，积分是怎么算的？")
+    assert answer.status == "refused" and "another bureau" in answer.reason, answer.reason
+    assert pipeline_seed.ask("社工申请安居房的积分怎么算？").status == "answered"
