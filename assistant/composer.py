@@ -544,10 +544,16 @@ def _dated_event_test(u: Understanding) -> Callable[[str], bool]:
     # 几号打到卡上: words the documents never use name an event they never date. The documents' term a
     # caller's description was read as (不用自己跑、回个短信就能办的 → 无感申办) names the event too.
     benefit = set(programme_terms(u))
-    named = [t for t in u.rewritten.expansions if len(t) >= 3 and t not in benefit and not any(t in b or b in t for b in benefit)]
+    named = [t for t in u.rewritten.expansions if len(t) >= 3 and not any(t in b or b in t for b in benefit)]
     return lambda text: _is_dated(text) and (
         any(names_topic(text, _only(u, w)) for w in events) or any(t in text for t in named)
     )
+
+
+def _days_test(u: Understanding) -> Callable[[str], bool]:
+    """The test for a sentence telling how many days (15个工作日), or that there is no wait at all in a
+    sentence naming the matter asked (注销登记现在还要等几天: 即来即办, not another matter's)."""
+    return lambda text: has_days(text) or bool(AT_ONCE.search(text) and names_topic(text, u))
 
 
 def _items(text: str) -> int:
@@ -902,16 +908,16 @@ class Composer:
                 # the figure reached of the thing asked leads (等30个社会组织交流服务展示点, not 百家社会组织案例集)
                 # and a figure naming the thing the question counts by name before one of something else
                 # (…对接平台682个 for 多少个行业协会商会: 全市共登记行业商协会737家)
-                noun = COUNTED_NOUN.search(u.text)
-                counted_u = replace(u, topic=tuple(w for w in u.topic if noun and w in noun.group(1)))
-                if intent == "count" and not TARGET_ASKED.search(u.text) and (
-                    not _reached(first_held.text, u) or (counted_u.topic and not _counts_topic(first_held.text, counted_u))
-                ):
-                    by = counted_u if _reached(first_held.text, u) else u  # a target leading: as before
-                    scores = {id(c): _counts_topic(c.text, by) for c in about if holds(c.text) and _reached(c.text, u)}
-                    best = max((c for c in about if scores.get(id(c))), key=lambda c: scores[id(c)], default=None)
-                    if best is not None:
-                        chosen = self._first(chosen, best)
+                if intent == "count" and not TARGET_ASKED.search(u.text):
+                    first_reached = _reached(first_held.text, u)
+                    noun = COUNTED_NOUN.search(u.text)
+                    counted_u = replace(u, topic=tuple(w for w in u.topic if noun and w in noun.group(1)))
+                    if not first_reached or (counted_u.topic and not _counts_topic(first_held.text, counted_u)):
+                        by = counted_u if first_reached else u  # a target leading: by all the topic words
+                        scores = {id(c): _counts_topic(c.text, by) for c in about if holds(c.text) and _reached(c.text, u)}
+                        best = max((c for c in about if scores.get(id(c))), key=lambda c: scores[id(c)], default=None)
+                        if best is not None:
+                            chosen = self._first(chosen, best)
                 continue
             # one whose clause holding the kind is about the topic, if any (FOR_TOPIC); for a count, a
             # figure reached before a target set (计划到2024年底…达33家), unless a target is asked
@@ -1740,8 +1746,7 @@ class Composer:
             if intent == "time":
                 holds = _dated_event_test(u)
             if intent == "days":
-                # 注销登记现在还要等几天: 即来即办 answers, in a sentence naming the matter (not another's).
-                holds = lambda text: has_days(text) or bool(AT_ONCE.search(text) and names_topic(text, u))  # noqa: E731
+                holds = _days_test(u)
             if intent == "rate" and _share_of(u):  # 医保能报销百分之多少: a share of reimbursement, not any percentage
                 holds = _share_test(u)
             if intent in SPAN_KINDS and u.topic:

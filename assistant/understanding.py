@@ -54,6 +54,8 @@ TARGET_WORDS = re.compile(r"(?:什么|啥|哪些)目标|目标(?:是|定)(?:什�
 RATE_WORDS = re.compile(r"比例|百分之|百分比|[^\d]率|(?<!各)占(?:了)?(?:多少|几成|比)|几成|多大比重")
 # 一次性补贴, 一笔补贴: a money word standing bare after how it is paid, naming no benefit of its own
 BARE_BEFORE = r"(?<=[的笔些点种项性])"
+# 刚毕业入职养老机构的有没有一次性补贴: the benefit's word may stand this many characters before the money word.
+BENEFIT_NAME_REACH = 14
 CLAUSE_END = re.compile(r"[，,。；;？?！!：:]")
 # 岗位补贴, 运营资助: the word before names which benefit; a figure must be that one's.
 BENEFIT_NAMES = ("补贴", "津贴", "补助", "资助", "奖励", "奖补", "补偿", "救助金", "经费")
@@ -80,8 +82,6 @@ PROCEDURE_WORDS = re.compile(
     # 上哪儿补去: where to go for it (to replace a card)
     r"(?:去|到|在|上)?(?:哪里|哪儿|哪|边度)(?:去)?(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|激活|挂失|补办|补|享受|建床)"
 )
-# 刚毕业入职养老机构的有没有一次性补贴: the benefit's word may stand this many characters before the money word.
-BENEFIT_NAME_REACH = 14
 EVENT_DATED = r"(?:印发|发布|出台|实施|施行|生效|成立|开始|上线|开通|启动|启用|投用|运行|举办|开展|挂牌)"
 TIME_WORDS = re.compile(
     r"哪一年|哪年|什么时候|啥时候|何时|哪天|哪一天|哪日|几月|几号|几时|哪个月|什么时间|啥时间|最早|截止|期限|"
