@@ -63,6 +63,7 @@ from .understanding import (
     ASKING,
     CURRENT_WORDS,
     GROUP_WORDS,
+    LOOKUP_WORDS,
     NUMBERISH,
     PROCEDURE_WORDS,
     STORY_CHARS,
@@ -131,7 +132,8 @@ PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|�
 RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度|(?:到期|期满|届满|结束)后")
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
 # 老龄化社区(即60岁及以上…), 家庭养老床位是指…: a sentence that says what its term means.
-DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便使时])|”即")
+# “民生微实事”项目主要是…的惠民小项目: what a term is, said right after it.
+DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便使时])|”即|主要是(?![在因由])|是一(?:种|项)")
 DEFINED_CHARS = 12  # the term defined stands just before the mark
 QUOTED = re.compile(r"[“\"「‘']([^”\"」’']{2,12})[”\"」’']")
 # 啥叫老龄化社区, 怎样才算是老龄化社区: the term asked to define, quoted or not.
@@ -181,7 +183,7 @@ STATISTIC = re.compile(r"覆盖率|占|比例|比重|%|万人|人口|共有|达�
 SUMMARY_MAX_CHARS = 90
 PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering threshold
 AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
-ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|去|到|在|哪里|哪儿|哪|边度|可以|能|才能|样|[给帮替为].{0,3})+")
+ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|何解|去|到|在|哪里|哪儿|哪|边度|(?:什么|啥|哪个|乜)地方|可以|能|才能|样|[给帮替为].{0,3})+")
 # 关于“让渡部分自然公园区域…; …用于慈善事业文化与活动宣传”等建议。 对于您提出的…等意见建议: the
 # proposer's words quoted back, not what the bureau says.
 PROPOSAL_QUOTED = re.compile(
@@ -196,7 +198,8 @@ WHO_SENTENCE = re.compile(
 )
 STEPS_ASKED = re.compile(r"步骤|流程|环节|(?<!小)程序|哪几步|几步")  # 小程序 is an app
 # 实施流程…主要包括项目征集、项目评议、项目确定…等环节: the stages of a process, named.
-STAGES = re.compile(r"(?:包括|分为|经过|经)[^。；;]{4,60}?等?(?:环节|步骤|程序|阶段)")
+# (经 of 经费, 经济, 经营 is no 经 of "through": 将项目内容、经费…等因素…规范项目实施程序 names no stages)
+STAGES = re.compile(r"(?:包括|分为|经过|经(?![费济营验历常典理办纪]))[^。；;]{4,60}?等?(?:环节|步骤|程序|阶段)")
 
 # The first line answers the asked kind: a clause holding it scores (kind, test).
 SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
@@ -419,7 +422,9 @@ CONDITION_BONUS = 0.1
 # who a rule is for, told by a condition rather than a group's name.
 CONDITION_PHRASE = re.compile(
     r"(?:对于|针对|面向|为)[^，,。；;]{4,40}?的[^，,。；;]{0,8}(?:老年人|老人|患者|儿童|组织|机构|家庭|人员|对象)"
-    r"|满足[^，,。；;]{0,20}条件|[（(](?:含|包括)[^，,。；;）)]{2,30}(?:儿童|老人|老年人|人员|家庭|对象)[)）]"
+    r"|满足[^，,。；;]{0,20}条件|"
+    # 行业协会会员应为企业…并有五十个以上拟入会会员: what a founder must be or have.
+    r"(?:(?<![相响反供适])(?:应当|应|须|必须)(?:为|具备|具有)|(?:需要|需)具备)[^，,。；;]{2,30}|[（(](?:含|包括)[^，,。；;）)]{2,30}(?:儿童|老人|老年人|人员|家庭|对象)[)）]"
 )
 
 
@@ -1360,7 +1365,8 @@ class Composer:
             m for m in u.matters
             if not any(
                 any(t in c.text for t in u.terms_for(m)) and _holds_figure_asked(c.text, u)
-                and ("procedure" not in u.intents or _tells_how(c.text))  # 医保卡丢了上哪儿补: the way, told
+                # 医保卡丢了上哪儿补, 社保那边在哪儿能查到: the way or the place, told
+                and ("procedure" not in u.intents and not LOOKUP_WORDS.search(u.text) or _tells_how(c.text))
                 for c in chosen[:2]
             )
         ]

@@ -23,6 +23,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 MIN_TERM_DF = 2
 COMMON_WORD_FREQ = 200  # jieba dictionary frequency above which a word is taken as meant
+# A dictionary word less common than that (水费, 接手, 长住, 没人理) is meant too, unless the term it
+# sounds like makes a phrase of the documents with the caller's neighbouring characters
+# (慈善事业促进条理 → 促进条例).
+EVERYDAY_WORD_FREQ = 40
 MAX_LENGTH = 5
 # Two everyday characters the segmenter left apart (按|老) sound like many things: only a term the
 # documents use often is taken as what the caller meant (not the rare 安老 in 按老标准).
@@ -230,13 +234,15 @@ class SpellingCorrector:
     def _in_context(self, text: str, i: int, length: int, options: tuple[str, ...]) -> str:
         """Of the terms that sound alike, the one the documents use beside the caller's neighbouring
         characters (居家养老服务义站 → 服务驿站, not 一站); else the most used."""
+        return next((term for term in options if self._beside(text, i, length, term)), options[0])
+
+    def _beside(self, text: str, i: int, length: int, term: str) -> bool:
+        """Whether the term, in the piece's place, makes a phrase of the documents with the two
+        characters before or after it."""
         before, after = text[max(0, i - 2) : i], text[i + length : i + length + 2]
-        for term in options:
-            if (HAN_PAIR.fullmatch(before) and before + term in self._corpus_text) or (
-                HAN_PAIR.fullmatch(after) and term + after in self._corpus_text
-            ):
-                return term
-        return options[0]
+        return bool(HAN_PAIR.fullmatch(before) and before + term in self._corpus_text) or bool(
+            HAN_PAIR.fullmatch(after) and term + after in self._corpus_text
+        )
 
     def _stands_alone(self, term: str) -> bool:
         """Whether the documents use a term as a word of its own somewhere, not only inside a longer
@@ -310,6 +316,8 @@ class SpellingCorrector:
                     continue
                 # The same sound later in the message is the same term (服务易站…易站能给老人).
                 term = meant.get(key) or self._in_context(text, i, length, options)
+                if self._common_words().get(piece, 0) > EVERYDAY_WORD_FREQ and not self._beside(text, i, length, term):
+                    continue
                 parts = [tokens[j] for j in sorted(tokens) if i <= j < i + length]
                 if self._chance(parts, term) or (length <= 3 and self._cuts_a_term(text, i, length)):
                     continue

@@ -33,8 +33,8 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
 # 我们几个, 兄妹几个: the few people who are talking, not a question; 想过几年再生: a time ahead.
-# 整多几张石凳: Cantonese for a few more (最多几天 still asks).
-FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过整搞弄])(?<![^最]多)几(?![时号点]|好(?!多))"
+# 整多几张石凳: Cantonese for a few more (最多几天 still asks); 问了几个人, 跑了几趟 tell what the caller did.
+FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过整搞弄])(?<![^最]多)(?<![问找跑打]了)几(?![时号点]|好(?!多))"
 # 最低生活保障 is the name of 低保, no floor asked.
 # 一个月给好多, 今年涨了好多嘛?: southwestern 好多 after a verb of giving is 多少.
 ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|面积(?:要求|标准|规定)|(?:(?<=[给发补领拿交要涨])|(?<=[给发补领拿交要涨][了咗]))好多(?=钱|[啊呀嘛哦噻]?(?:[?？]|[!！。]*$))|(?:一共|总共|共)有?好多|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久|"
@@ -66,21 +66,25 @@ PERSONAL = re.compile(r"能领|能拿|能补|能报|补多少|领多少|拿多�
 # 到现在帮过多少社工、给了多少钱: what has been given so far is a total too.
 TOTAL_WORDS = re.compile(
     r"一共|总共|累计|总额|合计|全市|全区|总计|花了|投入|筹|规模|总的|加起来|合共|总数|至今|迄今|"
-    # 福彩一年卖咗几多钱: what is sold is a total, though the caller says 我成日买
-    r"卖(?:了|咗|出|掉|得)|销售|销量|"
+    # 福彩一年卖咗几多钱: what is sold is a total, though the caller says 我成日买; so is what a fair closed (成交多少)
+    r"卖(?:了|咗|出|掉|得)|销售|销量|成交|交易额|"
     r"(?:给|发|资助|帮扶|救助|捐)(?:了|过)(?=多少|几多)"
 )
 # 请提供今年深圳市结婚登记数量。: a formal request for a count, with no question word.
 COUNT_WORDS = re.compile(rf"(?:提供|告知|给出|列出|公布)[^，。？?]{{0,24}}(?:数量|人数|总数|数目|件数|户数|床位数)|(?:多少|{FEW}|(?<=共)有?好多|有好多(?=[个家张人名对户次间项所位]?[^，。？?吗吧嘛啊]{{0,6}}[？?]?$))(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 # How to apply (怎么申请, 去哪办), not whether one may (能不能申请 is eligibility).
-# 应该怎么给她办, 在哪里约, 去边度弄: the person helped and a colloquial verb do not change what is asked.
-# 个津贴年审点搞啊: Cantonese 点 (怎么) before a verb of doing asks a way.
+# 应该怎么给她办, 在哪里约, 去边度弄, 怎么跟社区提: the person helped or addressed and a colloquial verb do
+# not change what is asked.
+# 个津贴年审点搞啊: Cantonese 点 (怎么) before a verb of doing asks a way, as Hunanese 何解 does.
 PROCEDURE_WORDS = re.compile(
-    r"(?:怎么|怎样|如何|点样|咋|(?<![一有地])点)(?:去|才能|样|(?:给|帮|替|为)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|整(?![合理改治顿体])|报名|登记|预约|约|认证|年审|开通|激活|绑定|提(?:交|出)?|反映|挂失|补办|补领|注销)|"
+    r"(?:怎么|怎样|如何|点样|咋|何解|(?<![一有地])点)(?:去|才能|样|(?:给|帮|替|为|跟|向|找)[^，。？?,]{0,3})?(?:申请|申领|办|领|弄|搞|整(?![合理改治顿体])|报名|登记|预约|约|认证|年审|开通|激活|绑定|提(?:交|出)?|反映|挂失|补办|补领|注销)|"
     r"流程|手续|渠道|步骤|办理方式|(?:什么|啥|哪些|别的|其他|其它|哪几种|几种)(?:办法|方法|途径|方式)|"
     r"(?:走|经过)(?:些|哪些|什么|啥子?|几道){0,2}(?:程序|环节)|(?:怎么|怎样|如何)通知|"
+    # 得自己去社区申请，还是会自动给办？: whether one applies oneself or it is done for one is the way asked.
+    r"自己(?:去|到)[^，。？?,]{0,6}(?:申请|申领|办|报名|登记)|自动(?:给|帮)?(?:办|申请|申领|发放)|"
     # 上哪儿补去: where to go for it (to replace a card)
-    r"(?:去|到|在|上)?(?:哪里|哪儿|哪|边度)(?:去)?(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|激活|挂失|补办|补|享受|建床)"
+    # 在么子地方约咯？: the place said as 什么地方.
+    r"(?:去|到|在|上)?(?:哪里|哪儿|哪|边度|(?:什么|啥|哪个|乜)地方)(?:去)?(?:可以|能)?(?:申请|申领|办|领|弄|搞|约|预约|报名|登记|认证|年审|激活|挂失|补办|补|享受|建床)"
 )
 EVENT_DATED = r"(?:印发|发布|出台|实施|施行|生效|成立|开始|上线|开通|启动|启用|投用|运行|举办|开展|挂牌)"
 TIME_WORDS = re.compile(
@@ -93,10 +97,11 @@ TIME_WORDS = re.compile(
 AGE_WORDS = re.compile(
     r"多大年纪|多少岁|(?<![十\d])几岁|(?<!退休)(?<!法定)年龄(?![到满够]了?)|年纪(?!大)|岁数|周岁|多大(?=以下|以上|以内|的(?:孩子|小孩|儿童|老人|老年人))"
 )
-ELIGIBILITY_WORDS = re.compile(r"在不在[^，。？?]{0,16}范围|属不属于|谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构|组织|单位|企业|患者|病人|孩子|小孩)(?:才|可以|能)|算进去|算在内|包括在内|包不包括|条件|资格|能不能|可不可以|能否|可否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
-# What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive.
+# 对会员数量有什么要求？: what one must meet is a condition too.
+ELIGIBILITY_WORDS = re.compile(r"(?:什么|哪些|啥|何)要求|要求是什么|在不在[^，。？?]{0,16}范围|属不属于|谁|哪些人|什么人|(?:什么|啥|怎样|哪)样?的?(?:人|老人|家庭|儿童|对象|机构|组织|单位|企业|患者|病人|孩子|小孩)(?:才|可以|能)|算进去|算在内|包括在内|包不包括|条件|资格|能不能|可不可以|能否|可否|是否|有没有份|符合|算不算|够不够|可以领|能领|能享受|能申请|可以申请")
+# What a person pays (床位费, 住一个月要多少钱), as opposed to what they receive; 成交多少 is a deal's volume.
 # 上门助浴一次指导价多少钱: a service's guide price is paid (a wage's guide price, 工资指导价, is earned).
-FEE_WORDS = re.compile(r"(?:服务|项目|上门|助浴|助餐)[^，。？?]{0,8}(?<!工资)指导(?:参考)?价|床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|交|缴|付)多少钱|(?:交|缴|付)(?:多少|几多)|自付|自费")
+FEE_WORDS = re.compile(r"(?:服务|项目|上门|助浴|助餐)[^，。？?]{0,8}(?<!工资)指导(?:参考)?价|床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|(?<!成)交|缴|付)多少钱|(?:(?<!成)交|缴|付)(?:多少|几多)|自付|自费")
 # 要不要交钱？ 要自己出钱吗？ 使唔使畀钱？: whether one pays at all.
 PAY_ASKED = re.compile(
     r"(?:要|需要|用|得)(?:不要)?(?:自己)?(?:交|缴|付|掏|出|花)[^，。？?,]{0,3}(?:钱|费)|收不收(?:费|钱)|收(?:费|钱)(?:吗|不|没有?)|要钱吗|要不要钱|"
@@ -279,17 +284,23 @@ NUMBERISH = re.compile(r"[\d.]+|[\d一二三四五六七八九十两百千万多
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20[0-4]\d)(?:年|年度)?(?!\d)")
 TITLED_YEAR = re.compile(r"《[^》]*》|\d{4}年?版")  # not 现在（2026年）, which asks that year
 CURRENT_WORDS = re.compile(r"最新|现在|目前|如今|现行|当前|眼下|而家|宜家")
+# 今年评上4A了, 去年查出来老年痴呆: what happened to the caller in a year, after the year's word.
+CALLER_EVENT = (
+    r"[已经都刚才就\s]{0,3}(?:评上|评为|被评|获评|入园|入学|入读|入职|上幼儿园|上小学|上初中|考上|退休|结婚|毕业|成立|注册|搬|来深|到深|"
+    r"查出|确诊|中风|摔|住院|生病|得了|患上|去世|过世|走了|离婚|生了)"
+)
 # 今年85了, 今年刚满七十 state an age, not the year a figure is asked for; 要是今年评上4A级 is a case
 # supposed, whose rule in force is asked.
 THIS_YEAR = re.compile(
     r"(?<!要是)(?<!如果)(?<!假如)(?<!假设)(?<!万一)(?<!若是)(?<!若)今年(?![已经都刚满有才就\s]{0,3}[\d一二三四五六七八九十]+\s*(?:岁|了|周岁|多|出头))"
     r"(?![已经都刚才就\s]{0,3}满[\d一二三四五六七八九十])"
     # 今年评上4A了, 今年入幼儿园, 今年刚退休: what happened to the caller this year, not the year asked.
-    r"(?![已经都刚才就\s]{0,3}(?:评上|评为|被评|获评|入园|入学|入读|入职|上幼儿园|上小学|上初中|考上|退休|结婚|毕业|成立|注册|搬|来深|到深))"
+    rf"(?!{CALLER_EVENT})"
     r"|本年度?"
 )
 # 比上一年涨了多少 compares with last year; it asks no figure of last year.
-LAST_YEAR = re.compile(r"(?<![比较])(?:去年|上一年)")
+# 我爸去年查出来老年痴呆了: what befell the caller last year, not the year asked.
+LAST_YEAR = re.compile(rf"(?<![比较])(?:去年|上一年)(?!{CALLER_EVENT})")
 # 现在都2026年了, 今年已经2026年: the caller says which year it is now, and asks for now.
 YEAR_NOW = re.compile(r"(?:现在|今年|而家|宜家)(?:已经|都|是|已)*(20\d\d)年")
 # 孤儿养育标准现在最新是多少？ 有没有最新的数？: the newest figure is asked, and the newest is this year's;
@@ -391,7 +402,7 @@ PERSONAL_CASE = re.compile(
     r"(?:能不能|能否|可不可以|可唔可以|得唔得)(?:评上|评得上|排上|排得上)|你(?:睇|看)(?:下|一下)(?:我|佢|他(?!们)|她(?!们))|"
     # 能不能马上给他恢复, 能不能保证入选, 直接给个能不能批的结论: a decision on one case, or a guarantee.
     r"(?:马上|立刻|立即|尽快)(?:给|帮)(?:他|她|我)们?(?:恢复|办|批|发|处理|解决)|(?:能不能|能否|可不可以)保证|"
-    r"给(?:个|一个)[^，。？?]{0,6}(?:结论|准话)|"
+    r"给(?:我|我们|俺)?(?:个|一个|句)[^，。？?]{0,6}(?:结论|准话)|"
     # 你能不能直接给我们家批一个？ 你直接告诉我能还是不能: the reader asked for the verdict on one's case.
     r"给(?:我们家|我们|我家|俺家)(?:直接)?批|告诉(?:我|俺)(?:到底)?(?:能还是不能|行还是不行|可以还是不可以|能不能|行不行|批不批|批唔批|给不给)(?:[，,。？?!！]|$)|"
     r"批(?:佢|他|她|我)(?:做|当|为)|批唔批|批不批得?到|批还是不批|(?:能不能|能否|可不可以)批(?:得)?下来|"
@@ -404,6 +415,8 @@ PERSONAL_CASE = re.compile(
     r"申请(?:交|递|报|提)上去(?:了)?[^，,。？?]{0,4}[\d一二三四五六七八九十两几半]+个?(?:月|天|周|星期|年)了|"
     # 而家排到第几位: where one application stands in a queue.
     r"(?:排|轮)到(?:第几|几|我|多少号)|排第几|"
+    # 我们养老院去年报了40张新增床位的资助，到底批下来没有？: whether one application was granted.
+    r"我们?[^，,。？?]{0,8}(?:申请|报|提交|递交)了[^，,。？?]{0,16}[，,]?\s*(?:到底|究竟|现在)?(?:批(?:下来)?了?没有?|批没批|批了吗|批下来了吗|有没有批)|"
     # 我申请适老化改造都两个月了,现在到哪一步了: one application's progress.
     r"我们?(?:去年|上个月|之前)?(?:申请|报|提交|递交)(?:了|的)?[^，,。？?]{0,12}(?:都|已经)?[\d一二三四五六七八九十两几半]+个?(?:月|天|周|星期|年)了"
 )
@@ -435,6 +448,8 @@ WANTS = re.compile(r"想(?:要|申请|办|问|了解|知道|咨询|请)|请|麻�
 
 # 那要带什么材料？ 这个怎么申请？ 我妈也能领吗？ 那2021年呢？: the topic is in an earlier turn.
 # 那2021年呢？ 咁入公园呢？ 那非深户的呢？: the earlier question again, for something else.
+# 现在怎么解决？ 那怎么处理？: how a matter is dealt with, a way and no figure.
+HOW_SOLVED = re.compile(r"(?:怎么|怎样|如何|咋|点样)(?:来|去)?(?:解决|处理|弥补|补救|落实|保障|安排)")
 ELLIPSIS = re.compile(r"[^，。？?]{0,14}呢[?？]?")
 ELLIPSIS_LEAD = re.compile(r"^(?:那|那么|咁)?[^，。？?]{1,14}呢(?:[?？，,]|$)")
 ANAPHORA = re.compile(
@@ -443,6 +458,8 @@ ANAPHORA = re.compile(
     r"^(?:如果|要是|假如|假设)[^，。？?]{0,14}呢[?？]|"
     # 我爸腿脚不好，也不会弄手机，那怎么办？: the last clause opens by going on from the conversation.
     r"[，,]\s*那(?:怎么|咋|点样|点算|该怎么|可以怎么)|"
+    # 老人腿脚不便去不了现场，还有别的方式吗？: another way than the one the conversation named.
+    r"(?:^|[，,]\s*)那?(?:还有|有没有|有冇|有无)(?:别的|其他|其它|另外的?)(?:办法|方法|方式|途径|渠道)|"
     # 最早那家是哪年加入的？: one picked out of those the conversation named.
     r"这个|那个|这项|该项|上面|刚才|前面|(?:最早|最晚|最新|最近|最大|最小|第[一二三四五六七八九十\d]+)(?:那|这)(?:家|间|所)|它[的们]?|他们|她们|佢|嗰[个间度啲只]|呢[间个只]|(?<![其])[她他](?![们人])|"
     # 盐田嗰间 (那间 once read as Mandarin): the place the conversation named.
@@ -525,6 +542,11 @@ SOURCE_NAMED = re.compile(
 ASKING = frozenset(
     "申请 申领 办理 怎么办 材料 资料 证件 证明 条件 资格 标准 多少 多少钱 钱 元 流程 手续 时间 电话 热线 地址 "
     "哪里 地方 窗口 网上 线上 需要 需要带 带 准备 提交 补贴 补助 津贴 待遇 政策 规定 情况 问题 事情 事 "
+    # 要走哪些步骤，我想跟他讲清楚: the steps asked, and the caller's wish to understand them (程序 may be
+    # 小程序's, an app)
+    "步骤 环节 清楚 明白 "
+    # 十四五期间…的规模目标是多少？: the measure asked for, and the plan's span, not a topic
+    "规模 目标 指标 期间 "
     "年 月 每月 每个月 一个 领取 能 可以 有 没有 要 请问 谢谢 你好 您好 具体 一般 大概 多久 几天 上限 最高 最低 "
     "老人 老年人 家人 我妈 我爸 妈妈 爸爸 母亲 父亲 孩子 小孩 本人 自己 人 呢 吗 也 还 又 那 这 那个 这个 "
     "深圳 深圳市 市民 居民 户籍 深户 非深户 现在 最新 今年 去年 明年 目前 每个 每人 每年 个月 一年 我要 "
@@ -1358,8 +1380,11 @@ class Understander:
             found = tuple(f for f in found if f != "fee")
         if not found or ELLIPSIS.fullmatch(current.text.strip()):
             # 那2021年呢？ asks what the earlier turn asked, for another year; 那还要自己跑社区去申请吗？
-            # asks a yes or no of its own.
-            found = tuple(dict.fromkeys((*earlier.intents, *found)))
+            # asks a yes or no of its own; 那老小区没配的，现在怎么解决？ asks how, no figure asked before.
+            asked_before = earlier.intents if not HOW_SOLVED.search(current.text) else tuple(
+                i for i in earlier.intents if i not in FIGURE_ASKED and i not in FIGURE_KINDS
+            )
+            found = tuple(dict.fromkeys((*asked_before, *found)))
         elif set(found) <= {"count", "yesno"} and "count" in found and not current.unit and {"rate", "amount"} & set(earlier.intents):
             # 那2021年初的时候是多少？ after 护理型床位占比多少: a bare 多少 asks the kind of figure asked before.
             found = tuple(dict.fromkeys((*(i for i in earlier.intents if i in FIGURE_KINDS), *(f for f in found if f != "count"))))

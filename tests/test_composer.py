@@ -1310,3 +1310,34 @@ def test_points_are_another_bureaus_matter_unless_the_documents_tell_them(pipeli
     answer = pipeline_seed.ask("孩子非深户，明年上公办小学，积分是怎么算的？")
     assert answer.status == "refused" and "another bureau" in answer.reason, answer.reason
     assert pipeline_seed.ask("社工申请安居房的积分怎么算？").status == "answered"
+
+
+def test_stages_are_named_after_through_or_including_not_after_the_first_character_of_funds() -> None:
+    from assistant.composer import STAGES
+
+    assert STAGES.search("将项目内容、经费、服务人群及效益等因素进行交叉比对,规范项目实施程序") is None
+    assert STAGES.search("主要包括项目征集、项目评议、项目确定、项目实施和项目验收等环节")
+    assert STAGES.search("经街道审核、区民政部门审批等程序后发放")
+
+
+def test_what_a_founder_must_be_or_have_is_a_condition() -> None:
+    from assistant.composer import CONDITION_PHRASE
+
+    assert CONDITION_PHRASE.search("行业协会会员应为企业、其他经济组织以及个体工商户,并有五十个以上拟入会会员")
+    assert not CONDITION_PHRASE.search("相应为老年人提供服务")
+
+
+def test_what_a_term_mainly_is_defines_it(pipeline_seed: Pipeline) -> None:
+    from assistant.composer import DEFINES
+
+    assert DEFINES.search("“民生微实事”项目主要是社区关注度高、受益面广的惠民小项目")
+    assert not DEFINES.search("困难主要是因为资金不足")
+    answer = pipeline_seed.ask("社区广播老讲民生微实事，这到底是个啥？")
+    assert answer.status == "answered", answer.reason
+    assert answer.citations and "主要是" in answer.citations[0].text, answer.citations[:1]
+
+
+def test_another_bureaus_matter_needs_the_place_when_where_to_look_is_asked(pipeline_seed: Pipeline) -> None:
+    # …领取养老保险金…只需要进行一次生存认证 names the pension but tells nowhere to look it up
+    answer = pipeline_seed.ask("我的退休金涨了多少？社保那边哪里能查到？")
+    assert answer.status == "refused" and "another bureau" in answer.reason, answer.reason

@@ -1196,3 +1196,56 @@ def test_where_to_go_to_replace_a_card_asks_the_way() -> None:
 def test_what_a_programme_does_for_a_whole_estate_is_a_question() -> None:
     assert speech_act("民生微实事能不能帮我们小区加几张椅子、修修路灯？") == "question"
     assert speech_act("能不能帮我们办一下低保") == "personal_case"
+
+
+def test_a_deals_volume_is_no_fee_paid() -> None:
+    assert "fee" not in intents("那次博览会有多少展商？成交多少？")
+    assert "total" in intents("那次博览会成交多少？")
+    assert "fee" in intents("住养老院一个月要交多少？")
+
+
+def test_what_befell_the_caller_last_year_asks_no_year(understander: Understander) -> None:
+    assert understander.understand("我妈去年确诊了失智听说可以免费装呼叫设备哪些人能装").years == ()
+    assert 2025 in understander.understand("去年高龄津贴一共发了多少钱？").years
+
+
+def test_applying_oneself_or_having_it_done_automatically_asks_the_way() -> None:
+    assert "procedure" in intents("要自己跑去街道申请，还是系统会自动给办？")
+
+
+def test_another_way_than_the_one_named_goes_on_about_the_conversation(pipeline_seed) -> None:
+    u = pipeline_seed.retriever.understander.understand("家里老人腿脚不便去不了现场，还有别的方式吗？", ["清明去公墓扫墓要预约吗？"])
+    assert u.follow_up and "扫墓" in u.topic
+
+
+def test_demanding_a_straight_answer_or_whether_ones_application_was_granted_is_a_personal_case() -> None:
+    assert speech_act("我们两口子都八十了，这情况能不能批？你直接给我句准话") == "personal_case"
+    assert speech_act("我们机构上个月报了20张床位的资助，批下来没有？") == "personal_case"
+    assert speech_act("新增床位的资助多久能批下来？") == "question"
+
+
+def test_how_many_people_the_caller_asked_is_no_count_asked() -> None:
+    found = intents("家庭病床上门护理的费用医保能不能报？我问了几个人都说不一样")
+    assert "count" not in found and "amount" not in found
+    assert "count" in intents("全市一共有几个人申请？")
+
+
+def test_where_said_as_what_place_and_hunanese_how_ask_the_way() -> None:
+    assert "procedure" in intents("扫墓要先约，在什么地方约？")
+    assert "procedure" in intents("我冇得智能手机，何解办？")
+    assert "procedure" in intents("那我有想法，怎么跟居委会提？")
+
+
+def test_what_is_required_of_founders_is_a_condition(understander: Understander) -> None:
+    assert "eligibility" in intents("成立行业协会对会员有什么要求？")
+    assert "清楚" not in understander.understand("民生微实事要走哪些步骤，我想讲清楚").topic
+
+
+def test_how_a_matter_is_dealt_with_inherits_no_figure_asked_before(pipeline_seed) -> None:
+    u = pipeline_seed.retriever.understander.understand("那老小区当年没配的，现在怎么解决？", ["新建小区配建养老用房按什么面积标准？"])
+    assert u.follow_up and "count" not in u.intents, u.intents
+
+
+def test_the_measure_asked_for_and_the_plans_span_are_no_topic(pipeline_seed) -> None:
+    topic = pipeline_seed.retriever.understander.understand("十四五期间社工人才队伍的规模目标是多少？").topic
+    assert not {"规模", "目标", "期间"} & set(topic), topic

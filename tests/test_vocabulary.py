@@ -172,3 +172,13 @@ def test_a_callers_word_with_a_sound_alike_first_character_before_it_is_no_typo(
     assert corrector.correct("小孩被打，这种事政府有人管吗？")[1] == ()  # 这种事|政府, not 市政府
     # the documents write 年卡 only inside 颐年卡: 以年卡 is still a typo
     assert corrector.correct("多大年纪才能办以年卡?")[0] == "多大年纪才能办颐年卡?"
+
+
+def test_a_dictionary_word_is_meant_unless_its_sound_alike_makes_a_phrase_of_the_documents():
+    terms = {**TERMS, "税费": 5, "接受": 20, "条例": 30}
+    corpus = CORPUS + " 税费减免 接受监督 慈善事业促进条例 促进条例"
+    corrector = SpellingCorrector(terms, corpus)
+    assert corrector.correct("养老院的水费电费按什么价收")[1] == ()  # 水费 is a word, not 税费
+    assert corrector.correct("社会组织接手街道服务的试点")[1] == ()  # 接手 is a word, not 接受
+    corrected, _ = corrector.correct("慈善事业促进条理出了没有")  # 促进条例 is the documents' phrase
+    assert "促进条例" in corrected
