@@ -137,7 +137,11 @@ DEFINES = re.compile(r"[(（]\s*即|是指|指的是|[，,]\s*即(?![可将便�
 DEFINED_CHARS = 12  # the term defined stands just before the mark
 QUOTED = re.compile(r"[“\"「‘']([^”\"」’']{2,12})[”\"」’']")
 # 啥叫老龄化社区, 怎样才算是老龄化社区: the term asked to define, quoted or not.
-DEFINED_TERM = re.compile(r"(?:什么叫|啥叫|才算是?|什么是|何为|何谓)([\u4e00-\u9fff]{2,10}?)(?=[？?，,。！!呢嘛啊呀]|$)")
+# 什么样的社区算老龄化社区: the term after the kind of thing that counts as it.
+DEFINED_TERM = re.compile(
+    r"(?:什么叫|啥叫|才算是?|什么是|何为|何谓|(?:什么|啥|怎样|哪种)样?的[\u4e00-\u9fff]{1,8}?算是?)"
+    r"([\u4e00-\u9fff]{2,10}?)(?=[？?，,。！!呢嘛啊呀]|$)"
+)
 DEFINITION_BONUS = 0.5
 ABOUT_SHARE = 0.8  # of the best sentence's coverage, below the usual floor, that is still about the question
 ELSEWHERE_STORY = 0.5  # the act model's probability that a story is about what other bureaus handle
@@ -197,6 +201,15 @@ WHO_SENTENCE = re.compile(
     r"由[^，。,；;]{2,15}?(?:负责|决定|决策|审批|审核|管理|承担|牵头)|(?:负责|牵头|主管|集体研究决策|审议决定|审定|批准)"
 )
 STEPS_ASKED = re.compile(r"步骤|流程|环节|(?<!小)程序|哪几步|几步")  # 小程序 is an app
+# 办颐年卡都有哪些办法？: the ways asked, told by a sentence listing them (设立四种颐年卡办理方式,包括线上
+# 自助申请、社区集中受理…; 提供线上预约及电话预约等多种预约方式).
+# (还有别的办法吗？ in a conversation asks another way than the one it named, not the list of them)
+WAYS_ASKED = re.compile(r"(?:哪些|什么|啥|几种|哪几种|多少种)(?:办法|方法|方式|途径|渠道)")
+OTHER_WAYS_ASKED = re.compile(r"(?:别的|其他|其它)(?:办法|方法|方式|途径|渠道)")
+WAYS_LISTED = re.compile(
+    r"(?:方式|渠道|途径|办法)[^。；;]{0,6}(?:包括|有)[^。；;]{4,}|"
+    r"(?:包括|提供|通过|倡导|鼓励|推广)[^。；;]{4,60}?等(?:多种|几种)?[^。；;，,]{0,8}(?:方式|渠道|途径)"
+)
 # 实施流程…主要包括项目征集、项目评议、项目确定…等环节: the stages of a process, named.
 # (经 of 经费, 经济, 经营 is no 经 of "through": 将项目内容、经费…等因素…规范项目实施程序 names no stages)
 STAGES = re.compile(r"(?:包括|分为|经过|经(?![费济营验历常典理办纪]))[^。；;]{4,60}?等?(?:环节|步骤|程序|阶段)")
@@ -429,8 +442,18 @@ CONDITION_PHRASE = re.compile(
 
 
 def _tells_condition(text: str, u: Understanding) -> bool:
-    """Whether a sentence tells the condition of the topic (为诊断明确…的老年患者…建立家庭病床)."""
-    return bool(CONDITION_PHRASE.search(text)) and names_topic(text, u)
+    """Whether a sentence tells the condition of the topic (为诊断明确…的老年患者…建立家庭病床).
+
+    After a long story (出院…推轮椅…朋友说…这个家庭病床是不是谁都能建？) the topic is what the asking
+    clause names: every topic word of it, in the sentence.
+    """
+    if not CONDITION_PHRASE.search(text):
+        return False
+    if names_topic(text, u):
+        return True
+    asked = asking_part(u.text) if len(u.text) > STORY_CHARS else ""
+    named = [w for w in u.topic if w in asked]
+    return bool(named) and all(any(t in text for t in u.terms_for(w)) for w in named)
 
 
 def _names_condition(text: str) -> bool:
@@ -842,6 +865,16 @@ class Composer:
             staged = next((c for c in [*about, *candidates] if STAGES.search(c.text) and touches_topic(c.text, u)), None)
             if staged is not None:
                 chosen = self._first(chosen, staged)
+        ways_asked = WAYS_ASKED.search(u.text) or OTHER_WAYS_ASKED.search(u.text) and not u.follow_up
+        if ways_asked and not WAYS_LISTED.search(chosen[0].text):
+            # (about the question by its words, and in a conversation naming what it goes on about: the
+            # ways to get 颐年卡 do not answer 还有别的办法没？ after a 高龄津贴 turn)
+            listed = next((
+                c for c in [*about, *candidates] if WAYS_LISTED.search(c.text) and (names_topic(c.text, u) or c in about)
+                and (not u.follow_up or any(t in c.text for w in u.background for t in u.terms_for(w)))
+            ), None)
+            if listed is not None:
+                chosen = self._first(chosen, listed)
         # 这个政策从哪天开始执行的？: the day it took effect (该政策自2021年4月1日起执行), not the day it was issued.
         if "time" in wanted and START_ASKED.search(u.question) and not START_SENTENCE.search(chosen[0].text):
             dates_topic = _dated_event_test(u)
@@ -959,7 +992,9 @@ class Composer:
         # 啥样的老人能在家里建家庭病床？: the condition told of the topic (为诊断明确…的老年患者…建立家庭病床)
         # is read out, in the first two sentences, wherever it ranks among those about the question.
         if "eligibility" in wanted and not any(CONDITION_PHRASE.search(c.text) for c in chosen[:2]):
-            told = next((c for c in about if _tells_condition(c.text, u)), None)
+            # (after a long story whose words the condition's sentence does not share, wherever it ranks)
+            pool = [*about, *candidates] if len(u.text) > STORY_CHARS else about
+            told = next((c for c in pool if _tells_condition(c.text, u)), None)
             if told is not None:  # a condition told at length (…等文件,为诊断明确…) is shown whole
                 rest = self._fit([chosen[0], told, *(c for c in chosen[1:] if c is not told)])
                 chosen = rest if told in rest else [chosen[0], told]
@@ -1317,11 +1352,13 @@ class Composer:
         # topic: 最低生活保障标准… answers 低保标准 though it shares none of the caller's words.
         shown = relevant + [c for c in chosen[:1] if c not in relevant and names_topic(c.text, u)]
         # 询问养老服务行业的入职补贴最高有多少: a sentence naming the benefit asked holds its figure, though
-        # the best sentence shares more of the caller's story.
+        # the best sentence shares more of the caller's story (刚从学校毕业进养老院的…入职补贴: when the best
+        # sentence itself shares little of it, as much about the question as half the best one will do).
         benefit_names = [t for t in programme_terms(u) if BENEFIT_NAME.search(t)]
+        figure_floor = min(self.settings.min_figure_coverage, 0.5 * chosen[0].coverage)
         shown += [
             c for c in candidates
-            if benefit_names and c not in shown and c.coverage >= self.settings.min_figure_coverage
+            if benefit_names and c not in shown and c.coverage >= figure_floor
             and any(t in c.text for t in benefit_names)
         ]
         # 母亲是分散供养的特困人员…最多能补多少: a figure for the person's own group (分散供养特困老年人最高

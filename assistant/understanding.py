@@ -33,8 +33,9 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 几 asks a number, except in 我们几个, 哪几 (a list), 这几年, 好几, 八十几 (an age), 添几张 (a few),
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
 # 我们几个, 兄妹几个: the few people who are talking, not a question; 想过几年再生: a time ahead.
-# 整多几张石凳: Cantonese for a few more (最多几天 still asks); 问了几个人, 跑了几趟 tell what the caller did.
-FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过整搞弄])(?<![^最]多)(?<![问找跑打]了)几(?![时号点]|好(?!多))"
+# 整多几张石凳: Cantonese for a few more (最多几天 still asks); 问了几个人, 跑了几趟 tell what the caller did,
+# 我们是几个大学生 who the callers are.
+FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过整搞弄])(?<![^最]多)(?<![问找跑打]了)(?<!我们是)(?<!咱们是)几(?![时号点]|好(?!多))"
 # 最低生活保障 is the name of 低保, no floor asked.
 # 一个月给好多, 今年涨了好多嘛?: southwestern 好多 after a verb of giving is 多少.
 ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|面积(?:要求|标准|规定)|(?:(?<=[给发补领拿交要涨])|(?<=[给发补领拿交要涨][了咗]))好多(?=钱|[啊呀嘛哦噻]?(?:[?？]|[!！。]*$))|(?:一共|总共|共)有?好多|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久|"
@@ -42,7 +43,7 @@ ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|面积(?:要求|标准|�
     r"(?:的|\s)(?:占比|人数|数量|总数)\s*$")
 # 有么？ asks yes or no; 搞些什么？ does not.
 # 在手机上能弄不, 能办那个颐年卡不: a verb of ability, then 不 closing the message, asks yes or no.
-YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|(?P<verb>[报领办发给补收交])不(?P=verb)|啱唔啱|真(?:唔|不)真|係唔係|系唔系")
+YES_NO = re.compile(r"(?:吗|嘛|(?<![什怎那这多要])么)[?？]?$|(?:能|可以|会|行|得|要收)[^，。,；;？?]{0,14}不[啊呀嘛哦噻]?[?？!！。]*$|有[^，。,；;？?]{1,10}(?:没|冇)[?？]?$|(?:吗|(?<![什怎那这多要])么)[?？]|是否|能不能|可不可以|会不会|要不要|有没有|算不算|是不是|对不对|对唔对|(?P<verb>[报领办发给补收交])不(?P=verb)|啱唔啱|真(?:唔|不)真|係唔係|系唔系")
 # 给多少钱 asks money; 给多少特殊老人 asks a count.
 # 一个月最低交多少: what one pays, though 钱 is not said.
 # 花了好多钱，屋里头困难得很: southwestern 好多 after a verb done (了) and before a comma tells a lot spent.
@@ -104,7 +105,8 @@ ELIGIBILITY_WORDS = re.compile(r"(?:什么|哪些|啥|何)要求|要求是什么
 FEE_WORDS = re.compile(r"(?:服务|项目|上门|助浴|助餐)[^，。？?]{0,8}(?<!工资)指导(?:参考)?价|床位费|服务费|护理费|餐费|伙食费|住宿费|(?<!补)费用|收费|价格|价钱|(?:要|花|(?<!成)交|缴|付)多少钱|(?:(?<!成)交|缴|付)(?:多少|几多)|自付|自费")
 # 要不要交钱？ 要自己出钱吗？ 使唔使畀钱？: whether one pays at all.
 PAY_ASKED = re.compile(
-    r"(?:要|需要|用|得)(?:不要)?(?:自己)?(?:交|缴|付|掏|出|花)[^，。？?,]{0,3}(?:钱|费)|收不收(?:费|钱)|收(?:费|钱)(?:吗|不|没有?)|要钱吗|要不要钱|"
+    # 办这个要收工本费不: a fee named between 收 and the question's close.
+    r"(?:要|需要|用|得)(?:不要)?(?:自己)?(?:交|缴|付|掏|出|花)[^，。？?,]{0,3}(?:钱|费)|收不收(?:费|钱)|收[^，。？?,]{0,3}(?:费|钱)(?:吗|不|没有?)|要钱吗|要不要钱|"
     r"免费吗|免不免费|是不是免费|免唔免费|使唔使(?:俾|畀)钱|(?:俾|畀)唔(?:俾|畀)钱"
 )
 # 养老院一个月多少钱 asks a price; 低保标准一个月多少钱 asks a benefit.
@@ -121,7 +123,9 @@ EXACT_WORDS = re.compile(
     r"具体[^，。？?,]{0,8}(?:多少|几多)|分别[^，。？?,]{0,4}(?:多少|几多)|各(?:是|为|系)?(?:多少|几多)|"
     r"又(?:发|是|给|领|系)?(?:多少|几多)|"
     # 九十岁以上那一档一个月到底是多少钱？: one band of a scale asks its own figure.
-    r"一档[^，。？?,]{0,8}(?:多少|几多)"
+    r"一档[^，。？?,]{0,8}(?:多少|几多)|"
+    # 唔好同我讲个范围,我想知实数: a range refused, the exact figure wanted.
+    r"(?:不要|不好|别|唔好|莫)[^，。？?,]{0,6}范围|实数|准数|确切(?:的)?数"
 )
 ORDINAL_WORDS = re.compile(r"第几")
 REIMBURSE_WORDS = re.compile(r"报销|能报|报不报|报多少|赔|理赔")
@@ -150,13 +154,16 @@ HOURS_WORDS = re.compile(
 PHONE_WORDS = re.compile(
     r"(?:电话|热线|号码)\s*(?:是|多少|号)|有(?:没有)?(?:热线|电话)(?:号码)?(?:吗|嘛|没|冇)|(?:什么|哪个|哪些|啥|边个|谁)[^，。?？,]{0,4}(?:电话|热线|号码)|(?:有没有|有无|有冇|有唔有)[^，。?？,]{0,20}(?:电话|热线)|"
     # Minnan 电话通拍 (可以打)
-    r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打|通拍|通打|打(?:哪个|什么|啥|多少|几多|边个))|打(?:哪个|什么|啥|边个)(?:号|电话)"
+    r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打|通拍|通打|打(?:哪个|什么|啥|多少|几多|边个))|打(?:哪个|什么|啥|边个)(?:号|电话)|"
+    # 颐年卡 客服电话: a search whose last word names the line wanted
+    r"\s[^\s]{0,4}(?:电话|热线)(?:号码)?\s*$"
 )
 PROGRESS_WORDS = re.compile(
     r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:有何|有什么|有啥|什么)(?:安排|打算|计划)|(?:印发|出台|落实|实施)情况|(?:落实|出台|建成|办好|完成|验收|实施|上线|开通)了?(?:没|吗)|现在.{0,4}情况|"
     # 慈善条例出咗未啊 (出了没): whether a thing is out yet.
     # …配套文件出了没有什么时候印发的: and then when.
-    r"(?:出|出台|落地|通过|批|印发)(?:了|咗)?(?:没|未|冇)(?:有)?[啊呀啦吖嘛]?(?:[?？]?$|[?？，,。！!\s]|(?=什么时候|啥时候|几时|哪天))"
+    # …配套文件都出齐了没, 后面正式发了没有: all of them out, or issued.
+    r"(?:出|出齐|出台|落地|通过|批|印发|正式发|发布|下发)(?:了|咗)?(?:没|未|冇)(?:有)?[啊呀啦吖嘛]?(?:[?？]?$|[?？，,。！!\s]|(?=什么时候|啥时候|几时|哪天))"
 )
 # 有几种办法, 分哪几类: the kinds are listed, and their number is in the list.
 # 都能做些什么: the things of a kind, in the plural.
@@ -169,7 +176,9 @@ DEFINITION_WORDS = re.compile(
     r"什么是|是什么(?!时候|时间|日子)|是啥(?!时候|时间|日子)|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
     r"才算|怎么算|(?:按|以)(?:什么|啥子?|哪个|哪种)标准(?:来)?算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义|"
     # 啥叫老龄化社区, 系点样计㗎 (Cantonese 怎么算), 到底指哪些孩子: what a term covers.
-    r"(?:什么|啥|乜嘢?|咩)叫|(?:怎么|怎样|点样)计(?!划|算)|指(?:的是)?哪些"
+    r"(?:什么|啥|乜嘢?|咩)叫|(?:怎么|怎样|点样)计(?!划|算)|指(?:的是)?哪些|"
+    # 什么样的社区算老龄化社区？: what a term covers, asked by the kind of thing that counts as it.
+    r"(?:什么|啥|怎样|哪种)样?的[^，。？?]{1,8}(?:才)?算(?![了数术])"
 )
 # 按哪个标准, 按什么算: a choice of rule, not a number.
 # 按新标准定系照旧合同计？: 定系 is Cantonese 还是, a choice between two.
@@ -399,7 +408,11 @@ PERSONAL_CASE = re.compile(
     r"帮(?:我们?|忙|她|他|佢)(?:判断|评估)|"
     # 今年申请3A评估，能不能评上？ 能不能排上公办养老院？ 你睇下我可唔可以入: one case's outcome, or
     # the reader asked to look at one's own case.
-    r"(?:能不能|能否|可不可以|可唔可以|得唔得)(?:评上|评得上|排上|排得上)|你(?:睇|看)(?:下|一下)(?:我|佢|他(?!们)|她(?!们))|"
+    r"(?:能不能|能否|可不可以|可唔可以|得唔得)(?:评上|评得上|排上|排得上)|"
+    # 你直接告诉我算还是不算, 审到哪一步了, 我们错过了…还能不能补发, 什么时候打到我们账户上: one case.
+    r"(?:算还是不算|是还是不是)[，,。？?!！]*$|(?:审|批|办)到(?:哪一步|哪步|哪里|哪儿|什么程度)|"
+    r"(?:我们|我)[^。？?]{0,30}(?:错过|漏了|忘了)[^。？?]{0,24}(?:能不能|能否|可不可以|还能)?补(?:发|回|给)|"
+    r"(?:什么时候|何时|几时|啥时候)[^，。？?]{0,6}(?:打|发|转)到(?:我们|我|我家)的?(?:账户|账上|卡上|卡里|户头)|你(?:睇|看)(?:下|一下)(?:我|佢|他(?!们)|她(?!们))|"
     # 能不能马上给他恢复, 能不能保证入选, 直接给个能不能批的结论: a decision on one case, or a guarantee.
     r"(?:马上|立刻|立即|尽快)(?:给|帮)(?:他|她|我)们?(?:恢复|办|批|发|处理|解决)|(?:能不能|能否|可不可以)保证|"
     r"给(?:我|我们|俺)?(?:个|一个|句)[^，。？?]{0,6}(?:结论|准话)|"
@@ -453,7 +466,8 @@ HOW_SOLVED = re.compile(r"(?:怎么|怎样|如何|咋|点样)(?:来|去)?(?:解�
 ELLIPSIS = re.compile(r"[^，。？?]{0,14}呢[?？]?")
 ELLIPSIS_LEAD = re.compile(r"^(?:那|那么|咁)?[^，。？?]{1,14}呢(?:[?？，,]|$)")
 ANAPHORA = re.compile(
-    r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该|里头|里面|里边)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|"
+    # 后面正式发了没有？: what became of the matter the conversation named.
+    r"^(?:那|那么|那个|那这个|这个|这|那请问|还有|另外|同样|它|此|该|里头|里面|里边|后面|后来|之后)|^[^，。]{0,12}呢[?？]?$|也(?:能|可以|有|要|算)|"
     # 如果是2025年才入驻的呢？按什么标准？: the same question for another case, then more.
     r"^(?:如果|要是|假如|假设)[^，。？?]{0,14}呢[?？]|"
     # 我爸腿脚不好，也不会弄手机，那怎么办？: the last clause opens by going on from the conversation.
@@ -547,6 +561,8 @@ ASKING = frozenset(
     "步骤 环节 清楚 明白 "
     # 十四五期间…的规模目标是多少？: the measure asked for, and the plan's span, not a topic
     "规模 目标 指标 期间 "
+    # 当时进展到哪一步？: where a matter stands, asked of a topic named elsewhere
+    "进展 进度 一步 哪一步 正在 "
     "年 月 每月 每个月 一个 领取 能 可以 有 没有 要 请问 谢谢 你好 您好 具体 一般 大概 多久 几天 上限 最高 最低 "
     "老人 老年人 家人 我妈 我爸 妈妈 爸爸 母亲 父亲 孩子 小孩 本人 自己 人 呢 吗 也 还 又 那 这 那个 这个 "
     "深圳 深圳市 市民 居民 户籍 深户 非深户 现在 最新 今年 去年 明年 目前 每个 每人 每年 个月 一年 我要 "
@@ -565,7 +581,7 @@ ASKING = frozenset(
     # which one or which came first (第一家在哪个区？ 最早是哪个区在试？): the order asked, not a topic
     "最早 最先 最初 首先 第一 一家 第一家 第一个 第一批 哪家 哪个 "
     # 还有别的办法吗？ 有多少张床位？: another way, or a thing counted of the earlier subject
-    "别的 其他 其它 办法 方法 途径 床位 "
+    "别的 其他 其它 办法 方法 途径 床位 哪些办法 什么办法 啥办法 哪些方式 什么方式 哪些途径 "
     # 民生微实事是什么东西？: a thing, whatever it is
     "东西 什么东西 "
     # 老龄化社区是咋定义的？: what a term means is asked of it, no topic of its own
@@ -1225,7 +1241,10 @@ class Understander:
             act = u.act
         # 那份人大建议的答复里,说颐年卡惠及了多少老人？: a figure or a date asked with a question mark is a
         # question, whatever words of proposals or grievances it holds (建议…捐了多少都公开出来 tells one)
-        if act in ("suggestion", "complaint") and FIGURE_ASKED & set(u.intents) and QUESTION_MARK.search(u.text):
+        # (办这个要收工本费不: a yes or no closing the message asks as a question mark does)
+        if act in ("suggestion", "complaint") and FIGURE_ASKED & set(u.intents) and (
+            QUESTION_MARK.search(u.text) or YES_NO.search(u.text)
+        ):
             act = u.act
         return replace(
             u,

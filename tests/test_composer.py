@@ -1341,3 +1341,31 @@ def test_another_bureaus_matter_needs_the_place_when_where_to_look_is_asked(pipe
     # …领取养老保险金…只需要进行一次生存认证 names the pension but tells nowhere to look it up
     answer = pipeline_seed.ask("我的退休金涨了多少？社保那边哪里能查到？")
     assert answer.status == "refused" and "another bureau" in answer.reason, answer.reason
+
+
+def test_a_hospital_appointment_is_another_bureaus_matter(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("想帮我爸挂市人民医院老年科的专家号，怎么挂快？")
+    assert answer.status == "refused" and "another bureau" in answer.reason, answer.reason
+
+
+def test_the_condition_of_the_matter_asked_after_a_long_story_is_read_out(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask(
+        "我妈前年摔了一跤以后就一直卧床，我白天要上班，晚上回来还要照顾她，每个月跑医院开药实在吃不消。"
+        "听邻居说可以在家里建家庭病床，这个家庭病床是不是谁都能建？"
+    )
+    assert any("诊断明确" in c.text for c in answer.citations[:2]), [c.text[:40] for c in answer.citations]
+
+
+def test_a_sentence_listing_the_ways_answers_which_ways_there_are(pipeline_seed: Pipeline) -> None:
+    from assistant.composer import WAYS_LISTED
+
+    assert WAYS_LISTED.search("为社区居民提供线上预约及电话预约等多种预约方式")
+    assert not WAYS_LISTED.search("已为出行不便的特殊老年人提供上门服务超2000次")
+    answer = pipeline_seed.ask("帮我妈办颐年卡 都有哪些办法 她不会用手机")
+    assert answer.citations and "包括线上自助申请" in answer.citations[0].text, answer.citations[:1]
+
+
+def test_a_benefit_named_in_a_sentence_sharing_little_of_the_story_holds_its_figure(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("刚从卫校毕业进养老院的有没有入职补贴？最多能拿多少？")
+    assert answer.status == "answered", answer.reason
+    assert "1.5万" in answer.answer

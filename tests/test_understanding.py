@@ -1249,3 +1249,45 @@ def test_how_a_matter_is_dealt_with_inherits_no_figure_asked_before(pipeline_see
 def test_the_measure_asked_for_and_the_plans_span_are_no_topic(pipeline_seed) -> None:
     topic = pipeline_seed.retriever.understander.understand("十四五期间社工人才队伍的规模目标是多少？").topic
     assert not {"规模", "目标", "期间"} & set(topic), topic
+
+
+def test_a_search_ending_with_the_line_wanted_asks_a_phone_number() -> None:
+    assert "phone" in intents("长者饭堂 咨询电话")
+    assert "phone" not in intents("我给社区打了电话")
+
+
+def test_whether_all_are_out_or_it_was_issued_asks_progress() -> None:
+    assert "progress" in intents("那几个配套文件都出齐了没")
+    assert "progress" in intents("后来正式发了没有？")
+
+
+def test_who_the_callers_are_is_no_count_asked() -> None:
+    assert "amount" not in intents("我们是几个退休老师，没钱租场地，社区活动室能借给我们用吗？")
+
+
+def test_the_kind_of_thing_that_counts_as_a_term_asks_its_definition() -> None:
+    assert "definition" in intents("什么样的家庭算低收入家庭？")
+
+
+def test_what_became_of_the_matter_named_before_goes_on_about_it(pipeline_seed) -> None:
+    u = pipeline_seed.retriever.understander.understand("后来正式印发了吗？", ["社区养老服务设施“四同步”管理办法当时研制到哪一步了？"])
+    assert u.follow_up and "社区养老服务设施" in u.topic, u.topic
+    assert "一步" not in u.topic and "进展" not in u.topic
+
+
+def test_ones_own_verdict_queue_missed_payment_or_transfer_is_a_personal_case() -> None:
+    assert speech_act("我家这种情况算不算低保边缘家庭？你直接告诉我算还是不算") == "personal_case"
+    assert speech_act("老人上周交了颐年卡申请，现在审到哪一步了") == "personal_case"
+    assert speech_act("我妈的年审我们错过了，停掉那两个月的钱还能补发吗？") == "personal_case"
+    assert speech_act("我们协会的等级奖励什么时候打到我们账户上？") == "personal_case"
+    assert speech_act("高龄津贴一般什么时候发？") == "question"
+
+
+def test_a_fee_asked_with_a_closing_no_is_a_question_not_a_grievance(pipeline_seed) -> None:
+    u = pipeline_seed.retriever.understander.understand("办这个要收工本费不", ["颐年卡在哪里可以办？"])
+    assert u.act == "question" and "fee" in u.intents, (u.act, u.intents)
+
+
+def test_a_range_refused_asks_one_exact_figure() -> None:
+    assert "exact" in intents("高龄津贴每个月几多？唔好同我讲个范围，我想知实数")
+    assert "exact" not in intents("高龄津贴每个月几多？")
