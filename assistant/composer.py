@@ -865,14 +865,10 @@ class Composer:
             staged = next((c for c in [*about, *candidates] if STAGES.search(c.text) and touches_topic(c.text, u)), None)
             if staged is not None:
                 chosen = self._first(chosen, staged)
-        ways_asked = WAYS_ASKED.search(u.text) or OTHER_WAYS_ASKED.search(u.text) and not u.follow_up
+        # 都有哪些办法？: a sentence listing the ways leads.
+        ways_asked = WAYS_ASKED.search(u.text) or (OTHER_WAYS_ASKED.search(u.text) and not u.follow_up)
         if ways_asked and not WAYS_LISTED.search(chosen[0].text):
-            # (about the question by its words, and in a conversation naming what it goes on about: the
-            # ways to get 颐年卡 do not answer 还有别的办法没？ after a 高龄津贴 turn)
-            listed = next((
-                c for c in [*about, *candidates] if WAYS_LISTED.search(c.text) and (names_topic(c.text, u) or c in about)
-                and (not u.follow_up or any(t in c.text for w in u.background for t in u.terms_for(w)))
-            ), None)
+            listed = next((c for c in [*about, *candidates] if self._lists_ways_of(c, u, about)), None)
             if listed is not None:
                 chosen = self._first(chosen, listed)
         # 这个政策从哪天开始执行的？: the day it took effect (该政策自2021年4月1日起执行), not the day it was issued.
@@ -1578,6 +1574,15 @@ class Composer:
             "topic_weight_in_answer": topic_share(answer_text, u) if topic else 0.0,
             "missing_specific": self._missing_specific(u, answer_text, result),
         }
+
+    @staticmethod
+    def _lists_ways_of(sentence: _Sentence, u: Understanding, about: list[_Sentence]) -> bool:
+        """Whether a sentence lists the ways to the topic: about the question by its words, and in a
+        conversation naming what it goes on about (the ways to get 颐年卡 do not answer 还有别的办法没？
+        after a 高龄津贴 turn)."""
+        return bool(WAYS_LISTED.search(sentence.text)) and (sentence in about or names_topic(sentence.text, u)) and (
+            not u.follow_up or any(t in sentence.text for w in u.background for t in u.terms_for(w))
+        )
 
     def _unknown_action(self, result: SearchResult, u: Understanding) -> str:
         """A specific word the documents never use where the question names what to do (哪里挂失补办)."""
