@@ -34,8 +34,8 @@ ELLIPSIS_SHARE = 0.5  # the most the inherited words of 那X呢？ weigh against
 # 几时/几号 (a date) and 几点 (an hour), 住几天 (a few days' stay).
 # 我们几个, 兄妹几个: the few people who are talking, not a question; 想过几年再生: a time ahead.
 # 整多几张石凳: Cantonese for a few more (最多几天 still asks); 问了几个人, 跑了几趟 tell what the caller did,
-# 我们是几个大学生 who the callers are.
-FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过整搞弄])(?<![^最]多)(?<![问找跑打]了)(?<!我们是)(?<!咱们是)几(?![时号点]|好(?!多))"
+# 我们是几个大学生 and 辖区几家养老机构托我问 who the callers are.
+FEW = r"(?<![们好哪这那前近头十隔\d添装买摆放开建加跟和同与住玩待试妹弟姐哥看过整搞弄])(?<![^最]多)(?<![问找跑打]了)(?<!我们是)(?<!咱们是)几(?![时号点]|好(?!多)|[家个位户名][^，。？?]{0,8}(?:托|让|叫|委托)我)"
 # 最低生活保障 is the name of 低保, no floor asked.
 # 一个月给好多, 今年涨了好多嘛?: southwestern 好多 after a verb of giving is 多少.
 ASKS_NUMBER = re.compile(rf"多少|多不多|多唔多|面积(?:要求|标准|规定)|(?:(?<=[给发补领拿交要涨])|(?<=[给发补领拿交要涨][了咗]))好多(?=钱|[啊呀嘛哦噻]?(?:[?？]|[!！。]*$))|(?:一共|总共|共)有?好多|{FEW}|最高|最多|最低(?!生活保障)|最少|上限|封顶|金额|比例|百分之|多大|多长|多久|"
@@ -1160,6 +1160,10 @@ class Understander:
             found = tuple(f for f in found if f != "fee")
         # A year counts when it is in a clause that asks (去年评上了4A,给多少奖励? asks no year).
         asking = asking_part(text, YEAR_CLAUSE) + "".join(s for s in SENTENCE.findall(text) if YEAR_WANTED.search(s))
+        # 2021年答复里说的…政策文件，后来到底出台没有？: the year names where the caller read it; where the
+        # matter stands now is asked.
+        if "progress" in found:
+            asking = SOURCE_NAMED.sub("，", asking)
         # 《深圳幸福养老服务指南》(2023版): a year naming a title or an edition asks for no year.
         years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(TITLED_YEAR.sub("", asking))))
         today = self.today or datetime.date.today()

@@ -1291,3 +1291,14 @@ def test_a_fee_asked_with_a_closing_no_is_a_question_not_a_grievance(pipeline_se
 def test_a_range_refused_asks_one_exact_figure() -> None:
     assert "exact" in intents("高龄津贴每个月几多？唔好同我讲个范围，我想知实数")
     assert "exact" not in intents("高龄津贴每个月几多？")
+
+
+def test_the_year_naming_where_the_caller_read_it_is_not_asked_when_progress_is(understander: Understander) -> None:
+    u = understander.understand("2021年答复里说的那个管理办法后来到底出台没有？")
+    assert "progress" in u.intents and u.years == (), (u.intents, u.years)
+    assert 2021 in understander.understand("2021年全市发了多少高龄津贴？").years
+
+
+def test_the_few_who_sent_the_caller_are_no_count_asked() -> None:
+    assert not {"count", "amount"} & set(intents("辖区几家养老机构托我问，那个补贴政策出台了没有？"))
+    assert "count" in intents("辖区有几家养老机构？")
