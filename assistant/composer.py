@@ -63,10 +63,13 @@ from .understanding import (
     ASKING,
     CURRENT_WORDS,
     GROUP_WORDS,
+    HOW,
     LOOKUP_WORDS,
     NUMBERISH,
     PROCEDURE_WORDS,
     STORY_CHARS,
+    WAY_NOUNS,
+    WHERE,
     Understanding,
     asked_kind,
     asking_part,
@@ -187,7 +190,7 @@ STATISTIC = re.compile(r"覆盖率|占|比例|比重|%|万人|人口|共有|达�
 SUMMARY_MAX_CHARS = 90
 PARTIAL_SHARE = 0.5  # a partial answer needs this share of the answering threshold
 AMOUNT_NAMES = ("amount", "fee", "minimum", "exact", "reimburse")
-ASKING_PREFIX = re.compile(r"^(?:怎么|怎样|如何|点样|咋|何解|去|到|在|哪里|哪儿|哪|边度|(?:什么|啥|哪个|乜)地方|可以|能|才能|样|[给帮替为].{0,3})+")
+ASKING_PREFIX = re.compile(rf"^(?:{HOW}|去|到|在|{WHERE}|可以|能|才能|样|[给帮替为].{{0,3}})+")
 # 关于“让渡部分自然公园区域…; …用于慈善事业文化与活动宣传”等建议。 对于您提出的…等意见建议: the
 # proposer's words quoted back, not what the bureau says.
 PROPOSAL_QUOTED = re.compile(
@@ -204,8 +207,8 @@ STEPS_ASKED = re.compile(r"步骤|流程|环节|(?<!小)程序|哪几步|几步"
 # 办颐年卡都有哪些办法？: the ways asked, told by a sentence listing them (设立四种颐年卡办理方式,包括线上
 # 自助申请、社区集中受理…; 提供线上预约及电话预约等多种预约方式).
 # (还有别的办法吗？ in a conversation asks another way than the one it named, not the list of them)
-WAYS_ASKED = re.compile(r"(?:哪些|什么|啥|几种|哪几种|多少种)(?:办法|方法|方式|途径|渠道)")
-OTHER_WAYS_ASKED = re.compile(r"(?:别的|其他|其它)(?:办法|方法|方式|途径|渠道)")
+WAYS_ASKED = re.compile(rf"(?:哪些|什么|啥|几种|哪几种|多少种){WAY_NOUNS}")
+OTHER_WAYS_ASKED = re.compile(rf"(?:别的|其他|其它){WAY_NOUNS}")
 WAYS_LISTED = re.compile(
     r"(?:方式|渠道|途径|办法)[^。；;]{0,6}(?:包括|有)[^。；;]{4,}|"
     r"(?:包括|提供|通过|倡导|鼓励|推广)[^。；;]{4,60}?等(?:多种|几种)?[^。；;，,]{0,8}(?:方式|渠道|途径)"

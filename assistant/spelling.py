@@ -316,7 +316,7 @@ class SpellingCorrector:
                     continue
                 # The same sound later in the message is the same term (服务易站…易站能给老人).
                 term = meant.get(key) or self._in_context(text, i, length, options)
-                if self._common_words().get(piece, 0) > EVERYDAY_WORD_FREQ and not self._beside(text, i, length, term):
+                if self.everyday_frequency(piece) > EVERYDAY_WORD_FREQ and not self._beside(text, i, length, term):
                     continue
                 parts = [tokens[j] for j in sorted(tokens) if i <= j < i + length]
                 if self._chance(parts, term) or (length <= 3 and self._cuts_a_term(text, i, length)):
