@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -90,7 +91,9 @@ START_SENTENCE = re.compile(
     r"自[^，。,；;]{2,16}?起?(?:正式)?(?:执行|施行|实施|生效)|起正式(?:实施|施行|执行)|"
     r"(?<!关)于[^，。,；;]{0,12}[年月日](?:[^，。,；;]{0,4}?(?:正式)?(?:执行|施行|实施|生效)|[^，。,；;]{0,24}?正式(?:启动|开始|上线|开通|运行))"
 )
-REFERS_BACK = re.compile(r"(?:该|此|上述|这一|这项)(?:项)?(?:政策|办法|规定|措施|制度|项目|计划|条例|文件|通知|标准|方案)")
+# (目前该办法已完成…: after a word of time)
+REFERS_BACK = re.compile(r"(?:(?:目前|当前|现在|截至目前|同时)[,，]?)?(?:该|此|上述|这一|这项)(?:项)?(?:政策|办法|规定|措施|制度|项目|计划|条例|文件|通知|标准|方案)")
+REFERRED_CHARS = 200  # how far before a sentence naming its subject by 该/此 that subject may be told
 ENUMERATED = re.compile(r"^[一二三四五六七八九十]是")  # 二是开展…: one of a list of measures, heading its body
 MIN_BODY_COVERAGE = 0.05  # of the question's weight, for a heading's body to be shown with it
 # What a sentence must hold for each kind of question (the question's side is in understanding).
@@ -125,6 +128,7 @@ APPLY_PAPERS = re.compile(
 )
 HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|24小时|周末|节假日|开放时间|值班")
 PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
+ADDRESS_SENTENCE = re.compile(r"地址|位于|坐落|[路街巷]\d+号|\d+号[楼院]")
 # 因各方认识不一…导致政策未出台: a sentence that gives a reason.
 REASON_SENTENCE = re.compile(r"因为|由于|因(?![此而素])|导致|原因|鉴于|考虑到|为了|旨在|出于")
 # 现有的道路绿化用地不可让渡并改变用途 answers 能不能划一块给我们用: a rule that permits or forbids.
@@ -229,6 +233,7 @@ SUMMARY_TESTS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("who", WHO_SENTENCE.search),
     ("hours", HOURS_SENTENCE.search),
     ("phone", PHONE_SENTENCE.search),
+    ("address", ADDRESS_SENTENCE.search),
     ("time", has_date),
     ("progress", PROGRESS_SENTENCE.search),
     ("age", AGE.search),
@@ -359,6 +364,9 @@ EVENT_KINDS = (
     ("出台", "印发", "发布", "颁布", "公布"),
     ("启动", "上线", "开通", "推出"),
     ("成立", "设立", "挂牌"),
+    # 啥时候开始搞的: a beginning (…并开始在全市范围内全面推行, …已于2021年7月20日…正式启动, 自…年起,
+    # 率先开展…试点, 出台…实施方案)
+    ("开始", "启动", "推行", "首次", "开展", "试点", "出台", "年起", "月起", "日起"),
 )
 
 
@@ -479,6 +487,7 @@ SENTENCE_BONUS: tuple[tuple[str, Callable[[str], object], float], ...] = (
     ("list", LIST_SENTENCE.search, 0.15),
     ("age", AGE.search, 0.25),
     ("who", WHO_SENTENCE.search, 0.25),
+    ("address", ADDRESS_SENTENCE.search, 0.25),
     ("yesno", VERDICT_SENTENCE.search, 0.15),
 )
 # Kinds the answer must show when a sentence about the question has one (a date for 哪天开始的).
@@ -626,6 +635,7 @@ ANSWER_TYPES: tuple[tuple[str, str, Callable[[str], object], str], ...] = (
     ("materials", "typed", MATERIALS_SENTENCE.search, "list of papers"),
     ("hours", "typed", HOURS_SENTENCE.search, "opening hours"),
     ("phone", "typed", PHONE_SENTENCE.search, "phone number"),
+    ("address", "typed", ADDRESS_SENTENCE.search, "address"),
     ("procedure", "typed", _tells_how, "way to apply"),
     ("time", "typed", _is_dated, "date"),
 )
@@ -663,6 +673,26 @@ def _surroundings(sentence: str, match: FactMatch) -> set[str]:
 
 def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+KIND_UNITS = ("类", "种", "档")  # the measures a list of kinds is asked in (哪几类, 分几档)
+
+
+def _names_kinds(text: str, unit: str) -> bool:
+    """Whether a sentence names two kinds or more by the measure (便民利民类(…)、群众活动类), not a count
+    (三类)."""
+    named = re.findall(rf"[\u4e00-\u9fff](?<![一二三四五六七八九十几两多各本此该这那每]){unit}(?=[(（、，,和及与])", text)
+    return len(named) >= 2
+
+
+SUBJECT_PHRASE_CHARS = 12  # a run of characters two sentences share when they tell of the same thing
+
+
+def _shares_phrase(a: str, b: str) -> bool:
+    """Whether two sentences share a run of SUBJECT_PHRASE_CHARS characters (the name of what they tell of)."""
+    n = SUBJECT_PHRASE_CHARS
+    runs = {b[i : i + n] for i in range(len(b) - n + 1)}
+    return any(a[i : i + n] in runs for i in range(len(a) - n + 1))
 
 
 def _similar(a: str, b: str) -> bool:
@@ -927,6 +957,11 @@ class Composer:
         for intent, general, _ in SENTENCE_BONUS:
             holds = _counted_test(u) if intent == "count" and u.unit else general
             counted = False
+            # 管哪几类事？: the kinds named by the measure asked (便民利民类(…)、群众活动类(…)) list them,
+            # not another list (项目征集、项目评议…)
+            if intent == "list" and u.unit in KIND_UNITS and any(_names_kinds(c.text, u.unit) for c in about):
+                holds = partial(_names_kinds, unit=u.unit)
+                counted = True  # (they lead when there is no room, as a figure in the measure asked does)
             # 那培训要自己掏钱不？: that it is free is read out in the first line, of the first two sentences
             shown = chosen[:2] if intent == "fee" else chosen
             if intent == "count" and u.unit:
@@ -938,7 +973,12 @@ class Composer:
                     counted = True
             # 全市有几个？: a figure reached of what is counted answers a count before a target set (…不少于
             # 30家), unless a target is asked
-            first_held = next((c for c in shown if holds(c.text)), None)
+            # (a date shown must date the event asked: 啥时候开始搞的 is not told by 在年初部门预算中编列;
+            # an amount, be of the benefit asked: 刚入这行…一次性的补贴 is not told by 岗位补贴…最高800元)
+            first_held = next((
+                c for c in shown if holds(c.text) and (intent != "time" or _dated_for_event(c.text, u))
+                and (intent != "amount" or not names_other_benefit(c.text, u))
+            ), None)
             if intent not in wanted or intent not in SHOWN:
                 continue
             if first_held is not None:
@@ -959,14 +999,33 @@ class Composer:
             # one whose clause holding the kind is about the topic, if any (FOR_TOPIC); for a count, a
             # figure reached before a target set (计划到2024年底…达33家), unless a target is asked
             reached = [c for c in about if intent != "count" or _reached(c.text, u)]
-            found = next((c for c in reached if holds(c.text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](c.text, u))), None)
-            found = found or next((c for c in [*reached, *about] if holds(c.text)), None)
+            # (a date, of the topic or of the first sentence's subject: not 自2020年4月开始…发行颐年卡 among
+            # those about 需求普查)
+            found = next((
+                c for c in reached if holds(c.text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](c.text, u))
+                and (intent != "amount" or not names_other_benefit(c.text, u))
+                and (intent != "time" or touches_topic(c.text, u) or _shares_phrase(c.text, chosen[0].text))
+            ), None)
             if found is None and intent == "time":
                 # 大调查系几时开始搞嘅？: a sentence as much about the question as the first that dates the
                 # thing asked (…基线调查,已于2021年7月20日…正式启动), wherever its passage ranks.
+                # (阮听讲…需求普查，是底时开始的？: or one naming the first's subject at length, 我局联合市委老干部局
+                # 开展…需求基线调查, whatever words the caller used for it)
                 found = next((
                     c for c in candidates
-                    if c.coverage >= chosen[0].coverage and holds(c.text) and FOR_TOPIC[intent](c.text, u)
+                    if (c.coverage >= chosen[0].coverage or _shares_phrase(c.text, chosen[0].text))
+                    and holds(c.text) and FOR_TOPIC[intent](c.text, u)
+                ), None)
+            # (else any sentence about the question holding the kind)
+            found = found or next((c for c in [*reached, *about] if holds(c.text)), None)
+            if found is None and intent == "progress":
+                # 那个“四同步”的规定，现在正式发文了吗？: where the matter of a sentence read out stands, told
+                # just after it by one naming it back (…不予办理工程竣工验收备案。… 目前该办法已完成…意见征求)
+                found = next((
+                    c for c in candidates
+                    if holds(c.text) and REFERS_BACK.match(c.text) and any(
+                        c.hit.doc_id == k.hit.doc_id and 0 <= c.start - k.end <= REFERRED_CHARS for k in chosen
+                    )
                 ), None)
             if found is not None:
                 # (the figure in the measure asked leads when a long first sentence leaves it no room)

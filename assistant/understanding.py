@@ -72,7 +72,7 @@ TOTAL_WORDS = re.compile(
     r"(?:给|发|资助|帮扶|救助|捐)(?:了|过)(?=多少|几多)"
 )
 # 请提供今年深圳市结婚登记数量。: a formal request for a count, with no question word.
-COUNT_WORDS = re.compile(rf"(?:提供|告知|给出|列出|公布)[^，。？?]{{0,24}}(?:数量|人数|总数|数目|件数|户数|床位数)|(?:多少|{FEW}|(?<=共)有?好多|有好多(?=[个家张人名对户次间项所位]?[^，。？?吗吧嘛啊]{{0,6}}[？?]?$))(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
+COUNT_WORDS = re.compile(rf"(?:提供|告知|给出|列出|公布)[^，。？?]{{0,24}}(?:数量|人数|总数|数目|件数|户数|床位数)|(?:^|\s)(?:数量|人数|总数|数目|床位数)(?=\s|$)|(?:多少|{FEW}|(?<=共)有?好多|有好多(?=[个家张人名对户次间项所位]?[^，。？?吗吧嘛啊]{{0,6}}[？?]?$))(?:个|家|张|人|名|单|项|所|批|期|件|对|户|次|床|岁|年|天|万|亿|类|档)")
 # How and where a thing is asked to be done (怎么, 何解; 哪里, 么子地方), and the words for a way: shared
 # by the procedure test here and the composer's reading of what is asked to be done.
 HOW = r"怎么|怎样|如何|点样|咋|何解"
@@ -83,7 +83,7 @@ WAY_NOUNS = r"(?:办法|方法|方式|途径|渠道)"
 # not change what is asked.
 # 个津贴年审点搞啊: Cantonese 点 (怎么) before a verb of doing asks a way, as Hunanese 何解 does.
 PROCEDURE_WORDS = re.compile(
-    rf"(?:{HOW}|(?<![一有地])点)(?:去|才能|样|(?:给|帮|替|为|跟|向|找)[^，。？?,]{{0,3}})?(?:申请|申领|办|领|弄|搞|整(?![合理改治顿体])|报名|登记|预约|约|认证|年审|开通|激活|绑定|提(?:交|出)?|反映|挂失|补办|补领|注销)|"
+    rf"(?:{HOW}|(?<![一有地])点)(?:去|才能|样|(?:给|帮|替|为|跟|向|找)[^，。？?,]{{0,3}})?(?:申请|申领|办|领|弄|搞|整(?![合理改治顿体])|报名|登记|预约|约|认证|年审|开通|激活|绑定|提(?:交|出)?|反映|挂失|补办|补领|注销|上报|申报)|"
     r"流程|手续|渠道|步骤|办理方式|(?:什么|啥|哪些|别的|其他|其它|哪几种|几种)(?:办法|方法|途径|方式)|"
     r"(?:走|经过)(?:些|哪些|什么|啥子?|几道){0,2}(?:程序|环节)|(?:怎么|怎样|如何)通知|"
     # 得自己去社区申请，还是会自动给办？: whether one applies oneself or it is done for one is the way asked.
@@ -163,8 +163,12 @@ PHONE_WORDS = re.compile(
     # 颐年卡 客服电话: a search whose last word names the line wanted
     r"\s[^\s]{0,4}(?:电话|热线)(?:号码)?\s*$"
 )
+# 救助管理站具体在哪里？地址是什么？: where a place is (具体在哪里办 asks the way to apply).
+ADDRESS_WORDS = re.compile(
+    r"地址(?:是|在哪|呢|多少|[？?]|$)|(?:具体|详细)地址|位置在哪|(?:在|是)哪条(?:路|街)|具体在(?:哪里|哪儿|哪|什么地方|边度)(?![^，,。？?]{0,2}(?:申请|办|领|交|报名|预约|查|登记))"
+)
 PROGRESS_WORDS = re.compile(
-    r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:有何|有什么|有啥|什么)(?:安排|打算|计划)|(?:印发|出台|落实|实施)情况|(?:落实|出台|建成|办好|完成|验收|实施|上线|开通)了?(?:没|吗)|现在.{0,4}情况|"
+    r"进展|进度|推进到|哪一步|到哪了|怎么样了|(?:有何|有什么|有啥|什么)(?:安排|打算|计划)|(?:印发|出台|落实|实施)情况|(?:落实|出台|建成|办好|完成|验收|实施|上线|开通|印发|发文|下发)了?(?:没|吗)|现在.{0,4}情况|"
     # 慈善条例出咗未啊 (出了没): whether a thing is out yet.
     # …配套文件出了没有什么时候印发的: and then when.
     # …配套文件都出齐了没, 后面正式发了没有: all of them out, or issued.
@@ -178,7 +182,7 @@ LIST_WORDS = re.compile(r"哪几|哪些(?!人)|些(?:什么|啥)|(?:有|提供|�
 # 为何迟迟未能出台, 为什么不批: the reason, answered by a sentence that gives one.
 REASON_WORDS = re.compile(r"为什么|为何|为啥|点解|什么原因|啥原因|原因是")
 DEFINITION_WORDS = re.compile(
-    r"什么是|是什么(?!时候|时间|日子)|是啥(?!时候|时间|日子)|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
+    r"什么是|(?<!地址)是什么(?!时候|时间|日子)|是啥(?!时候|时间|日子)|指什么|指的是|是指|指啥|什么意思|啥意思|咩嘢|(?:干啥|干什么|做什么|干嘛|做咩)的|有什么用|有啥用|"
     r"才算|怎么算|(?:按|以)(?:什么|啥子?|哪个|哪种)标准(?:来)?算|哪[一二三四五六七八九十两几]个|界定|怎么认定|如何认定|认定标准|定义|"
     # 啥叫老龄化社区, 系点样计㗎 (Cantonese 怎么算), 到底指哪些孩子: what a term covers.
     r"(?:什么|啥|乜嘢?|咩)叫|(?:怎么|怎样|点样)计(?!划|算)|指(?:的是)?哪些|"
@@ -208,6 +212,7 @@ OTHER_INTENTS = (
     ("materials", MATERIALS_WORDS),
     ("hours", HOURS_WORDS),
     ("phone", PHONE_WORDS),
+    ("address", ADDRESS_WORDS),
     ("procedure", PROCEDURE_WORDS),
     ("eligibility", ELIGIBILITY_WORDS),
     ("time", TIME_WORDS),
@@ -219,7 +224,7 @@ OTHER_INTENTS = (
 # The one kind named as "asked", most specific first.
 ASKED_ORDER = (
     "rate", "fee", "reimburse", "minimum", "exact", "amount", "ordinal", "days", "duration", "count", "materials", "hours",
-    "phone", "time", "age", "who", "list", "procedure", "reason", "progress", "eligibility", "definition", "yesno",
+    "phone", "address", "time", "age", "who", "list", "procedure", "reason", "progress", "eligibility", "definition", "yesno",
 )
 
 # 哪天开始的？有多少人办成了？: each question of a message asks its own kind.
@@ -421,6 +426,8 @@ PERSONAL_CASE = re.compile(
     # 能不能马上给他恢复, 能不能保证入选, 直接给个能不能批的结论: a decision on one case, or a guarantee.
     r"(?:马上|立刻|立即|尽快)(?:给|帮)(?:他|她|我)们?(?:恢复|办|批|发|处理|解决)|(?:能不能|能否|可不可以)保证|"
     r"给(?:我|我们|俺)?(?:个|一个|句)[^，。？?]{0,6}(?:结论|准话)|"
+    # 街道会不会跟我们续签？: what another will decide on the caller's own contract or application.
+    r"(?:会不会|会否|还会不会|肯不肯|愿不愿意)(?:跟|和|与|给)(?:我们|我(?!们)|俺们?)[^，,。？?]{0,4}(?:续签|续约|签约|签合同|延期|批|通过)|"
     # 你能不能直接给我们家批一个？ 你直接告诉我能还是不能: the reader asked for the verdict on one's case.
     r"给(?:我们家|我们|我家|俺家)(?:直接)?批|告诉(?:我|俺)(?:到底)?(?:能还是不能|行还是不行|可以还是不可以|能不能|行不行|批不批|批唔批|给不给)(?:[，,。？?!！]|$)|"
     r"批(?:佢|他|她|我)(?:做|当|为)|批唔批|批不批得?到|批还是不批|(?:能不能|能否|可不可以)批(?:得)?下来|"
@@ -568,6 +575,8 @@ ASKING = frozenset(
     "规模 目标 指标 期间 "
     # 当时进展到哪一步？: where a matter stands, asked of a topic named elsewhere
     "进展 进度 一步 哪一步 正在 "
+    # 那份办法主要讲什么？ 后来正式印发了没有？: what a document says, and whether it was issued, of one named
+    "主要 正式 "
     "年 月 每月 每个月 一个 领取 能 可以 有 没有 要 请问 谢谢 你好 您好 具体 一般 大概 多久 几天 上限 最高 最低 "
     "老人 老年人 家人 我妈 我爸 妈妈 爸爸 母亲 父亲 孩子 小孩 本人 自己 人 呢 吗 也 还 又 那 这 那个 这个 "
     "深圳 深圳市 市民 居民 户籍 深户 非深户 现在 最新 今年 去年 明年 目前 每个 每人 每年 个月 一年 我要 "
@@ -945,12 +954,16 @@ def _case_only_told(text: str) -> bool:
     return bool(TOLD.search(before)) and not PERSONAL_CASE.search(rest)
 
 
+# 帮我查一下我爷爷…一个月大概能拿多少钱给个范围就行: the rule's figure for one like him, no record looked up.
+RULE_FIGURE_ASKED = re.compile(r"(?:给|说|讲)个?(?:大概的?|大致的?)?范围|范围就(?:行|好|可以)|(?:大概|大致|一般)(?:能|可以)?(?:拿|领|有|发|给|补)?(?:多少|几多)")
+
+
 def speech_act(text: str) -> str:
     """question, or what the message is instead by its wording: complaint, suggestion, personal_case, small_talk."""
     # 家属能不能帮忙办？: whether a relative may do it is asked of the rules, not one case handed over
     # (负责人让我们帮他查 hands one over).
     permitted = PROXY_ASKED.sub(lambda m: "，" if MAY.search(m.group(0)) else m.group(0), text)
-    if PERSONAL_CASE.search(permitted) and not _case_only_told(text):
+    if PERSONAL_CASE.search(permitted) and not _case_only_told(text) and not RULE_FIGURE_ASKED.search(text):
         return "personal_case"
     relayed = RELAY.search(text) and intents(asking_part(text))
     # 我想举报,该打哪个电话？ asks where to report, it makes no complaint to the bureau.
@@ -1086,6 +1099,17 @@ class Understander:
                     return w + suffix
         return ""
 
+    def _benefit_meant(self, topic: tuple[str, ...], text: str) -> str:
+        """A benefit the caller names by a word of their own the vocabulary maps to it (刚入这行的人…补贴 →
+        入职补贴); "" when none. A bare 奖励 or 补贴 names none, whatever the vocabulary reads it as."""
+        return next((
+            term for word, terms in self._synonyms(topic) for term in terms
+            if not re.fullmatch(PROGRAMME_SUFFIX, word) and word not in GENERIC
+            and re.search(PROGRAMME_SUFFIX + "$", term) and self._names_a_benefit(term)
+            # (the money asked of in the word's clause: 刚入这行的人有一次性的补贴, not 想入行…工资多少)
+            and re.search(re.escape(word) + r"[^，,。？?！!]{0,12}?" + PROGRAMME_SUFFIX, text)
+        ), "")
+
     def _benefit_bare(self, text: str) -> str:
         """A benefit named by a word a few characters before the bare money word, whatever the
         segmentation (入职能拿一笔补贴 → 入职补贴, as the documents write it); "" when none."""
@@ -1195,7 +1219,7 @@ class Understander:
                 and self._names_a_benefit(w)
             ),
             "",
-        ) or self._benefit_bare(text)
+        ) or self._benefit_bare(text) or self._benefit_meant(topic, text)
         act = speech_act(text)
         return Understanding(
             question=question,

@@ -10,6 +10,7 @@ the housing fund, tax…). Places come from the national division table (see pla
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,10 @@ def _named(words: frozenset[str], text: str) -> tuple[str, ...]:
     """The listed words the text names, longest first, leaving out those inside a longer one."""
     found = sorted((w for w in words if w in text), key=lambda w: (-len(w), w))
     return tuple(w for i, w in enumerate(found) if not any(w in longer for longer in found[:i]))
+
+
+# 扫个墓, 洗了个澡, 看过病: a two-character verb and its object with a measure word or aspect mark between.
+SPLIT_WORD = re.compile(r"([\u4e00-\u9fff])(?:个|了个|了|过)([\u4e00-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -80,9 +85,15 @@ class Vocabulary:
                 text = text.replace(word, standard)
         return text
 
+    def joined(self, text: str) -> str:
+        """A caller's word split by a measure word or an aspect mark put back together (扫个墓 → 扫墓,
+        洗了澡 → 洗澡), when the vocabulary knows the word whole."""
+        known = {word for word, _ in self.synonyms if len(word) == 2}
+        return SPLIT_WORD.sub(lambda m: m.group(1) + m.group(2) if m.group(1) + m.group(2) in known else m.group(0), text)
+
     def rewrite(self, query: str, corrector: Callable[[str], tuple[str, tuple[tuple[str, str], ...]]] | None = None) -> RewrittenQuery:
         """Put Cantonese words in Mandarin, fix listed typos, then sound-alike ones (``corrector``), then add document terms."""
-        text, applied = self.fix_typos(self.mandarin(query))
+        text, applied = self.fix_typos(self.joined(self.mandarin(query)))
         if corrector is not None:
             text, more = corrector(text)
             applied += more

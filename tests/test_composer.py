@@ -1369,3 +1369,42 @@ def test_a_benefit_named_in_a_sentence_sharing_little_of_the_story_holds_its_fig
     answer = pipeline_seed.ask("刚从卫校毕业进养老院的有没有入职补贴？最多能拿多少？")
     assert answer.status == "answered", answer.reason
     assert "1.5万" in answer.answer
+
+
+def test_when_a_thing_began_is_told_by_a_date_of_its_beginning(pipeline_seed: Pipeline) -> None:
+    # 在年初部门预算中编列 holds a time but dates no beginning
+    answer = pipeline_seed.ask("我从老家来深圳帮儿子带孙子，社区里天天讲民生微实事，这事儿是打啥时候开始搞的？")
+    assert answer.status == "answered", answer.reason
+    assert "2015年" in answer.answer
+
+
+def test_a_date_told_of_the_first_sentences_subject_answers_when_it_began(pipeline_seed: Pipeline) -> None:
+    # the caller's 需求普查 is the documents' 需求基线调查, dated in a sentence sharing its name
+    answer = pipeline_seed.ask("听说市里在搞老人家的需求普查，那是啥时候开始的？")
+    assert "2021年7月20日" in answer.answer, answer.answer[:200]
+
+
+def test_where_a_matter_stands_is_told_by_the_sentence_naming_it_back(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("新小区配养老用房的四同步规定，现在正式发文了吗？")
+    assert any(c.text.startswith("目前该办法") for c in answer.citations), [c.text[:30] for c in answer.citations]
+
+
+def test_the_kinds_asked_by_their_measure_are_listed(pipeline_seed: Pipeline) -> None:
+    from assistant.composer import _names_kinds
+
+    assert _names_kinds("具体包括便民利民类(添置工具)、群众活动类(开展活动)", "类")
+    assert not _names_kinds("分为三类、四类", "类")
+    answer = pipeline_seed.ask("民生微实事的项目都分哪几类？")
+    assert "便民利民类" in answer.answer
+
+
+def test_an_address_asked_and_not_written_is_said_to_be_missing(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("深圳市救助管理站的地址是什么？在哪条路？")
+    assert answer.status != "answered" and "address" in answer.reason, (answer.status, answer.reason)
+
+
+def test_an_amount_shown_is_of_the_benefit_the_caller_means(pipeline_seed: Pipeline) -> None:
+    # 岗位补贴…最高800元 is another benefit's figure; 刚入这行 means 入职补贴
+    answer = pipeline_seed.ask("外孙女要去养老院上班了，刚入这行的人有一次性补贴吗？最多多少？")
+    assert "1.5万" in answer.answer, answer.answer[:200]
+

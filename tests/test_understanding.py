@@ -1302,3 +1302,42 @@ def test_the_year_naming_where_the_caller_read_it_is_not_asked_when_progress_is(
 def test_the_few_who_sent_the_caller_are_no_count_asked() -> None:
     assert not {"count", "amount"} & set(intents("辖区几家养老机构托我问，那个补贴政策出台了没有？"))
     assert "count" in intents("辖区有几家养老机构？")
+
+
+def test_a_decision_on_the_callers_own_contract_is_a_personal_case() -> None:
+    assert speech_act("我们机构的服务项目年底到期，街道还会不会跟我们续约？") == "personal_case"
+    assert speech_act("社工服务项目合同到期后怎么续签？") == "question"
+
+
+def test_the_rules_figure_for_one_like_the_caller_is_asked_even_when_told_to_look_it_up() -> None:
+    assert speech_act("帮我查一下我奶奶快九十了深户高龄津贴大概能拿多少，给个范围就行") == "question"
+    assert speech_act("帮我查一下我妈的高龄津贴为什么还没到账") == "personal_case"
+
+
+def test_a_keyword_search_naming_a_count_asks_one() -> None:
+    assert "count" in intents("检索：医养结合机构 数量 + 构成")
+    assert "count" not in intents("床位数量不足怎么办")
+
+
+def test_an_address_is_asked_by_where_a_place_is_not_by_where_to_apply() -> None:
+    assert "address" in intents("市救助管理站具体在哪里？地址是什么？")
+    assert "definition" not in intents("救助站的地址是什么？")
+    assert "address" not in intents("低保具体在哪里申请？")
+
+
+def test_issued_and_a_document_sent_out_ask_progress() -> None:
+    assert "progress" in intents("那个办法现在正式发文了吗？")
+    assert "progress" in intents("配套文件印发了没？")
+
+
+def test_minnan_when_and_how_long_are_read_in_mandarin() -> None:
+    vocabulary = load_vocabulary()
+    assert "什么时候" in vocabulary.mandarin("普查是底时开始的？")
+    assert "多久" in vocabulary.mandarin("变更登记着等偌久？")
+    assert vocabulary.mandarin("3月底时全市") == "3月底时全市"
+
+
+def test_a_benefit_meant_by_the_callers_own_word_is_the_programme(understander: Understander) -> None:
+    assert understander.understand("刚入这行的人有一次性的补贴吗？").programme == "入职补贴"
+    # a bare 奖励 names no benefit, whatever the vocabulary reads it as
+    assert understander.understand("协会评上4A，区里有没有奖励？").programme == ""

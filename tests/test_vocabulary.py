@@ -182,3 +182,13 @@ def test_a_dictionary_word_is_meant_unless_its_sound_alike_makes_a_phrase_of_the
     assert corrector.correct("社会组织接手街道服务的试点")[1] == ()  # 接手 is a word, not 接受
     corrected, _ = corrector.correct("慈善事业促进条理出了没有")  # 促进条例 is the documents' phrase
     assert "促进条例" in corrected
+
+
+def test_a_word_split_by_a_measure_word_is_put_back_together(vocabulary):
+    assert vocabulary.joined("清明想去扫个墓") == "清明想去扫墓"
+    assert "扫墓" in vocabulary.rewrite("给老伴扫个墓要预约吗").text
+    assert vocabulary.joined("买个菜") == "买个菜"  # not a word the vocabulary knows whole
+
+
+def test_a_colloquial_work_injury_insurance_is_the_documents_term(vocabulary):
+    assert "工伤保险" in vocabulary.rewrite("送外卖的能不能交公伤险").text
