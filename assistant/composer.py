@@ -128,13 +128,20 @@ APPLY_PAPERS = re.compile(
 )
 HOURS_SENTENCE = re.compile(r"\d{1,2}[:：]\d{2}|\d{1,2}点|[上下]午|全天|24小时|周末|节假日|开放时间|值班")
 PHONE_SENTENCE = re.compile(r"\d{5,}|热线")
+LINE_NAME = re.compile(r"热线|专线|服务台$")  # a term naming a telephone line
 ADDRESS_SENTENCE = re.compile(r"地址|位于|坐落|[路街巷]\d+号|\d+号[楼院]")
 # 因各方认识不一…导致政策未出台: a sentence that gives a reason.
 REASON_SENTENCE = re.compile(r"因为|由于|因(?![此而素])|导致|原因|鉴于|考虑到|为了|旨在|出于")
 # 现有的道路绿化用地不可让渡并改变用途 answers 能不能划一块给我们用: a rule that permits or forbids.
 VERDICT_SENTENCE = re.compile(r"不可|不得|不能|不予|禁止|严禁|不允许|不符合|允许|准予|无需|不需要|可免费")
 # 验收工作暂时延后: a matter put off tells where it stands; 原计划于 is a plan that did not hold.
-PROGRESS_SENTENCE = re.compile(r"目前|已经|已完成|已于|正在|截至|进展|下一步|拟于|(?<!原)计划于|正式印发|延后|推迟|延期|暂缓|尚未")
+PROGRESS_WORDS_SENTENCE = re.compile(
+    r"目前|已经|已完成|已于|正在|截至|进展|下一步|拟于|(?<!原)计划于|正式印发|延后|推迟|延期|暂缓|尚未"
+)
+# …导致政策未出台, 相继出台《…》(深民规〔2023〕2号): whether a policy came out is where it stands, of
+# the policy the sentence names (FOR_TOPIC).
+OUTCOME = re.compile(r"未能?(?:出台|印发|发布)|相继(?:出台|印发)")
+PROGRESS_SENTENCE = re.compile(f"{PROGRESS_WORDS_SENTENCE.pattern}|{OUTCOME.pattern}")
 # 合同到期后: the time is the end of something named.
 RELATIVE_TIME = re.compile(r"[上下]半年|年底|年初|年内|月底|近期|今年|明年|第[一二三四]季度|(?:到期|期满|届满|结束)后")
 LIST_SENTENCE = re.compile(r"[^、]{1,12}、[^、]{1,12}、|“[^”]{1,12}”[、和及]?“[^”]{1,12}”")
@@ -378,6 +385,15 @@ def _dated_for_event(text: str, u: Understanding) -> bool:
 
 
 # A sentence's bonus for an asked kind counts only when its clause holding that kind is about the topic.
+def _progress_for_topic(text: str, u: Understanding) -> bool:
+    """Whether a sentence tells where the matter asked stands: by words of progress, or by a policy's
+    outcome (…导致政策未出台) when it names the topic, or the term the caller quotes (“1+4”政策文件出了没有),
+    not the “1+4” policy's for 若干措施的配套文件."""
+    if PROGRESS_WORDS_SENTENCE.search(text) or names_topic(text, u):
+        return True
+    return any(term in text for term in QUOTED.findall(u.question))
+
+
 FOR_TOPIC: dict[str, Callable[[str, Understanding], bool]] = {
     "procedure": _how_for_topic, "yesno": _verdict_for_topic, "time": _dated_for_event,
 }
@@ -464,6 +480,11 @@ def _tells_condition(text: str, u: Understanding) -> bool:
         return True
     asked = asking_part(u.text) if len(u.text) > STORY_CHARS else ""
     named = [w for w in u.topic if w in asked]
+    if asked and not named:
+        # …听说可以在家里弄个家庭病床，到底什么样的病人才能建？: the thing the clause before it names
+        before = u.text[: u.text.rfind(asked)] if asked in u.text else ""
+        last = max((w for w in u.topic if w in before), key=before.rfind, default="")
+        named = [last] if last else []
     return bool(named) and all(any(t in text for t in u.terms_for(w)) for w in named)
 
 
@@ -938,6 +959,13 @@ class Composer:
             )
             if found is not None:
                 chosen = self._second(chosen, found)
+        # 隔壁小孩经常被大人打…要打什么电话: the line the caller's words are read as, by the documents' name
+        # for it (依托“12345”开通…24小时未成年人救助保护热线), is read out with the first sentence.
+        lines = {t for _, terms in u.synonyms for t in terms if LINE_NAME.search(t)} if "phone" in wanted else set()
+        if lines and not any(t in chosen[0].text for t in lines):
+            line = next((c for c in [*chosen, *about, *candidates] if any(t in c.text for t in lines) and PHONE_SENTENCE.search(c.text)), None)
+            if line is not None:
+                chosen = self._second(chosen, line, lead=True)
         # 那2021年那会儿呢？ (after 现在有多少家医养结合机构？): a figure of the year asked (the 2021 reply's
         # 全市现有…25家) leads, before one of another year that would only make the answer partial.
         if {"count", "amount", "rate"} & set(wanted) and self._stale(u, chosen[:1]) is not None:
@@ -978,6 +1006,7 @@ class Composer:
             first_held = next((
                 c for c in shown if holds(c.text) and (intent != "time" or _dated_for_event(c.text, u))
                 and (intent != "amount" or not names_other_benefit(c.text, u))
+                and (intent != "progress" or _progress_for_topic(c.text, u))
             ), None)
             if intent not in wanted or intent not in SHOWN:
                 continue
@@ -1004,6 +1033,7 @@ class Composer:
             found = next((
                 c for c in reached if holds(c.text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](c.text, u))
                 and (intent != "amount" or not names_other_benefit(c.text, u))
+                and (intent != "progress" or _progress_for_topic(c.text, u))
                 and (intent != "time" or touches_topic(c.text, u) or _shares_phrase(c.text, chosen[0].text))
             ), None)
             if found is None and intent == "time":

@@ -577,6 +577,8 @@ ASKING = frozenset(
     "进展 进度 一步 哪一步 正在 "
     # 那份办法主要讲什么？ 后来正式印发了没有？: what a document says, and whether it was issued, of one named
     "主要 正式 "
+    # 能在家里建家庭病床吗: where the caller is, said as the documents never say it (they write 居家)
+    "在家 "
     "年 月 每月 每个月 一个 领取 能 可以 有 没有 要 请问 谢谢 你好 您好 具体 一般 大概 多久 几天 上限 最高 最低 "
     "老人 老年人 家人 我妈 我爸 妈妈 爸爸 母亲 父亲 孩子 小孩 本人 自己 人 呢 吗 也 还 又 那 这 那个 这个 "
     "深圳 深圳市 市民 居民 户籍 深户 非深户 现在 最新 今年 去年 明年 目前 每个 每人 每年 个月 一年 我要 "
@@ -1268,6 +1270,10 @@ class Understander:
         # 家属问半夜按了有没有人管，是不是全天都有人: a caller's question relayed by the agent is no
         # grievance, whatever its words (as speech_act reads relayed questions)
         if act == "complaint" and RELAY.search(u.question) and intents(asking_part(u.question)):
+            act = u.act
+        # 小孩老是被大人打，也没人管，我该打什么电话反映？: which number to call is asked, whatever is told
+        # (as speech_act reads it); where to lodge one's own grievance (打什么电话投诉) stays one
+        if act == "complaint" and "phone" in intents(asking_part(u.question)) and "投诉" not in u.question:
             act = u.act
         # 能让我儿子在网上帮我弄吗？: whether another may act for one is asked of the rules, whoever's case
         if act == "personal_case" and PROXY_ASKED.search(asking_part(u.question)):

@@ -1408,3 +1408,26 @@ def test_an_amount_shown_is_of_the_benefit_the_caller_means(pipeline_seed: Pipel
     answer = pipeline_seed.ask("外孙女要去养老院上班了，刚入这行的人有一次性补贴吗？最多多少？")
     assert "1.5万" in answer.answer, answer.answer[:200]
 
+
+
+def test_the_line_the_callers_words_are_read_as_leads_another_line(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask("楼下有个小孩老是被大人打，也没人管，我该打什么电话反映？")
+    assert any("未成年人救助保护热线" in c.text for c in answer.citations[:2]), [c.text[:30] for c in answer.citations]
+
+
+def test_that_a_policy_did_not_come_out_tells_where_it_stands(pipeline_seed: Pipeline) -> None:
+    from assistant.composer import PROGRESS_SENTENCE
+
+    assert PROGRESS_SENTENCE.search("但因各方认识不一,加之疫情导致财政紧张,导致政策未出台")
+    answer = pipeline_seed.ask("代表之前提的养老人才“1+4”政策文件，后来出台了没有？卡在哪里？")
+    assert "未出台" in answer.answer, answer.answer[:200]
+
+
+def test_the_condition_of_the_thing_named_before_a_bare_asking_clause_is_read_out(pipeline_seed: Pipeline) -> None:
+    answer = pipeline_seed.ask(
+        "我爸上个月中风住院，现在出院回家了，人还清醒就是下不了床，天天去医院太折腾，"
+        "听说可以在家里弄个家庭病床，到底什么样的病人才能建？"
+    )
+    assert any("诊断明确" in c.text for c in answer.citations[:2]), [c.text[:30] for c in answer.citations]
+    answer = pipeline_seed.ask("什么样的老人才能在家里建家庭病床？我外婆中风后一直躺着")
+    assert any("诊断明确" in c.text for c in answer.citations[:2]), [c.text[:30] for c in answer.citations]

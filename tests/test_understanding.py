@@ -1341,3 +1341,9 @@ def test_a_benefit_meant_by_the_callers_own_word_is_the_programme(understander: 
     assert understander.understand("刚入这行的人有一次性的补贴吗？").programme == "入职补贴"
     # a bare 奖励 names no benefit, whatever the vocabulary reads it as
     assert understander.understand("协会评上4A，区里有没有奖励？").programme == ""
+
+
+def test_which_number_to_report_a_child_to_is_asked_whatever_is_told(pipeline_seed) -> None:
+    understand = pipeline_seed.retriever.understander.understand
+    assert understand("楼下有个小孩老是被大人打，也没人管，我该打什么电话反映？").act == "question"
+    assert understand("物业乱收费，没人管，我该打什么电话投诉？").act == "complaint"
