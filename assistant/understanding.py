@@ -94,7 +94,7 @@ PROCEDURE_WORDS = re.compile(
 )
 EVENT_DATED = r"(?:印发|发布|出台|实施|施行|生效|成立|开始|上线|开通|启动|启用|投用|运行|举办|开展|挂牌)"
 TIME_WORDS = re.compile(
-    r"哪一年|哪年|什么时候|啥时候|何时|哪天|哪一天|哪日|几月|几号|几时|哪个月|什么时间|啥时间|最早|截止|期限|"
+    r"哪一年|哪年|什么时候|啥时候|何时|哪天|哪一天|哪日|几月|(?<![打拨])几号|几时|哪个月|什么时间|啥时间|最早|截止|期限|"
     # 《…办法》的印发日期, …个案管理系统上线时间: a search for a date, naming the event or not
     rf"(?:(?:的|\s){EVENT_DATED}?|{EVENT_DATED})(?:日期|时间)\s*$"
 )
@@ -159,7 +159,7 @@ HOURS_WORDS = re.compile(
 PHONE_WORDS = re.compile(
     r"(?:电话|热线|号码)\s*(?:是|多少|号)|有(?:没有)?(?:热线|电话)(?:号码)?(?:吗|嘛|没|冇)|(?:什么|哪个|哪些|啥|边个|谁)[^，。?？,]{0,4}(?:电话|热线|号码)|(?:有没有|有无|有冇|有唔有)[^，。?？,]{0,20}(?:电话|热线)|"
     # Minnan 电话通拍 (可以打)
-    r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打|通拍|通打|打(?:哪个|什么|啥|多少|几多|边个))|打(?:哪个|什么|啥|边个)(?:号|电话)|"
+    r"(?:电话|热线)[^，。?？,]{0,2}(?:可以打|能打|好打|通拍|通打|打(?:哪个|什么|啥|多少|几多|边个))|打(?:哪个|什么|啥|边个)(?:号|电话)|[打拨](?:几|多少)号|"
     # 颐年卡 客服电话: a search whose last word names the line wanted
     r"\s[^\s]{0,4}(?:电话|热线)(?:号码)?\s*$"
 )
@@ -719,6 +719,8 @@ ASKED_MEASURE = re.compile(r"^(?:几|多少|哪)")  # 几批, 几类, 哪一年:
 STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 # 十四五 社工人才 目标人数: words typed into a search box, not a statement.
 KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
+# words apart with no sentence between them (第十二届中华慈善奖 深圳 获奖 企业): a search box's query
+KEYWORD_SEARCH = re.compile(r"[^\s，。,.!！?？]{1,16}(?:\s+[^\s，。,.!！?？]{1,16}){2,}")
 MIN_STATEMENT_CHARS = 12  # shorter messages without a question are keyword searches (高龄津贴 标准)
 FIGURE_ASKED = {"amount", "fee", "rate", "total", "count", "ordinal", "days", "duration", "time"}
 FIGURE_KINDS = ("rate", "amount", "fee", "minimum", "exact", "reimburse", "total")  # a figure's kinds a turn may inherit
@@ -1267,6 +1269,10 @@ class Understander:
         if len(u.text) >= MIN_STATEMENT_CHARS and not asks(u.text) and not KEYWORDS.fullmatch(u.question.strip()):
             floor = 0.0  # it tells and asks nothing (谢谢,上次的事办好了): a pointer, whichever fits best
         act = likeliest if decided.get(likeliest, 0.0) >= floor else u.act
+        # 第十二届中华慈善奖 深圳 获奖 企业: a keyword search naming the documents' subjects searches them,
+        # however little it reads like a question
+        if act == "small_talk" and KEYWORD_SEARCH.fullmatch(u.question.strip()) and len(u.topic) >= 2:
+            act = u.act
         # 家属问半夜按了有没有人管，是不是全天都有人: a caller's question relayed by the agent is no
         # grievance, whatever its words (as speech_act reads relayed questions)
         if act == "complaint" and RELAY.search(u.question) and intents(asking_part(u.question)):

@@ -1347,3 +1347,15 @@ def test_which_number_to_report_a_child_to_is_asked_whatever_is_told(pipeline_se
     understand = pipeline_seed.retriever.understander.understand
     assert understand("楼下有个小孩老是被大人打，也没人管，我该打什么电话反映？").act == "question"
     assert understand("物业乱收费，没人管，我该打什么电话投诉？").act == "complaint"
+
+
+def test_which_number_to_dial_is_a_phone_not_a_date() -> None:
+    assert "phone" in intents("小孩被打 晚上也能打电话举报吗 打几号")
+    assert "time" not in intents("小孩被打 晚上也能打电话举报吗 打几号")
+    assert "time" in intents("高龄津贴每个月几号发？")
+
+
+def test_a_keyword_search_naming_the_documents_subjects_is_no_small_talk(pipeline_seed) -> None:
+    u = pipeline_seed.retriever.understander.understand("第十二届中华慈善奖 深圳 获奖 企业 项目 个人")
+    assert u.act == "question", u.act
+    assert pipeline_seed.retriever.understander.understand("你好 在吗").act == "small_talk"
