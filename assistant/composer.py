@@ -384,7 +384,6 @@ def _dated_for_event(text: str, u: Understanding) -> bool:
     return not asked or any(v in text for verbs in asked for v in verbs)
 
 
-# A sentence's bonus for an asked kind counts only when its clause holding that kind is about the topic.
 def _progress_for_topic(text: str, u: Understanding) -> bool:
     """Whether a sentence tells where the matter asked stands: by words of progress, or by a policy's
     outcome (…导致政策未出台) when it names the topic, or the term the caller quotes (“1+4”政策文件出了没有),
@@ -394,6 +393,20 @@ def _progress_for_topic(text: str, u: Understanding) -> bool:
     return any(term in text for term in QUOTED.findall(u.question))
 
 
+def _of_the_matter(text: str, intent: str, u: Understanding) -> bool:
+    """Whether the kind a sentence holds is of the matter asked: a date of the event asked (啥时候开始搞的
+    is not told by 在年初部门预算中编列), an amount of the benefit asked (刚入这行…一次性的补贴 is not told
+    by 岗位补贴…最高800元), an outcome of the policy asked."""
+    if intent == "time":
+        return _dated_for_event(text, u)
+    if intent == "amount":
+        return not names_other_benefit(text, u)
+    if intent == "progress":
+        return _progress_for_topic(text, u)
+    return True
+
+
+# A sentence's bonus for an asked kind counts only when its clause holding that kind is about the topic.
 FOR_TOPIC: dict[str, Callable[[str, Understanding], bool]] = {
     "procedure": _how_for_topic, "yesno": _verdict_for_topic, "time": _dated_for_event,
 }
@@ -1001,13 +1014,7 @@ class Composer:
                     counted = True
             # 全市有几个？: a figure reached of what is counted answers a count before a target set (…不少于
             # 30家), unless a target is asked
-            # (a date shown must date the event asked: 啥时候开始搞的 is not told by 在年初部门预算中编列;
-            # an amount, be of the benefit asked: 刚入这行…一次性的补贴 is not told by 岗位补贴…最高800元)
-            first_held = next((
-                c for c in shown if holds(c.text) and (intent != "time" or _dated_for_event(c.text, u))
-                and (intent != "amount" or not names_other_benefit(c.text, u))
-                and (intent != "progress" or _progress_for_topic(c.text, u))
-            ), None)
+            first_held = next((c for c in shown if holds(c.text) and _of_the_matter(c.text, intent, u)), None)
             if intent not in wanted or intent not in SHOWN:
                 continue
             if first_held is not None:
@@ -1032,8 +1039,7 @@ class Composer:
             # those about 需求普查)
             found = next((
                 c for c in reached if holds(c.text) and (intent not in FOR_TOPIC or FOR_TOPIC[intent](c.text, u))
-                and (intent != "amount" or not names_other_benefit(c.text, u))
-                and (intent != "progress" or _progress_for_topic(c.text, u))
+                and _of_the_matter(c.text, intent, u)
                 and (intent != "time" or touches_topic(c.text, u) or _shares_phrase(c.text, chosen[0].text))
             ), None)
             if found is None and intent == "time":
