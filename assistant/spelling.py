@@ -57,6 +57,11 @@ def pinyin_key(text: str) -> str:
     return " ".join(syllables(text))
 
 
+# A Latin word among Chinese, long enough to be a two-syllable term written in pinyin (dongluan), not
+# an initialism (sz, yyds) or a unit (km).
+LATIN_WORD = re.compile(r"(?<![A-Za-z])[a-z]{5,}(?![A-Za-z])")
+MAX_SYLLABLE = 6  # zhuang
+MAX_SPLITS = 16  # ways to cut one word tried
 MAX_READINGS = 2  # readings of one character tried (藏: cang, zang)
 MAX_KEYS = 8  # sound keys tried for one piece
 READINGS_CACHE = 8192  # characters whose readings are kept
@@ -132,6 +137,7 @@ class SpellingCorrector:
         self._lock = threading.Lock()
         self._common: dict[str, int] | None = None
         self._alone: dict[str, bool] = {}
+        self._syllables: frozenset[str] | None = None
 
     def _common_words(self) -> dict[str, int]:
         with self._lock:
@@ -287,6 +293,46 @@ class SpellingCorrector:
         """The text with homophone typos replaced, and the corrections made."""
         if not CJK.search(text):
             return text, ()
+        text, spelled = self._from_pinyin(text)
+        corrected, corrections = self._homophones(text)
+        return corrected, spelled + corrections
+
+    def _from_pinyin(self, text: str) -> tuple[str, tuple[Correction, ...]]:
+        """A term written in toneless pinyin among Chinese (在sz能不能去医院dongluan啊 → 冻卵): a Latin word
+        that splits into the syllables of exactly one corpus term of two or more characters."""
+        made: list[Correction] = []
+
+        def term_of(match: re.Match[str]) -> str:
+            word = match.group(0)
+            keys = {" ".join(split) for split in self._syllable_splits(word.lower()) if len(split) >= 2}
+            terms = [t for k in keys for t in self._by_sound.get(k, ())[:1] if self._stands_alone(t)]
+            if len(set(terms)) != 1:
+                return word
+            made.append(Correction(word, terms[0]))
+            return terms[0]
+
+        return LATIN_WORD.sub(term_of, text), tuple(made)
+
+    def _syllable_splits(self, word: str) -> list[list[str]]:
+        """Every way to cut a Latin word into syllables the corpus terms are read with."""
+        if self._syllables is None:
+            self._syllables = frozenset(s for key in self._by_sound for s in key.split())
+        syllables = self._syllables
+        splits: list[list[str]] = []
+
+        def cut(rest: str, done: list[str]) -> None:
+            if not rest:
+                splits.append(done)
+                return
+            for end in range(1, min(len(rest), MAX_SYLLABLE) + 1):
+                if rest[:end] in syllables and len(splits) < MAX_SPLITS:
+                    cut(rest[end:], [*done, rest[:end]])
+
+        cut(word, [])
+        return splits
+
+    def _homophones(self, text: str) -> tuple[str, tuple[Correction, ...]]:
+        """The text with homophone typos (Chinese characters that sound like a term) replaced."""
         self._common_words()
         sounds = [readings(char) for char in text]
         # A typo is a whole word the segmenter could not place; a run that starts or ends

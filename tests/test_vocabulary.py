@@ -192,3 +192,11 @@ def test_a_word_split_by_a_measure_word_is_put_back_together(vocabulary):
 
 def test_a_colloquial_work_injury_insurance_is_the_documents_term(vocabulary):
     assert "工伤保险" in vocabulary.rewrite("送外卖的能不能交公伤险").text
+
+
+def test_a_term_written_in_pinyin_among_chinese_is_read_as_the_term(pipeline_seed):
+    speller = pipeline_seed.retriever.speller
+    text, corrections = speller.pairs("单身31岁在sz能不能去医院dongluan啊")
+    assert ("dongluan", "冻卵") in corrections and "冻卵" in text
+    # an English word, an initialism and a unit stay as written
+    assert speller.pairs("我用wechat和email问sz的高龄津贴")[1] == ()
