@@ -137,7 +137,8 @@ class SpellingCorrector:
         self._lock = threading.Lock()
         self._common: dict[str, int] | None = None
         self._alone: dict[str, bool] = {}
-        self._syllables: frozenset[str] | None = None
+        # the syllables the terms are read with, to cut a word written in pinyin by
+        self._syllables = frozenset(s for key in self._by_sound for s in key.split())
 
     def _common_words(self) -> dict[str, int]:
         with self._lock:
@@ -315,9 +316,6 @@ class SpellingCorrector:
 
     def _syllable_splits(self, word: str) -> list[list[str]]:
         """Every way to cut a Latin word into syllables the corpus terms are read with."""
-        if self._syllables is None:
-            self._syllables = frozenset(s for key in self._by_sound for s in key.split())
-        syllables = self._syllables
         splits: list[list[str]] = []
 
         def cut(rest: str, done: list[str]) -> None:
@@ -325,7 +323,7 @@ class SpellingCorrector:
                 splits.append(done)
                 return
             for end in range(1, min(len(rest), MAX_SYLLABLE) + 1):
-                if rest[:end] in syllables and len(splits) < MAX_SPLITS:
+                if rest[:end] in self._syllables and len(splits) < MAX_SPLITS:
                     cut(rest[end:], [*done, rest[:end]])
 
         cut(word, [])

@@ -719,6 +719,11 @@ ASKED_MEASURE = re.compile(r"^(?:几|多少|哪)")  # 几批, 几类, 哪一年:
 STORY_WEIGHT = 0.5  # a topic word only in the story, not in a clause that asks
 # 十四五 社工人才 目标人数: words typed into a search box, not a statement.
 KEYWORDS = re.compile(r"[^\s，。,.!！?？]{1,8}(?:\s+[^\s，。,.!！?？]{1,8})+")
+def _names_no_benefit(word: str) -> bool:
+    """A bare money word (奖励, 补贴) or a generic one (政府 of 政府补贴) names no benefit."""
+    return bool(re.fullmatch(PROGRAMME_SUFFIX, word)) or word in GENERIC
+
+
 # words apart with no sentence between them (第十二届中华慈善奖 深圳 获奖 企业): a search box's query
 KEYWORD_SEARCH = re.compile(r"[^\s，。,.!！?？]{1,16}(?:\s+[^\s，。,.!！?？]{1,16}){2,}")
 MIN_STATEMENT_CHARS = 12  # shorter messages without a question are keyword searches (高龄津贴 标准)
@@ -1108,8 +1113,7 @@ class Understander:
         入职补贴); "" when none. A bare 奖励 or 补贴 names none, whatever the vocabulary reads it as."""
         return next((
             term for word, terms in self._synonyms(topic) for term in terms
-            if not re.fullmatch(PROGRAMME_SUFFIX, word) and word not in GENERIC
-            and re.search(PROGRAMME_SUFFIX + "$", term) and self._names_a_benefit(term)
+            if not _names_no_benefit(word) and re.search(PROGRAMME_SUFFIX + "$", term) and self._names_a_benefit(term)
             # (the money asked of in the word's clause: 刚入这行的人有一次性的补贴, not 想入行…工资多少)
             and re.search(re.escape(word) + r"[^，,。？?！!]{0,12}?" + PROGRAMME_SUFFIX, text)
         ), "")
@@ -1218,7 +1222,7 @@ class Understander:
                 w for w in topic
                 # 岗位补贴 names a benefit; a bare 奖励 or 补贴 names none (有奖励吗 may be answered by 扶持),
                 # nor does who pays it (政府补贴).
-                if not TOTAL_WORDS.search(w) and not re.fullmatch(PROGRAMME_SUFFIX, w) and w not in GENERIC
+                if not TOTAL_WORDS.search(w) and not _names_no_benefit(w)
                 and (re.search(re.escape(w) + PROGRAMME_SUFFIX, text) or re.search(PROGRAMME_SUFFIX + "$", w))
                 and self._names_a_benefit(w)
             ),

@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -88,8 +89,13 @@ class Vocabulary:
     def joined(self, text: str) -> str:
         """A caller's word split by a measure word or an aspect mark put back together (扫个墓 → 扫墓,
         洗了澡 → 洗澡), when the vocabulary knows the word whole."""
-        known = {word for word, _ in self.synonyms if len(word) == 2}
+        known = self._two_character_words
         return SPLIT_WORD.sub(lambda m: m.group(1) + m.group(2) if m.group(1) + m.group(2) in known else m.group(0), text)
+
+    @cached_property
+    def _two_character_words(self) -> frozenset[str]:
+        """The callers' words of two characters, which a measure word may split (扫墓 of 扫个墓)."""
+        return frozenset(word for word, _ in self.synonyms if len(word) == 2)
 
     def rewrite(self, query: str, corrector: Callable[[str], tuple[str, tuple[tuple[str, str], ...]]] | None = None) -> RewrittenQuery:
         """Put Cantonese words in Mandarin, fix listed typos, then sound-alike ones (``corrector``), then add document terms."""
